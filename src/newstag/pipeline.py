@@ -1,0 +1,143 @@
+"""The pipeline: the default running order of newstag's stages, listed once.
+
+    1. parse   RawDocument -> Article          title, body, footer, dateline, agencies
+    2. geo     Article -> Resolution*, RegionScore*
+         2a. detect   place names, demonyms, seats of government, region names  (geo/detect.py)
+         2b. resolve  each mention to a GeoNames place, or unresolved             (geo/resolve.py)
+         2c. focus    countries and M49 regions, "about" vs "mentioned"          (geo/focus.py)
+    3. topics  Article* -> TopicScore*          IPTC Media Topics, in batches
+    4. assemble TaggedArticle                    (here, and only here)
+    5. emit    TaggedArticle -> dict / text / CSV  (emit/, called by the CLI and the service)
+
+Batch is the main path: `Tagger.pipe` takes documents in any number and yields one
+`TaggedArticle` per document, in input order; `Tagger.tag` is a batch of one. Artifacts load
+lazily, once per process, on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+
+from newstag import __version__
+from newstag.options import TagOptions
+from newstag.types import Article, RawDocument, TaggedArticle
+
+PIPE_NAMES = ("parse", "geo", "topics")
+
+
+class Tagger:
+    def __init__(self, options: TagOptions | None = None) -> None:
+        self.options = options or TagOptions()
+        self._geo = None
+        self._topics = None
+
+    # Stages are created on first use so that `import newstag` and `newstag --help` stay fast.
+    @property
+    def geo(self):
+        if self._geo is None:
+            from newstag.geo import GeoTagger
+
+            self._geo = GeoTagger()
+        return self._geo
+
+    @property
+    def topics(self):
+        if self._topics is None:
+            from newstag.topics import TopicTagger
+
+            self._topics = TopicTagger(self.options.topic_model)
+        return self._topics
+
+    def versions(self) -> dict[str, str]:
+        versions = {"newstag": __version__}
+        if self.options.geo:
+            versions.update(self.geo.versions())
+        if self.options.topics:
+            versions.update(self.topics.versions())
+        return versions
+
+    def tag(self, doc: RawDocument | str) -> TaggedArticle:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[RawDocument | str]) -> Iterator[TaggedArticle]:
+        """Tag documents; exactly one result per document, in input order.
+
+        A plain string is taken as raw scraped text with id "1", "2", ... by position.
+        """
+        numbered = (
+            d if isinstance(d, RawDocument) else RawDocument(id=str(i), text=d)
+            for i, d in enumerate(docs, start=1)
+        )
+        versions = None
+        while batch := list(itertools.islice(numbered, self.options.batch_size)):
+            if versions is None:
+                versions = self.versions()
+            yield from self._tag_batch(batch, versions)
+
+    def _tag_batch(self, batch: list[RawDocument], versions: dict[str, str]) -> list[TaggedArticle]:
+        from newstag.parse import parse_document
+
+        results: list[TaggedArticle | None] = [None] * len(batch)
+        parsed: list[tuple[int, Article, tuple]] = []
+        for i, raw in enumerate(batch):
+            if raw.error is not None:
+                results[i] = _failed(raw, raw.error, "read", versions)
+                continue
+            try:
+                article = parse_document(raw, max_chars=self.options.max_chars)
+            except Exception as exc:  # one bad article must not end a batch
+                results[i] = _failed(raw, _reason(exc), "parse", versions)
+                continue
+            try:
+                geo = self.geo.tag(article) if self.options.geo else ((), ())
+            except Exception as exc:
+                results[i] = _failed(raw, _reason(exc), "geo", versions, article)
+                continue
+            parsed.append((i, article, geo))
+
+        topic_scores: list[tuple] = [()] * len(parsed)
+        if self.options.topics and parsed:
+            articles = [a for _, a, _ in parsed]
+            try:
+                topic_scores = self.topics.predict(articles, max_topics=self.options.max_general)
+            except Exception:
+                # Find the article the model chokes on rather than failing the whole batch.
+                topic_scores = []
+                for a in articles:
+                    try:
+                        topic_scores.extend(self.topics.predict([a], max_topics=self.options.max_general))
+                    except Exception as exc:
+                        topic_scores.append(exc)
+
+        for (i, article, (places, regions)), general in zip(parsed, topic_scores):
+            if isinstance(general, Exception):
+                results[i] = _failed(batch[i], _reason(general), "topics", versions, article)
+                continue
+            results[i] = TaggedArticle(
+                article=article,
+                places=tuple(places),
+                regions=tuple(regions),
+                general=tuple(general),
+                warnings=article.warnings,
+                versions=versions,
+            )
+        return results  # type: ignore[return-value]
+
+
+def _reason(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _failed(
+    raw: RawDocument, reason: str, stage: str, versions: dict[str, str], article: Article | None = None
+) -> TaggedArticle:
+    from newstag.parse import empty_article
+
+    return TaggedArticle(
+        article=article or empty_article(raw),
+        warnings=raw.warnings,
+        versions=versions,
+        error=reason,
+        error_stage=stage,
+    )
