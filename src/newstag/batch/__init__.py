@@ -1,0 +1,1 @@
+"""Batch: tag inputs of any size into one output, in input order, one record per input record."""

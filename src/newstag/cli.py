@@ -1,0 +1,104 @@
+"""The `newstag` command line. It builds one TagOptions at the edge and calls library code.
+
+Exit codes (also in the README):
+    0  every input gave a record (records may still carry an `error`; see --strict)
+    1  --strict and at least one record carries an error
+    2  usage error (unknown option, bad value)
+    3  an input cannot be read (missing file, not UTF-8)
+    4  an artifact (gazetteer, topic model) is missing or broken, or training data is unusable
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from newstag import __version__
+from newstag.errors import ArtifactError, InputError, NewstagError, TrainingError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Tag raw news articles with IPTC Media Topics (General) and countries / UN M49 regions (Regions).",
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Measure accuracy on the labelled corpora in ../shared/data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+EXIT_RECORD_ERRORS, EXIT_INPUT, EXIT_ARTIFACT = 1, 3, 4
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newstag {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+def _fail(exc: NewstagError) -> None:
+    typer.echo(f"newstag: {exc}", err=True)
+    code = EXIT_INPUT if isinstance(exc, InputError) else EXIT_ARTIFACT
+    raise typer.Exit(code)
+
+
+@app.command()
+def tag(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files to tag; none or '-' reads stdin.")] = None,
+    output_format: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="text | json | jsonl | csv (default: jsonl for JSON Lines input, else text)."),
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    input_format: Annotated[
+        Optional[str], typer.Option("--input-format", help="raw | html | jsonl | csv | parquet (default: from the file name or content).")
+    ] = None,
+    topic_model: Annotated[
+        Optional[Path], typer.Option("--topic-model", help="A model directory made by `newstag train` (default: the shipped IPTC model).")
+    ] = None,
+    max_general: Annotated[int, typer.Option("--max-general", min=1, help="At most this many General topics.")] = 5,
+    no_geo: Annotated[bool, typer.Option("--no-geo", help="Skip Regions.")] = False,
+    no_topics: Annotated[bool, typer.Option("--no-topics", help="Skip General.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any record carries an error.")] = False,
+) -> None:
+    """Tag articles: raw scraped text, HTML pages or JSON Lines ({"text", "id"?, "title"?} per line)."""
+    from newstag.batch.runner import default_output_format, run_tag
+    from newstag.emit.writers import OUTPUT_FORMATS
+    from newstag.options import TagOptions
+
+    if output_format is not None and output_format not in OUTPUT_FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")
+    sources = paths or ["-"]
+    options = TagOptions(geo=not no_geo, topics=not no_topics, topic_model=topic_model, max_general=max_general)
+    try:
+        summary = run_tag(
+            sources,
+            options=options,
+            output_format=output_format or default_output_format(sources, input_format),
+            output=output,
+            input_format=input_format,
+        )
+    except NewstagError as exc:
+        _fail(exc)
+    if summary.errors:
+        typer.echo(f"newstag: {summary.errors} of {summary.records} records carry an error", err=True)
+        if strict:
+            raise typer.Exit(EXIT_RECORD_ERRORS)
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
