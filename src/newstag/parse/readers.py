@@ -97,10 +97,16 @@ def read_html(html: str, doc_id: str) -> RawDocument:
         return RawDocument(id=doc_id, text="", kind="html", error=f"no article text found in the HTML of {doc_id}")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     text = data.get("text") or ""
+    title = data.get("title") or None
+    first, _, rest = text.partition("\n")
+    # trafilatura keeps the page's <h1> as the first line of the text. It is the headline: take it
+    # as the title (cleaner than <title>, which often carries " | Site name") and out of the body.
+    if first.strip() and rest and (title is None or first.strip() in title):
+        title, text = first.strip(), rest
     return RawDocument(
         id=doc_id,
         text=text,
-        title=data.get("title") or None,
+        title=title,
         kind="html",
         # HTML offsets are into the extracted text, so the record carries that text.
         extra=(("text", text),),

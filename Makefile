@@ -1,0 +1,39 @@
+# newstag: two commands from a fresh clone.
+#   make demo   set up .venv, build what is not committed, tag the bundled example article
+#   make test   the same setup plus test dependencies, then the test suite (with the quality gates)
+# Also: make eval (accuracy on ../shared dev sets), make bench (speed), make artifacts (rebuild all).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+
+.PHONY: demo test eval bench artifacts gazetteer clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	$(BIN)/newstag tag examples/article.txt
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+eval: $(VENV)/.installed-test
+	$(BIN)/newstag eval geo --shared $(SHARED)
+	$(BIN)/newstag eval topics --shared $(SHARED)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_pipeline.py --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,51 @@
+import pytest
+
+from newstag.parse.datelines import find_dateline
+
+
+@pytest.mark.parametrize(
+    "opening, place, date, agency",
+    [
+        ("Moscow - Cuban Foreign Minister", "Moscow", None, None),
+        ("HONG KONG, April 8 - Stocks fell", "HONG KONG", "April 8", None),
+        ("WASHINGTON (Reuters) - The Senate", "WASHINGTON", None, "Reuters"),
+        ("LOS ANGELES, Feb 26 -\nShares of", "LOS ANGELES", "Feb 26", None),
+        ("FORT WORTH, Texas, March 12 - The trust", "FORT WORTH, Texas", "March 12", None),
+        ("MOSCOW, Nov. 18 (AP) -- Officials", "MOSCOW", "Nov. 18", "AP"),
+        ("RIO DE JANEIRO, MARCH 18 - Prices", "RIO DE JANEIRO", "MARCH 18", None),
+        ("NEW DELHI: India's cabinet", "NEW DELHI", None, None),
+        ("Paris \u2014 The government", "Paris", None, None),
+    ],
+)
+def test_datelines(opening, place, date, agency):
+    dl, credited = find_dateline(opening, 0, len(opening))
+    assert dl is not None
+    assert dl.text == place and opening[dl.start : dl.end] == place
+    assert dl.date == date
+    assert credited == agency
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "The company said - no comment.",
+        "Note: figures are provisional.",
+        "Shares rose 5 pct on Monday - the best day this year.",
+        "In a statement issued late on Tuesday by the ministry of finance - officials said",
+    ],
+)
+def test_not_datelines(opening):
+    assert find_dateline(opening, 0, len(opening)) == (None, None)
+
+
+def test_glued_image_alt_text_is_debris():
+    text = "Japan FlagTokyo - The central bank"
+    dl, _ = find_dateline(text, 0, len(text))
+    assert dl.text == "Tokyo" and dl.debris == "Japan Flag"
+    assert text[dl.start : dl.end] == "Tokyo"
+
+
+def test_offsets_are_into_the_whole_text():
+    text = "Headline\n\nBERLIN, May 2 - Body"
+    dl, _ = find_dateline(text, 10, len(text))
+    assert text[dl.start : dl.end] == "BERLIN"
