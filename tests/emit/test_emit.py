@@ -1,0 +1,73 @@
+"""Emitters on hand-built records: the footer line order, CSV columns, the JSON array shape."""
+
+from __future__ import annotations
+
+import io
+
+import orjson
+
+from newstag.emit.record import to_record
+from newstag.emit.table import COLUMNS, to_row
+from newstag.emit.text import to_text
+from newstag.emit.writers import Writer
+from newstag.parse import parse_document
+from newstag.types import Mention, Place, RawDocument, RegionScore, Resolution, TaggedArticle, TopicScore
+
+TEXT = "Ministers meet in Lima\n\nLima - Peru and Chile met. Brazil watched.\n\nGeneral:\nRegions:\n"
+
+
+def tagged() -> TaggedArticle:
+    article = parse_document(RawDocument(id="x", text=TEXT))
+    lima = TEXT.index("Lima -")
+    return TaggedArticle(
+        article=article,
+        places=(
+            Resolution(
+                Mention("Lima", lima, lima + 4, "name", in_dateline=True),
+                Place(3936456, "Lima", "PE", -12.04, -77.03, "city", 7737002),
+                0.9,
+                "city",
+            ),
+        ),
+        regions=(
+            RegionScore("PE", "Peru", "country", "about", 0.9),
+            RegionScore("419", "Latin America and the Caribbean", "subregion", "about", 0.8),
+            RegionScore("CL", "Chile", "country", "about", 0.7),
+            RegionScore("BR", "Brazil", "country", "mentioned", 0.3),
+        ),
+        general=(TopicScore("medtop:11000000", "politics and government", 1, 0.8),),
+    )
+
+
+def test_text_footer_lists_about_then_mentioned_then_regions():
+    out = to_text(tagged())
+    assert out.startswith("Ministers meet in Lima\n\nLima - Peru and Chile met. Brazil watched.\n\nGeneral:")
+    assert "\nGeneral: politics and government\n" in out
+    assert "\nRegions: Peru, Chile, Brazil, Latin America and the Caribbean\n" in out
+
+
+def test_record_dateline_place_comes_from_the_dateline_mention():
+    record = to_record(tagged())
+    assert record["dateline"]["text"] == "Lima"
+    assert record["dateline"]["place"]["geonameid"] == 3936456
+    assert TEXT[record["places"][0]["start"] : record["places"][0]["end"]] == "Lima"
+
+
+def test_csv_row_has_every_column():
+    row = to_row(tagged())
+    assert tuple(row) == COLUMNS
+    assert row["countries_about"] == "PE|CL" and row["countries_mentioned"] == "BR"
+
+
+def test_json_writer_gives_an_object_for_one_and_an_array_for_many():
+    one = io.BytesIO()
+    w = Writer(one, "json")
+    w.write(tagged())
+    w.close()
+    assert isinstance(orjson.loads(one.getvalue()), dict)
+    many = io.BytesIO()
+    w = Writer(many, "json")
+    w.write(tagged())
+    w.write(tagged())
+    w.close()
+    assert len(orjson.loads(many.getvalue())) == 2
