@@ -49,3 +49,22 @@ def test_offsets_are_into_the_whole_text():
     text = "Headline\n\nBERLIN, May 2 - Body"
     dl, _ = find_dateline(text, 10, len(text))
     assert text[dl.start : dl.end] == "BERLIN"
+
+
+@pytest.mark.parametrize(
+    "opening, place",
+    [
+        ("New york, March 2 - Shares", "New york"),
+        ("BRUSSELS, MARch 9 - The EC", "BRUSSELS"),
+        ("****RIO DE JANEIRO, March 19 - Brazil", "RIO DE JANEIRO"),
+        ("CAMP MURRAY, Wash. - The Guard", "CAMP MURRAY, Wash."),
+        ("Hanoi (VNA) \u2013 Vietnam", "Hanoi"),
+    ],
+)
+def test_wire_typos_and_markup(opening, place):
+    dl, _ = find_dateline(opening, 0, len(opening))
+    assert dl is not None and dl.text == place
+
+
+def test_labels_are_not_places():
+    assert find_dateline("BREAKING NEWS: A fire", 0, 21) == (None, None)

@@ -23,16 +23,19 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-_DATE = rf"(?:{_MONTH}|{_MONTH.upper()})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+# Case-insensitive months: wire copy has "MARch 9" and "march 31" typos.
+_DATE = rf"(?i:{_MONTH})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 # One word of a place name: capitalised (Moscow, Fort, St., al-Quds, O'Hare) or all caps (NEW, YORK).
 _WORD = r"[A-Z][\w'’.\-]*"
+# Later words may be lower-case ("New york, March 2 -"); _plausible_place decides whether to accept.
+_NEXT_WORD = r"[A-Za-z][\w'’.\-]*"
 # Up to five words, joined by spaces: "RIO DE JANEIRO" needs lower-case particles too.
-_NAME = rf"{_WORD}(?:[ \t]+(?:{_WORD}|de|da|do|del|la|le|el|al|of|am|upon|sur|en|dos|das)){{0,5}}"
+_NAME = rf"{_WORD}(?:[ \t]+{_NEXT_WORD}){{0,5}}"
 
 _DATELINE_RE = re.compile(
     rf"""
-    ^(?P<lead>\s*)
+    ^(?P<lead>\s*[*#>]*\s*)                       # "****RIO DE JANEIRO": markup debris
     (?P<place>{_NAME}(?:,[ \t]+{_NAME})?)           # place, optionally ", State" / ", Country"
     (?:,?\s+(?P<date>{_DATE}|{_WEEKDAY}))?        # ", April 8"
     (?:\s*\((?P<agency>[A-Za-z][\w .\-]{{0,30}}?)\))?  # " (Reuters)"
@@ -94,16 +97,24 @@ def find_dateline(text: str, start: int, end: int) -> tuple[Dateline | None, str
     return dateline, m.group("agency")
 
 
+_PARTICLES = {"de", "da", "do", "del", "la", "le", "el", "al", "of", "am", "upon", "sur", "en", "dos", "das"}
+# All-caps labels that open web copy the way a dateline does, but name no place.
+_LABELS = {"BREAKING", "BREAKING NEWS", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "VIDEO", "PHOTOS", "CORRECTION",
+           "ANALYSIS", "OPINION", "EDITORIAL", "COMMENT", "LIVE", "REVIEW", "NOTE", "EDITOR'S NOTE", "FILE", "RPT"}
+
+
 def _plausible_place(place: str, sep: str, date: str | None, agency: str | None) -> bool:
     """Reject openings that only look like datelines ("The company said - ...")."""
     words = place.replace(",", " ").split()
-    if not words or len(words) > 6:
+    if not words or len(words) > 6 or place.upper() in _LABELS:
         return False
     all_caps = place.upper() == place
     if sep == ":" and not all_caps:
         return False  # "Note: ..." / "Update: ..." are not datelines
-    if date or agency or all_caps:
-        return True
+    if date:
+        return len(words) <= 5  # "New york, March 2 -": the date vouches for a lower-case typo
+    if agency or all_caps:
+        return all(w[0].isupper() or w in _PARTICLES for w in words)
     # Mixed case with no date or agency: every word must be capitalised or a particle, and the
     # opening must be short ("Moscow", "New York", "Rio de Janeiro, Brazil").
-    return len(words) <= 4 and all(w[0].isupper() or w in {"de", "da", "do", "del", "la", "el", "al"} for w in words)
+    return len(words) <= 4 and all(w[0].isupper() or w in _PARTICLES for w in words)
