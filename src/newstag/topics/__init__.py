@@ -1,21 +1,83 @@
-"""General: IPTC Media Topics for an article, from a linear multi-label classifier."""
+"""General: IPTC Media Topics for an article, from a linear multi-label classifier.
+
+    taxonomy.py  IPTC Media Topics compiled into the package (`build_taxonomy`)
+    features.py  the one normalizer + vocabulary; title / lead / body weighting for articles
+    model.py     the model directory (npz + JSON, no pickle) and calibrated scoring
+    train.py     one-vs-rest training, Platt calibration, per-class thresholds; `train_model`
+    shipped.py   the shipped model from CC-licensed corpora via ../shared mappings
+    seeds.py     seed lexicons for classes the training corpora barely label (labour, weather)
+
+Tagging imports numpy and scipy only; scikit-learn is needed for training alone.
+"""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+
+import numpy as np
 
 from newstag.types import Article, TopicScore
 
+__all__ = ["TopicTagger"]
+
+
+@functools.cache
+def _load(model_dir: str | None):
+    from newstag.topics.model import TopicModel, shipped_model_dir
+
+    return TopicModel.load(Path(model_dir) if model_dir else shipped_model_dir())
+
 
 class TopicTagger:
-    """Predicts IPTC Media Topics for articles in batches. Loads the model lazily, once."""
+    """Predicts IPTC Media Topics (or a custom model's topics) for articles in batches.
+
+    The model loads on first use, once per process per model directory.
+    """
 
     def __init__(self, model_dir: Path | None = None) -> None:
         self.model_dir = model_dir
 
+    @property
+    def model(self):
+        return _load(str(self.model_dir) if self.model_dir else None)
+
     def predict(self, articles: list[Article], max_topics: int = 5) -> list[tuple[TopicScore, ...]]:
-        # Placeholder until the topic model lands.
-        return [() for _ in articles]
+        """Per article: topics above their thresholds, best first, each level-1 topic followed by
+        its level-2 topics; always at least the best level-1 topic (an article always has one)."""
+        if not articles:
+            return []
+        model = self.model
+        parts = [(a.title or "", a.body_text) for a in articles]
+        scores = model.score_articles(parts)
+        return [self._select(row, max_topics) for row in scores]
+
+    def scores(self, articles: list[Article]) -> np.ndarray:
+        """Calibrated scores (articles x model labels), for evaluation."""
+        return self.model.score_articles([(a.title or "", a.body_text) for a in articles])
+
+    def _select(self, row: np.ndarray, max_topics: int) -> tuple[TopicScore, ...]:
+        model = self.model
+        labels = model.labels
+        top_level = model.top_level
+        best = top_level[int(np.argmax(row[top_level]))]
+        above = row >= model.thresholds
+        firsts = sorted({best, *(j for j in top_level if above[j])}, key=lambda j: -row[j])
+        out: list[TopicScore] = []
+        children = model.children
+        for j in firsts:
+            out.append(_score(labels[j], row[j]))
+            kids = sorted((c for c in children.get(labels[j].code, ()) if above[c]), key=lambda c: -row[c])
+            out.extend(_score(labels[c], row[c]) for c in kids)
+        return tuple(out[:max_topics])
 
     def versions(self) -> dict[str, str]:
-        return {}
+        m = self.model.manifest
+        versions = {"topics_model": str(m.get("model", "custom"))}
+        if m.get("iptc_version"):
+            versions["iptc_mediatopics"] = f"{m['iptc_version']} (IPTC, CC BY 4.0)"
+        return versions
+
+
+def _score(label, score: float) -> TopicScore:
+    return TopicScore(code=label.code, label=label.label, level=label.level, score=round(float(score), 4))

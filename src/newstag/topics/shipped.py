@@ -1,0 +1,192 @@
+"""The shipped IPTC model: trained on CC-licensed corpora only, tuned on dev splits.
+
+    newstag train --shipped [--shared ../shared]      (wire: build_shipped_model(shared_dir))
+
+1. Training data: Wikipedia Current Events (CC BY-SA) and HuffPost News Category (CC BY 4.0)
+   train splits, labelled through ../shared/data/mappings. Research-only corpora (BBC, AG News,
+   Reuters-21578) are never trained on.
+2. Labels per class (see train.Examples): a source label's implied level-1 topics are positives;
+   its `candidates` (desk labels such as HuffPost WORLDPOST / WORLD NEWS, Wikipedia "Health and
+   environment") and `also_possible` topics are unknown for that example (neither positive nor
+   negative), so a desk label never teaches "not politics" to an item that may be politics; it is
+   still a negative for every other topic. Level 2 comes from LEVEL2 below where the source label
+   determines it; labour and weather get weak labels from seed lexicons (seeds.py).
+3. 10% of the train split (by id hash) is held out for Platt calibration.
+4. Per-class thresholds: maximise F1 on the Wikipedia + HuffPost dev splits.
+5. Reading of full articles (title / lead / body weights, lead length): the grid value with the
+   best mean top-1 on BBC, AG News and Reuters dev. Only these four numbers and the thresholds are
+   tuned on dev; no weight is learned from dev text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import numpy as np
+
+from newstag.errors import InputError
+from newstag.topics.corpora import TRAINING_CORPORA, load_mapping, read_jsonl
+from newstag.topics.features import FeatureConfig
+from newstag.topics.model import Label, TopicModel
+from newstag.topics.seeds import SEED_LEXICONS, seed_matches
+from newstag.topics.taxonomy import IPTC_ATTRIBUTION, IPTC_VERSION, Taxonomy, iptc
+from newstag.topics.train import (
+    DEFAULT_C,
+    Examples,
+    fit_model,
+    library_versions,
+    sha256_of,
+    split_rows,
+    tune_thresholds,
+)
+
+# Level-2 topics that a source label determines (not merely "typical of" it, which is what the
+# mappings' iptc_detail lists say). Checked against the taxonomy at build time.
+LEVEL2: dict[tuple[str, str], str] = {
+    ("wikipedia_current_events", "International relations"): "medtop:20000638",  # international relations
+    ("wikipedia_current_events", "Media"): "medtop:20000045",  # mass media
+    ("huffpost_news_category", "MEDIA"): "medtop:20000045",
+    ("huffpost_news_category", "CRIME"): "medtop:20000082",  # crime
+    ("huffpost_news_category", "WELLNESS"): "medtop:20001339",  # wellness
+    ("huffpost_news_category", "HEALTHY LIVING"): "medtop:20001339",
+    ("huffpost_news_category", "TRAVEL"): "medtop:20000538",  # leisure (travel and tourism is under it)
+    ("huffpost_news_category", "FOOD & DRINK"): "medtop:20000538",  # leisure (food and drink enthusiasm)
+    ("huffpost_news_category", "TASTE"): "medtop:20000538",
+    ("huffpost_news_category", "PARENTING"): "medtop:20000780",  # family
+    ("huffpost_news_category", "PARENTS"): "medtop:20000780",
+    ("huffpost_news_category", "DIVORCE"): "medtop:20000780",
+    ("huffpost_news_category", "COLLEGE"): "medtop:20000400",  # school (college and university is under it)
+    ("huffpost_news_category", "EDUCATION"): "medtop:20000400",
+}
+
+# Calibrated together on BBC / AG / Reuters dev (step 5); the grid is small on purpose.
+CONFIG_GRID = {
+    "title_weight": (1.0, 2.0, 3.0),
+    "lead_weight": (0.5, 1.0, 2.0),
+    "body_weight": (0.5, 1.0),
+    "lead_chars": (300, 600),
+}
+
+
+def shipped_labels(tax: Taxonomy) -> list[Label]:
+    firsts = sorted(t.code for t in tax.topics.values() if t.level == 1)
+    seconds = sorted(set(LEVEL2.values()))
+    out = []
+    for code in firsts + seconds:
+        t = tax[code]
+        out.append(Label(t.code, t.label, t.level, t.parent))
+    return out
+
+
+def corpus_examples(shared: Path, split: str, tax: Taxonomy, labels: list[Label]) -> tuple[Examples, list[str]]:
+    """Examples of both training corpora's `split`, with ids (for the held-out hash)."""
+    col = {lab.code: j for j, lab in enumerate(labels)}
+    parts: list[tuple[str, str]] = []
+    ids: list[str] = []
+    pos_rows, known_rows = [], []
+    for corpus in TRAINING_CORPORA:
+        mapping = load_mapping(shared, corpus, tax)
+        for rec in read_jsonl(shared / "data" / corpus / f"{split}.jsonl"):
+            pos = np.zeros(len(labels), dtype=bool)
+            known = np.ones(len(labels), dtype=bool)
+            for source_label in rec["topics"]:
+                m = mapping.get(source_label)
+                if m is None:
+                    raise InputError(f"{corpus}: label {source_label!r} is not in its mapping file; add it to ../shared/data/mappings")
+                for c in m.implied:
+                    pos[col[c]] = True
+                l2 = LEVEL2.get((corpus, source_label))
+                if l2:
+                    pos[col[l2]] = True
+                for c in (*m.candidates, *m.also_possible):
+                    if not pos[col[c]]:
+                        known[col[c]] = False
+            text = f"{rec.get('title') or ''}\n{rec.get('text') or ''}"
+            for c in seed_matches(text):
+                pos[col[c]] = known[col[c]] = True
+            # A level-2 topic is asked only of examples under its parent.
+            for lab in labels:
+                if lab.level == 2:
+                    j, p = col[lab.code], col[lab.parent]
+                    known[j] = known[j] and pos[p]
+            parts.append((rec.get("title") or "", rec.get("text") or ""))
+            ids.append(rec["id"])
+            pos_rows.append(pos)
+            known_rows.append(known)
+    return Examples(parts, np.array(pos_rows), np.array(known_rows)), ids
+
+
+def build_shipped_model(shared_dir: Path, out_dir: Path | None = None, c: float = DEFAULT_C, log=print) -> dict:
+    """Train, calibrate and tune the shipped model; write it (default: the package's data dir)."""
+    from newstag.eval.topics import article_dev_sets, top1_accuracy
+
+    shared = Path(shared_dir)
+    out_dir = out_dir or Path(__file__).resolve().parents[1] / "data" / "topics" / "iptc"
+    tax = iptc()
+    for code in LEVEL2.values():
+        t = tax.topics.get(code)
+        if t is None or t.level != 2:
+            raise InputError(f"LEVEL2 code {code} is not a level-2 IPTC Media Topic in taxonomy {tax.version}")
+    labels = shipped_labels(tax)
+    t0 = time.time()
+    train_all, ids = corpus_examples(shared, "train", tax, labels)
+    held = split_rows(ids)
+    log(f"training examples: {int((~held).sum())} (+{int(held.sum())} held out for calibration)")
+    config = FeatureConfig()
+    model = fit_model(labels, train_all.subset(~held), train_all.subset(held), config, c=c)
+    log(f"fitted {len(labels)} classes on {model.featurizer.n_features} features in {time.time() - t0:.0f}s")
+
+    # 4. thresholds on the short-text dev splits
+    dev, _ = corpus_examples(shared, "dev", tax, labels)
+    model.thresholds = tune_thresholds(model.score_articles(dev.parts), dev.positive, dev.known)
+
+    # 5. how to read a full article
+    sets = article_dev_sets(shared, tax)
+    best = None
+    for values in itertools.product(*CONFIG_GRID.values()):
+        cfg = FeatureConfig(**dict(zip(CONFIG_GRID, values)))
+        accs = {name: top1_accuracy(model, s.parts, s.gold, cfg) for name, s in sets.items()}
+        mean = sum(accs.values()) / len(accs)
+        if best is None or mean > best[0] + 1e-9:
+            best = (mean, cfg, accs)
+    _, model.config, accs = best
+    log(f"article reading {model.config.to_json()}: top-1 {accs}")
+
+    model.manifest = {
+        "model": f"iptc-linear-{IPTC_VERSION}",
+        "built_by": "newstag.topics.shipped.build_shipped_model",
+        "iptc_version": IPTC_VERSION,
+        "attribution": [
+            IPTC_ATTRIBUTION,
+            "Trained on Wikipedia contributors, Portal:Current events, English Wikipedia (CC BY-SA 3.0/4.0; text extracted and shortened) "
+            "and on the News Category Dataset by Rishabh Misra (CC BY 4.0; HuffPost headlines).",
+        ],
+        "training_data": [
+            {
+                "corpus": corpus,
+                "licence": licence,
+                "file": f"data/{corpus}/train.jsonl",
+                "sha256": sha256_of(shared / "data" / corpus / "train.jsonl"),
+                "mapping": f"data/mappings/{mapping}",
+                "mapping_sha256": sha256_of(shared / "data" / "mappings" / mapping),
+            }
+            for corpus, (mapping, licence) in TRAINING_CORPORA.items()
+        ],
+        "tuning_data": {
+            "thresholds": ["wikipedia_current_events/dev.jsonl", "huffpost_news_category/dev.jsonl"],
+            "article_reading": ["bbc_news/dev.jsonl", "ag_news/dev.jsonl", "reuters21578/dev.jsonl"],
+            "note": "research-only corpora are used to choose 4 reading parameters, never as training text",
+        },
+        "seed_lexicons": {code: len(p) for code, p in SEED_LEXICONS.items()},
+        "level2_from_source_labels": {f"{k[0]}:{k[1]}": v for k, v in LEVEL2.items()},
+        "examples": {"train": int((~held).sum()), "calibration": int(held.sum())},
+        "features": {"n_features": model.featurizer.n_features, **model.config.to_json()},
+        "c": c,
+        "dev_top1": accs,
+        "versions": library_versions(),
+    }
+    model.save(out_dir)
+    log(f"wrote {out_dir} ({sum(f.stat().st_size for f in out_dir.iterdir()) / 1e6:.1f} MB)")
+    return model.manifest
