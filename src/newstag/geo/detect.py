@@ -1,0 +1,260 @@
+"""2a. Detect: find place names, demonyms, seats of government and region names in an article.
+
+Raw gazetteer hits are about half false ("March", "Police", "Obama" the town in Japan, "Chad"
+the first name), so most of this module is filtering:
+
+    1. match every alias case-sensitively with one Aho-Corasick pass (leftmost-longest), so
+       "turkey" and "reading" in lower case never match; all-caps headlines and datelines are
+       matched in title case instead;
+    2. keep hits that stand on word boundaries;
+    3. drop person names: a name after a title ("President Jordan", "Mr. Chad") or straight
+       after a capitalised given name ("Barack Obama", "Bill Campbell"), a given-name place
+       before a capitalised word ("Jordan Smith"); then every other mention of such a surname;
+    4. keep an ordinary English word that is also a place ("Reading", "Nice") only after a
+       locative word ("in Reading"), with a qualifier ("Nice, France") or in the dateline;
+    5. read "City, State" / "City, Country" / "City, Calif." as a qualifier for resolution.
+
+In a title-case or all-caps headline every word is capitalised, so rules 3-4 cannot work there;
+a headline keeps only strong names (countries, demonyms, states, regions, large cities) and
+names the body also mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from newstag.geo.gazetteer.build import ALT, COMMON, GIVEN
+from newstag.geo.gazetteer.store import Candidate, Gazetteer
+from newstag.geo.normalize import fold, headline_case
+from newstag.types import Article, Mention
+
+# Capitalised words that may stand before a place name without making it a surname.
+MODIFIERS = frozenset(
+    "North South East West Northern Southern Eastern Western Central Northeast Northwest Southeast "
+    "Southwest Northeastern Northwestern Southeastern Southwestern Greater Downtown Metro Upstate "
+    "Downstate Lower Upper Inner Outer Suburban Rural Coastal Mid Old New Little Great Occupied "
+    "Mainland Communist Democratic Socialist Imperial Colonial Tsarist Nazi Post-Soviet Modern Ancient "
+    "The In At From To Near Across Across Outside Inside Throughout Around Visit Visiting Via Into "
+    "And Or Of For With Without Both Between Like Unlike Including Except Beyond Along Within Since "
+    "Until After Before During While When Where If As But So Yet Only Even All Every Each Some Many".split()
+)
+HEADLINE_MIN_CITY_POPULATION = 100_000
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w.'\-]*)( ?)$")
+_WORD_AFTER = re.compile(r"^ ([A-Z][a-z]+)")
+_QUALIFIER = re.compile(r"^, ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*\n")
+_STRONG_TYPES = frozenset({"country", "admin1", "continent", "region"})
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """A mention with its gazetteer candidates and the qualifier written after it, if any."""
+
+    mention: Mention
+    candidates: tuple[Candidate, ...]
+    qualifier: tuple[str, str | None] | None = None  # (country, admin1) from "City, State"
+    alt: bool = False  # matched an alternate name only
+
+
+def _is_headline(s: str) -> bool:
+    words = [w for w in s.split() if w[:1].isalpha()]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps / len(words) >= 0.75
+
+
+def _mostly_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _sentence_starts(text: str, start: int, end: int) -> list[int]:
+    return [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+
+
+class Detector:
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.g = gazetteer
+
+    # -- one pass over a segment --------------------------------------------------------------
+    def _scan(self, text: str, start: int, end: int, headline: bool, field: str, in_title: bool,
+              sentences: list[int] | None, skip: tuple[int, int] | None,
+              persons: set[str]) -> list[Detected]:
+        g = self.g
+        segment = text[start:end]
+        matched = headline_case(segment) if _mostly_upper(segment) else segment
+        folded = fold(matched)
+        out: list[Detected] = []
+        for idx, s, e in g.automaton.find_matches_as_indexes(folded):
+            if s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#"):
+                continue
+            if e < len(folded) and folded[e].isalnum():
+                continue
+            a, b = start + s, start + e
+            if skip is not None and a < skip[1] and b > skip[0]:
+                continue
+            alias = g.patterns[idx]
+            cands = g.candidates[idx]
+            is_name = all(c.kind == "name" for c in cands)
+            flags = 0
+            for c in cands:
+                flags |= c.flags
+            before = _WORD_BEFORE.search(folded, max(0, s - 40), s)
+            prev = before.group(1) if before and before.group(2) == " " else None
+            qualifier = self._qualifier(folded, e) if is_name else None
+            if is_name and not headline:
+                if prev is not None and prev in g.titles:
+                    persons.add(alias)
+                    continue
+                if (
+                    prev is not None
+                    and prev[0].isupper()
+                    and prev.isalpha()
+                    and prev not in MODIFIERS
+                    and prev not in g.never
+                    and not self._sentence_initial(folded, before.start(1))
+                    and not self._is_place_word(prev)
+                ):
+                    persons.add(alias)  # "Barack Obama", "Cora Kelly": a surname
+                    continue
+                if flags & GIVEN and _WORD_AFTER.match(folded, e) and not qualifier:
+                    nxt = _WORD_AFTER.match(folded, e).group(1)
+                    if nxt not in g.never and not self._is_place_word(nxt):
+                        persons.add(alias)  # "Jordan Smith", "Chad Johnson"
+                        continue
+                if flags & COMMON and all(c.flags & COMMON for c in cands):
+                    if qualifier is None and (prev is None or prev.lower() not in g.locative):
+                        continue
+            if is_name and headline:
+                if not any(self._strong(c) for c in cands):
+                    # Weak headline names are kept for now; `detect` drops them unless the body has them.
+                    pass
+            sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
+            out.append(
+                Detected(
+                    Mention(text=text[a:b] if field == "text" else segment[s:e], start=a if field == "text" else s,
+                            end=b if field == "text" else e, kind=self._kind(cands), field=field,  # type: ignore[arg-type]
+                            in_title=in_title, sentence=sentence),
+                    cands,
+                    qualifier,
+                    alt=all(c.flags & ALT for c in cands),
+                )
+            )
+        return out
+
+    def _strong(self, c: Candidate) -> bool:
+        g = self.g
+        return c.kind != "name" or g.ptype[c.pid] in _STRONG_TYPES or g.population[c.pid] >= HEADLINE_MIN_CITY_POPULATION
+
+    def _is_place_word(self, word: str) -> bool:
+        return any(c.kind != "name" or self.g.ptype[c.pid] in _STRONG_TYPES for c in self.g.lookup(word))
+
+    @staticmethod
+    def _sentence_initial(text: str, pos: int) -> bool:
+        i = pos - 1
+        while i >= 0 and text[i] in " \t\"'“‘(":
+            i -= 1
+        return i < 0 or text[i] in ".!?:\n;—–-"
+
+    def _qualifier(self, text: str, end: int) -> tuple[str, str | None] | None:
+        """'Springfield, Ill.' -> ("US", "IL"); 'Salvador, Brazil' -> ("BR", None)."""
+        m = _QUALIFIER.match(text, end)
+        if not m:
+            return None
+        words = m.group(1)
+        for cand in (words, words.split(" ")[0]):
+            state = self.g.us_state_abbr.get(cand)
+            if state is not None:
+                return ("US", state)
+            for c in self.g.lookup(cand.rstrip(".")):
+                t = self.g.ptype[c.pid]
+                if c.kind == "name" and t == "country":
+                    return (self.g.pcountry[c.pid], None)
+                if c.kind == "name" and t == "admin1":
+                    return (self.g.pcountry[c.pid], self.g.padmin1[c.pid])
+        return None
+
+    @staticmethod
+    def _kind(cands: tuple[Candidate, ...]) -> str:
+        kinds = {c.kind for c in cands}
+        for k in ("name", "region", "seat", "demonym"):
+            if k in kinds:
+                return k
+        return "name"
+
+    # -- the article --------------------------------------------------------------------------
+    def detect(self, article: Article) -> list[Detected]:
+        g = self.g
+        text = article.text
+        persons: set[str] = set()
+        found: list[Detected] = []
+
+        dl = article.dateline
+        dl_span = None
+        if dl is not None and dl.text:
+            dl_span = (dl.start, dl.end)
+            cands = g.lookup(dl.text)
+            if not cands and "," in dl.text:  # "SPRINGFIELD, Ill." written in the place itself
+                cands = g.lookup(dl.text.split(",")[0])
+            found.append(
+                Detected(
+                    Mention(text=text[dl.start : dl.end], start=dl.start, end=dl.end, kind=self._kind(cands) if cands else "name",
+                            in_dateline=True, sentence=0),
+                    tuple(c for c in cands if c.kind != "demonym") or cands,
+                    None,
+                )
+            )
+
+        body = article.body
+        sentences = _sentence_starts(text, body.start, body.end)
+        body_hits = self._scan(text, body.start, body.end, False, "text", False, sentences, dl_span, persons)
+
+        title_hits: list[Detected] = []
+        if article.title_span is not None:
+            ts = article.title_span
+            seg = text[ts.start : ts.end]
+            title_hits = self._scan(text, ts.start, ts.end, _is_headline(seg) or _mostly_upper(seg), "text", True,
+                                    None, dl_span, persons)
+        elif article.title:
+            seg = article.title
+            title_hits = self._scan(seg, 0, len(seg), _is_headline(seg) or _mostly_upper(seg), "title", True,
+                                    None, None, persons)
+            title_hits = [
+                Detected(Mention(d.mention.text, d.mention.start, d.mention.end, d.mention.kind, "title", True),
+                         d.candidates, d.qualifier, d.alt)
+                for d in title_hits
+            ]
+        if title_hits:
+            body_aliases = {fold(d.mention.text) for d in body_hits}
+            title_hits = [
+                d for d in title_hits
+                if fold(d.mention.text) in body_aliases or any(self._strong(c) for c in d.candidates)
+            ]
+
+        # A name that was a person's name somewhere in the story is a person everywhere in it.
+        for d in title_hits + body_hits:
+            if d.mention.kind == "name" and fold(d.mention.text) in persons:
+                continue
+            found.append(d)
+        found.extend(self._state_abbreviations(text, body_hits))
+        found.sort(key=lambda d: (d.mention.field != "title", d.mention.start))
+        return found
+
+    def _state_abbreviations(self, text: str, hits: list[Detected]) -> list[Detected]:
+        """'Springfield, Ill.': the abbreviation is a mention of the state too."""
+        out = []
+        for d in hits:
+            q = d.qualifier
+            if q is None or q[0] != "US" or q[1] is None:
+                continue
+            m = _QUALIFIER.match(fold(text), d.mention.end)
+            abbr = m.group(1).split(" ")[0] if m else ""
+            if abbr in self.g.us_state_abbr and q[1] in self.g.us_state_pid and not self.g.lookup(abbr.rstrip(".")):
+                a = m.start(1)
+                pid = self.g.us_state_pid[q[1]]
+                out.append(Detected(Mention(text[a : a + len(abbr)], a, a + len(abbr), "name", sentence=d.mention.sentence),
+                                    (Candidate(pid, "name", 0),)))
+        return out

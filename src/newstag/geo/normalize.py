@@ -1,0 +1,33 @@
+"""The one text normalizer shared by the gazetteer build and the matcher.
+
+Both sides must fold text the same way or names stop matching, so this module is the only
+place that decides it. Folding is length-preserving (character for character), so offsets
+found in folded text are offsets into the original text.
+"""
+
+from __future__ import annotations
+
+# Typographic apostrophes and dashes that news text uses interchangeably with ASCII ones.
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-", "\u00a0": " "})
+
+
+def fold(text: str) -> str:
+    """Case-preserving fold used for matching: same length as `text`."""
+    return text.translate(_FOLD)
+
+
+def key(text: str) -> str:
+    """Case-insensitive look-up key (dateline places, all-caps headlines)."""
+    return " ".join(fold(text).lower().split())
+
+
+def headline_case(text: str) -> str:
+    """'HONG KONG, April 8' -> 'Hong Kong, April 8' when that keeps every offset, else `text`.
+
+    All-caps segments (wire headlines and datelines) would otherwise match nothing, because
+    place names are matched case-sensitively to keep "turkey" and "march" out.
+    """
+    titled = text.title()
+    # str.title() capitalises after apostrophes ("Canada'S"): harmless for matching, since the
+    # character after a name is only checked for being a letter or digit.
+    return titled if len(titled) == len(text) else text
