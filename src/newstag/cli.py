@@ -57,7 +57,7 @@ def tag(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Files to tag; none or '-' reads stdin.")] = None,
     output_format: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", help="text | json | jsonl | csv (default: jsonl for JSON Lines input, else text)."),
+        typer.Option("--format", "-f", help="text | json | jsonl | csv | parquet (default: from -o's suffix, else jsonl for JSON Lines / table input, else text)."),
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     input_format: Annotated[
@@ -70,23 +70,33 @@ def tag(
     no_geo: Annotated[bool, typer.Option("--no-geo", help="Skip Regions.")] = False,
     no_topics: Annotated[bool, typer.Option("--no-topics", help="Skip General.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any record carries an error.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes (each loads the artifacts once).")] = 1,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run: keep the records already in -o FILE (JSON Lines) and tag the rest.")
+    ] = False,
+    progress: Annotated[
+        Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).")
+    ] = None,
 ) -> None:
-    """Tag articles: raw scraped text, HTML pages or JSON Lines ({"text", "id"?, "title"?} per line)."""
+    """Tag articles: raw scraped text, HTML pages, JSON Lines ({"text", "id"?, "title"?} per line), CSV or Parquet."""
+    from newstag.batch.output import BATCH_FORMATS
     from newstag.batch.runner import default_output_format, run_tag
-    from newstag.emit.writers import OUTPUT_FORMATS
     from newstag.options import TagOptions
 
-    if output_format is not None and output_format not in OUTPUT_FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")
+    if output_format is not None and output_format not in BATCH_FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(BATCH_FORMATS)}", param_hint="--format")
     sources = paths or ["-"]
     options = TagOptions(geo=not no_geo, topics=not no_topics, topic_model=topic_model, max_general=max_general)
     try:
         summary = run_tag(
             sources,
             options=options,
-            output_format=output_format or default_output_format(sources, input_format),
+            output_format=output_format or default_output_format(sources, input_format, output),
             output=output,
             input_format=input_format,
+            jobs=jobs,
+            resume=resume,
+            progress=progress,
         )
     except NewstagError as exc:
         _fail(exc)

@@ -1,0 +1,170 @@
+"""Tables in and out: CSV / TSV (standard library) and Parquet (pyarrow, the `parquet` extra).
+
+In:  columns `text` (required), `id`, `title` (optional), one article per row. Like a JSON Lines
+     line, a row that cannot be an article yields a RawDocument with `error` set; a missing id is
+     the 1-based row number. Rows are streamed (Parquet by record batch), never loaded whole.
+Out: Parquet with the CSV row's columns (`emit/table.py`), all strings, written in row groups.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newstag.emit.table import COLUMNS
+from newstag.errors import InputError
+from newstag.parse.readers import MAX_LINE_BYTES
+from newstag.types import RawDocument
+
+PARQUET_BATCH_ROWS = 1024
+PARQUET_ROW_GROUP = 8192
+
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+_MISSING_PYARROW = "Parquet needs pyarrow, an optional extra: pip install 'newstag[parquet]'"
+
+
+def read_table(path: str, fmt: str) -> Iterator[RawDocument]:
+    """One RawDocument per row of a CSV, TSV or Parquet file ("-": CSV / TSV on stdin)."""
+    if fmt == "parquet":
+        yield from _read_parquet(path)
+    elif fmt in ("csv", "tsv"):
+        yield from _read_csv(path, delimiter="\t" if fmt == "tsv" else ",")
+    else:
+        raise InputError(f"unknown table format {fmt!r} for {path}: use csv, tsv or parquet")
+
+
+def table_record(row: dict[str, Any], number: int) -> RawDocument:
+    """The document of row `number` (1-based); mirrors `parse.readers.jsonl_record`."""
+    raw_id = row.get("id")
+    doc_id = str(number) if raw_id is None or raw_id == "" else str(raw_id)
+    text, title = row.get("text"), row.get("title")
+    if title is not None and not isinstance(title, str):
+        title = str(title)
+    title = title or None
+    for value in (text, title, doc_id):
+        if isinstance(value, str) and _has_bad_bytes(value):
+            return RawDocument(id=_printable(doc_id), text="", kind="jsonl", error=f"row {number} is not valid UTF-8")
+    if not isinstance(text, str) or not text.strip():
+        if title and title.strip():
+            return RawDocument(id=doc_id, text=title, title=title, kind="jsonl", warnings=("no body text; tagged the title alone",))
+        what = "has no 'text'" if text is None or isinstance(text, str) else f"has a 'text' that is a {type(text).__name__}"
+        return RawDocument(id=doc_id, text="", title=title, kind="jsonl", error=f"row {number} {what}")
+    if "\x00" in text:
+        return RawDocument(id=doc_id, text="", title=title, kind="jsonl", error=f"row {number} holds binary data (NUL characters)")
+    # kind "jsonl": the title is given apart from the text, as in JSON Lines.
+    return RawDocument(id=doc_id, text=text, title=title, kind="jsonl")
+
+
+def _read_csv(path: str, delimiter: str) -> Iterator[RawDocument]:
+    # surrogateescape: a non-UTF-8 byte spoils its row only (flagged by table_record), not the file.
+    if path == "-":
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    else:
+        try:
+            stream = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    # One field may be as long as one JSON Lines line may be.
+    csv.field_size_limit(MAX_LINE_BYTES)
+    try:
+        reader = csv.reader(stream, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return
+        if "text" not in header:
+            raise InputError(f"{path} has no 'text' column (columns: {', '.join(header[:10])}); name the article column 'text'")
+        number = 0
+        while True:
+            number += 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield RawDocument(id=str(number), text="", kind="jsonl", error=f"row {number} cannot be read: {exc}")
+                continue
+            yield table_record(dict(zip(header, values)), number)
+    finally:
+        if path == "-":
+            stream.detach()
+        else:
+            stream.close()
+
+
+def _read_parquet(path: str) -> Iterator[RawDocument]:
+    pq = _pyarrow_parquet()
+    try:
+        source = pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read {path} as Parquet: {exc}") from exc
+    names = set(source.schema_arrow.names)
+    if "text" not in names:
+        raise InputError(f"{path} has no 'text' column (columns: {', '.join(sorted(names)[:10])}); name the article column 'text'")
+    columns = [c for c in ("id", "title", "text") if c in names]
+    number = 0
+    for batch in source.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns):
+        for row in batch.to_pylist():
+            number += 1
+            yield table_record(row, number)
+
+
+class ParquetWriter:
+    """Writes rows (dicts with the CSV columns) to a Parquet file, one row group at a time."""
+
+    def __init__(self, path: Path) -> None:
+        pa = _pyarrow()
+        pq = _pyarrow_parquet()
+        self._pa = pa
+        self.schema = pa.schema([(name, pa.string()) for name in COLUMNS])
+        self._writer = pq.ParquetWriter(str(path), self.schema, compression="zstd")
+        self._rows: list[dict[str, Any]] = []
+        self.count = 0
+
+    def write_rows(self, rows: list[dict[str, Any]]) -> None:
+        self._rows.extend(rows)
+        self.count += len(rows)
+        if len(self._rows) >= PARQUET_ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._writer.write_table(self._pa.Table.from_pylist(self._rows, schema=self.schema))
+            self._rows = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+
+def read_parquet_rows(path: Path) -> list[dict[str, Any]]:
+    """All rows of a Parquet file as dicts (for tests and small files)."""
+    return _pyarrow_parquet().read_table(str(path)).to_pylist()
+
+
+def _pyarrow():
+    try:
+        import pyarrow
+    except ImportError as exc:
+        raise InputError(_MISSING_PYARROW) from exc
+    return pyarrow
+
+
+def _pyarrow_parquet():
+    _pyarrow()
+    import pyarrow.parquet
+
+    return pyarrow.parquet
+
+
+def _has_bad_bytes(value: str) -> bool:
+    # Bytes that were not UTF-8 come back from surrogateescape as lone surrogates U+DC80-U+DCFF.
+    return not value.isascii() and _SURROGATE_RE.search(value) is not None
+
+
+def _printable(value: str) -> str:
+    return value.encode("utf-8", "replace").decode("utf-8") if _has_bad_bytes(value) else value
