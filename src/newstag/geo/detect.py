@@ -85,7 +85,9 @@ class Detector:
               persons: set[str]) -> list[Detected]:
         g = self.g
         segment = text[start:end]
-        matched = headline_case(segment) if _mostly_upper(segment) else segment
+        upper = _mostly_upper(segment)
+        headline = headline or upper
+        matched = headline_case(segment) if upper else segment
         folded = fold(matched)
         out: list[Detected] = []
         for idx, s, e in g.automaton.find_matches_as_indexes(folded):
@@ -128,10 +130,6 @@ class Detector:
                 if flags & COMMON and all(c.flags & COMMON for c in cands):
                     if qualifier is None and (prev is None or prev.lower() not in g.locative):
                         continue
-            if is_name and headline:
-                if not any(self._strong(c) for c in cands):
-                    # Weak headline names are kept for now; `detect` drops them unless the body has them.
-                    pass
             sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
             out.append(
                 Detected(
@@ -195,7 +193,8 @@ class Detector:
         dl = article.dateline
         dl_span = None
         if dl is not None and dl.text:
-            dl_span = (dl.start, dl.end)
+            # Scraping debris before a dateline ("Russia Flag") is page furniture, not text.
+            dl_span = (article.body.start if dl.debris else dl.start, dl.end)
             cands = g.lookup(dl.text)
             if not cands and "," in dl.text:  # "SPRINGFIELD, Ill." written in the place itself
                 cands = g.lookup(dl.text.split(",")[0])
