@@ -41,6 +41,11 @@ MODIFIERS = frozenset(
     "Until After Before During While When Where If As But So Yet Only Even All Every Each Some Many".split()
 )
 HEADLINE_MIN_CITY_POPULATION = 100_000
+# A one-word town smaller than this, written before a capitalised word, is taken for a first
+# name ("Robert Smith"; Robert is a town in Martinique), and one opening a sentence for an
+# ordinary capitalised word ("Since", "Drug"); big cities are left alone ("London Stock Exchange").
+PERSON_MAX_POPULATION = 1_000_000
+SENTENCE_INITIAL_MAX_POPULATION = 100_000
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'\-]*)( ?)$")
 _WORD_AFTER = re.compile(r"^ ([A-Z][a-z]+)")
 _QUALIFIER = re.compile(r"^, ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
@@ -93,6 +98,8 @@ class Detector:
         for idx, s, e in g.automaton.find_matches_as_indexes(folded):
             if s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#"):
                 continue
+            if s > 1 and folded[s - 1] == "-" and folded[s - 2].isalpha() and g.candidates[idx][0].kind == "name":
+                continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
             if e < len(folded) and folded[e].isalnum():
                 continue
             a, b = start + s, start + e
@@ -122,11 +129,18 @@ class Detector:
                 ):
                     persons.add(alias)  # "Barack Obama", "Cora Kelly": a surname
                     continue
-                if flags & GIVEN and _WORD_AFTER.match(folded, e) and not qualifier:
-                    nxt = _WORD_AFTER.match(folded, e).group(1)
+                after = _WORD_AFTER.match(folded, e) if qualifier is None else None
+                if after is not None and (flags & GIVEN or self._small_town(cands, alias, PERSON_MAX_POPULATION)):
+                    nxt = after.group(1)
                     if nxt not in g.never and not self._is_place_word(nxt):
-                        persons.add(alias)  # "Jordan Smith", "Chad Johnson"
+                        persons.add(alias)  # "Jordan Smith", "Robert Johnson": a first name
                         continue
+                if (
+                    qualifier is None
+                    and self._small_town(cands, alias, SENTENCE_INITIAL_MAX_POPULATION)
+                    and self._sentence_initial(folded, s)
+                ):
+                    continue  # "Since ...", "Drug ...": a capitalised word opening a sentence
                 if flags & COMMON and all(c.flags & COMMON for c in cands):
                     if qualifier is None and (prev is None or prev.lower() not in g.locative):
                         continue
@@ -147,15 +161,36 @@ class Detector:
         g = self.g
         return c.kind != "name" or g.ptype[c.pid] in _STRONG_TYPES or g.population[c.pid] >= HEADLINE_MIN_CITY_POPULATION
 
-    def _is_place_word(self, word: str) -> bool:
-        return any(c.kind != "name" or self.g.ptype[c.pid] in _STRONG_TYPES for c in self.g.lookup(word))
+    def _small_town(self, cands: tuple[Candidate, ...], alias: str, max_population: int) -> bool:
+        g = self.g
+        return " " not in alias and all(
+            c.kind == "name" and g.ptype[c.pid] == "city" and g.population[c.pid] < max_population for c in cands
+        )
 
-    @staticmethod
-    def _sentence_initial(text: str, pos: int) -> bool:
+    def _is_place_word(self, word: str) -> bool:
+        g = self.g
+        # Only names that are places before anything else: ISO subdivisions such as Uruguay's
+        # "Rivera" are surnames far more often.
+        return any(
+            c.kind != "name" or g.ptype[c.pid] in ("country", "continent", "region")
+            or (g.ptype[c.pid] == "admin1" and g.pcountry[c.pid] == "US")
+            for c in g.lookup(word)
+        )
+
+    def _sentence_initial(self, text: str, pos: int) -> bool:
         i = pos - 1
         while i >= 0 and text[i] in " \t\"'“‘(":
             i -= 1
-        return i < 0 or text[i] in ".!?:\n;—–-"
+        if i < 0 or text[i] in "!?:\n;—–":
+            return True
+        if text[i] != ".":
+            return False
+        # "Lt. Pat Nelson", "Rep. Charles Rangel": a period after an abbreviation ends no sentence.
+        j = i
+        while j > 0 and not text[j - 1].isspace():
+            j -= 1
+        token = text[j : i + 1]
+        return not (token in self.g.titles or (len(token) <= 4 and token[:1].isupper()))
 
     def _qualifier(self, text: str, end: int) -> tuple[str, str | None] | None:
         """'Springfield, Ill.' -> ("US", "IL"); 'Salvador, Brazil' -> ("BR", None)."""

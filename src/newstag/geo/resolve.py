@@ -24,13 +24,17 @@ US_STATE_PRIOR = 2.2
 CAPITAL_BONUS = 0.8
 ALT_NAME_PENALTY = 0.4
 CONTEXT_COUNTRY = 1.2
+CONTEXT_ONLY_COUNTRY = 0.6  # extra when the story names no other country
 CONTEXT_STATE = 0.8
+WEAK_CONTEXT = 0.5  # other names in the story that could lie in the same country
+WEAK_CONTEXT_NAMES = 3
+WEAK_SUPPORT_NAMES = 5  # this many such names count as support for a small town
 QUALIFIER_MATCH = 4.0
 QUALIFIER_MISMATCH = -3.0
 DATELINE_COUNTRY = 0.6
 # Below this population, a city needs support from the story (its country or state named, or a
 # qualifier) to be resolved.
-UNSUPPORTED_MIN_POPULATION = 20_000
+UNSUPPORTED_MIN_POPULATION = 100_000
 # A city this large is itself evidence for its country when it is the only candidate.
 CERTAIN_CITY_POPULATION = 1_000_000
 
@@ -94,9 +98,24 @@ class Resolver:
             countries.add(dateline_country)
         return countries, states, dateline_country
 
+    @staticmethod
+    def _weak_context(detected: list[Detected], g: Gazetteer) -> dict[str, set[str]]:
+        """For each country, the distinct names in the story that could be in it.
+
+        Local news names many small places and rarely its own country: "Mansfield", "Ozark" and
+        "Dublin" in one story all have a US candidate, and that agreement is the evidence.
+        """
+        weak: dict[str, set[str]] = {}
+        for d in detected:
+            for cc in {g.pcountry[c.pid] for c in d.candidates}:
+                if cc is not None:
+                    weak.setdefault(cc, set()).add(d.mention.text)
+        return weak
+
     def resolve(self, detected: list[Detected]) -> list[Resolution]:
         g = self.g
         countries, states, dateline_country = self._context(detected)
+        weak = self._weak_context(detected, g)
         out: list[Resolution] = []
         for d in detected:
             m = d.mention
@@ -116,11 +135,16 @@ class Resolver:
                     else:
                         s += QUALIFIER_MISMATCH
                 if cc is not None and cc in countries:
-                    s += CONTEXT_COUNTRY
+                    s += CONTEXT_COUNTRY + (CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0)
                     support.append(f"co-occurs with {cc}")
                     if cc == "US" and g.ptype[c.pid] != "admin1" and g.padmin1[c.pid] in states:
                         s += CONTEXT_STATE
                         support.append(f"co-occurs with {g.padmin1[c.pid]}")
+                others = len(weak.get(cc, ())) - 1 if cc is not None else 0
+                if others > 0:
+                    s += WEAK_CONTEXT * min(others, WEAK_CONTEXT_NAMES) / WEAK_CONTEXT_NAMES
+                    if others >= WEAK_SUPPORT_NAMES and not support:
+                        support.append(f"{others} other names could be in {cc}")
                 if cc is not None and cc == dateline_country and not m.in_dateline:
                     s += DATELINE_COUNTRY
                 scored.append((s, c, support))
