@@ -47,7 +47,7 @@ _OTHERS = {
     "Spanish": frozenset("el los las del y que por con para una es se lo al más su sus como pero fue según ha".split()),
     "Italian": frozenset("il di che della per non una sono con gli del nel alla è delle anche ha stato".split()),
     "Portuguese": frozenset("os do da dos das em que não com uma para por é na foi ao como mais ser".split()),
-    "Dutch": frozenset("de het een van en niet dat met voor zijn ook aan er werd naar bij heeft".split()),
+    "Dutch": frozenset("de het een van en niet dat met voor zijn ook aan er werd wordt naar bij heeft te om nog deze maar".split()),
 }
 
 

@@ -1,0 +1,145 @@
+"""The batch runner: one record per input line, in order, whatever the lines hold, with or without workers."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import orjson
+import pytest
+
+from newstag.batch import parallel
+from newstag.batch.runner import run_tag
+from newstag.batch.stream import jsonl_lines
+from newstag.options import TagOptions
+
+# Short articles written for these tests.
+ARTICLES = [
+    {"id": "port", "title": "Dock strike ends", "text": "ROTTERDAM, March 3 - Dock workers in the Dutch port voted on Tuesday to end a week-long strike after the port authority agreed to raise wages by four percent."},
+    {"id": "rice", "text": "BANGKOK - Thailand's rice exports rose sharply in the first quarter as buyers in Indonesia and the Philippines stocked up ahead of the monsoon, the commerce ministry said."},
+    {"id": "court", "title": "Court rejects appeal", "text": "The supreme court in Nairobi rejected an appeal by the opposition on Friday, clearing the way for the president to be sworn in for a second term next week."},
+    {"text": "OTTAWA, Jan 12 - Canada's central bank held its key interest rate steady, saying inflation was moving back towards its target faster than it had expected."},
+    {"id": "match", "title": "Late goal wins derby", "text": "A late header from the captain gave the home side a 2-1 win in the derby on Saturday, lifting them to third place in the league table."},
+]
+FRENCH = (
+    "Le gouvernement a annoncé mardi une nouvelle série de mesures pour soutenir les agriculteurs, qui "
+    "manifestent depuis plusieurs semaines dans le sud du pays. Selon le ministre, ces aides seront versées "
+    "avant la fin du mois et concerneront surtout les petites exploitations."
+)
+
+
+def _line(obj) -> bytes:
+    return orjson.dumps(obj) + b"\n"
+
+
+def garbage_lines(long_line_bytes: int) -> list[bytes]:
+    """Two good articles, garbage, then the French and the other good articles."""
+    good = [_line(a) for a in ARTICLES]
+    garbage = [
+        b"this is not json\n",  # line 3
+        b"\n",  # 4: empty
+        b'{"id": "no-text", "title": ""}\n',  # 5
+        b'{"id": "nul", "text": "a\x00b"}\n',  # 6: binary
+        b'{"id": "latin1", "text": "caf\xe9 au lait"}\n',  # 7: not UTF-8
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR binary\n",  # 8, 9, 10: a PNG header holds newlines
+        b'{"id": "huge", "text": "' + b"word " * (long_line_bytes // 5) + b'"}\n',  # 11: too long
+        b"[1, 2, 3]\n",  # 12: not an object
+        _line({"id": "fr", "text": FRENCH}),  # 13
+    ]
+    return good[:2] + garbage + good[2:]
+
+
+# Lines that cannot be read are named by their line number; so is the article without an id (15).
+EXPECTED_IDS = ["port", "rice", "3", "4", "no-text", "6", "7", "8", "9", "10", "11", "12", "fr", "court", "15", "match"]
+ERROR_IDS = {"3", "4", "no-text", "6", "7", "8", "9", "10", "11", "12"}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_garbage_in_the_middle_keeps_count_and_order(tmp_path, jobs):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(garbage_lines(long_line_bytes=11_000_000)))
+    out = tmp_path / "out.jsonl"
+
+    summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out, jobs=jobs, chunk_docs=3)
+
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["id"] for r in records] == EXPECTED_IDS
+    assert summary.records == len(EXPECTED_IDS)
+    assert {r["id"] for r in records if r["error"]} == ERROR_IDS
+    assert summary.errors == len(ERROR_IDS)
+    by_id = {r["id"]: r for r in records}
+    assert "over the 10,000,000-byte limit" in by_id["11"]["error"]
+    assert "not valid UTF-8" in by_id["7"]["error"] and "binary" in by_id["6"]["error"]
+    assert any(w.startswith("not English?") for w in by_id["fr"]["warnings"])
+    # The good articles around the garbage are tagged as usual.
+    assert by_id["port"]["dateline"]["text"] == "ROTTERDAM"
+    assert by_id["port"]["title"] == "Dock strike ends"
+    assert all(not r["warnings"] for r in records if r["id"] in {"port", "rice", "court", "15", "match"})
+
+
+def test_jobs_give_the_same_bytes_as_one_process(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_line(a) for a in ARTICLES * 7))
+    outputs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out, jobs=jobs, chunk_docs=4)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\n") == 35
+
+
+def _crash_on_marker(self, items):
+    # Stands in for a crash in native code: the worker process dies without a word.
+    if any(isinstance(item, tuple) and b"CRASH" in item[1] for item in items):
+        os._exit(3)
+    return _real_call(self, items)
+
+
+_real_call = parallel.ChunkTagger.__call__
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork to patch workers")
+def test_a_worker_crash_loses_no_record(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel.ChunkTagger, "__call__", _crash_on_marker)
+    docs = [dict(a, id=f"{n}") for n, a in enumerate(ARTICLES * 4)]
+    docs[9]["text"] += " CRASH"
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_line(d) for d in docs))
+    out = tmp_path / "out.jsonl"
+
+    summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out, jobs=2, chunk_docs=4)
+
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["id"] for r in records] == [d["id"] for d in docs]
+    # Only the chunk holding the crashing article (items 8-11) is lost to errors; the chunks in
+    # flight beside it are retried and tagged.
+    failed = [r["id"] for r in records if r["error"]]
+    assert failed == ["8", "9", "10", "11"]
+    assert all(r["error_stage"] == "batch" for r in records if r["error"])
+    assert summary.errors == 4
+
+
+def test_long_line_is_skipped_in_slices():
+    stream = io.BytesIO(b'{"text": "short one"}\n' + b"x" * 3_000_000 + b"\n" + b'{"text": "after"}\n')
+    items = list(jsonl_lines(stream, max_line_bytes=1_000_000))
+    assert len(items) == 3
+    assert items[0] == (1, b'{"text": "short one"}\n')
+    assert items[1].error == "line 2 is 3,000,001 bytes, over the 1,000,000-byte limit for one article"
+    assert items[2] == (3, b'{"text": "after"}\n')
+
+
+def test_progress_goes_to_stderr_only(tmp_path, capfd):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_line(a) for a in ARTICLES))
+    run_tag([str(source)], options=TagOptions(geo=False, topics=False), output_format="jsonl", progress=True)
+    captured = capfd.readouterr()
+    assert [orjson.loads(line)["id"] for line in captured.out.splitlines()] == ["port", "rice", "court", "4", "match"]
+    assert "5doc" in captured.err.replace(" ", "")
+
+
+def test_no_progress_bar_unless_asked_or_a_terminal(tmp_path, capfd):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_line(a) for a in ARTICLES))
+    run_tag([str(source)], options=TagOptions(geo=False, topics=False), output_format="jsonl", output=tmp_path / "o.jsonl")
+    assert capfd.readouterr().err == ""
