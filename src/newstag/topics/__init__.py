@@ -44,7 +44,8 @@ class TopicTagger:
 
     def predict(self, articles: list[Article], max_topics: int = 5) -> list[tuple[TopicScore, ...]]:
         """Per article: topics above their thresholds, best first, each level-1 topic followed by
-        its level-2 topics; always at least the best level-1 topic (an article always has one)."""
+        its level-2 topics; always at least the best level-1 topic (an article always has one).
+        Weak-label topics (seed lexicons) come after the gold-trained ones."""
         if not articles:
             return []
         model = self.model
@@ -65,6 +66,7 @@ class TopicTagger:
         firsts = sorted({best, *(j for j in top_level if above[j])}, key=lambda j: -row[j])
         out: list[TopicScore] = []
         children = model.children
+        firsts += sorted((j for j in model.weak_top_level if above[j]), key=lambda j: -row[j])
         for j in firsts:
             out.append(_score(labels[j], row[j]))
             kids = sorted((c for c in children.get(labels[j].code, ()) if above[c]), key=lambda c: -row[c])

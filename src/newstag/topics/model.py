@@ -35,9 +35,14 @@ class Label:
     label: str
     level: int
     parent: str | None
+    # Trained on seed-lexicon weak labels only (no gold): its score says "the lexicon's topic is
+    # present" rather than "this is what the story is about", so it is listed after gold-trained
+    # topics and never taken as the article's one guaranteed topic.
+    weak: bool = False
 
     def to_json(self) -> dict:
-        return {"code": self.code, "label": self.label, "level": self.level, "parent": self.parent}
+        d = {"code": self.code, "label": self.label, "level": self.level, "parent": self.parent}
+        return {**d, "weak": True} if self.weak else d
 
 
 class TopicModel:
@@ -64,7 +69,9 @@ class TopicModel:
         self.manifest = manifest or {}
         # The output order needs these per article; computed once here.
         top = min(lab.level for lab in labels)
-        self.top_level = np.array([j for j, lab in enumerate(labels) if lab.level == top], dtype=np.int64)
+        strong = [j for j, lab in enumerate(labels) if lab.level == top and not lab.weak]
+        self.top_level = np.array(strong or [j for j, lab in enumerate(labels) if lab.level == top], dtype=np.int64)
+        self.weak_top_level = np.array([j for j, lab in enumerate(labels) if lab.level == top and lab.weak and strong], dtype=np.int64)
         self.children: dict[str, list[int]] = {}
         for j, lab in enumerate(labels):
             if lab.parent:
@@ -130,7 +137,7 @@ class TopicModel:
             ) from exc
         if doc.get("format") != MODEL_FORMAT:
             raise ArtifactError(f"topic model {where} has format {doc.get('format')!r}, expected {MODEL_FORMAT!r}; retrain it with `newstag train`")
-        labels = [Label(d["code"], d["label"], int(d["level"]), d.get("parent")) for d in doc["labels"]]
+        labels = [Label(d["code"], d["label"], int(d["level"]), d.get("parent"), bool(d.get("weak"))) for d in doc["labels"]]
         featurizer = Featurizer(doc["vocabulary"], arrays["idf"])
         coef = arrays["coef"].astype(np.float32)
         if coef.shape != (featurizer.n_features, len(labels)):
