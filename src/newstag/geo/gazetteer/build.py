@@ -33,7 +33,7 @@ TABLES = resources.files("newstag.geo") / "tables"
 # `newstag eval geo`): every cities500 place keeps its own name, but only towns of this size get
 # their GeoNames alternate names, which are where most false hits ("Police", surnames) come from.
 ALT_NAMES_MIN_POPULATION = 15_000
-CITY_MIN_POPULATION = 0
+CITY_MIN_POPULATION = 1000
 
 # Alias flags (bit set), read by the detector and the resolver.
 ALT = 1  # an alternate name, not the place's own name

@@ -17,6 +17,7 @@ from newstag.errors import ArtifactError
 from newstag.geo.normalize import key
 from newstag.types import Place
 
+MAX_CANDIDATES = 12
 _FIX = "run `newstag build-gazetteer` (or reinstall newstag) to rebuild it"
 
 
@@ -58,7 +59,7 @@ class Gazetteer:
         for alias, pid, kind, flags in alias_rows:
             if not patterns or patterns[-1] != alias:
                 if patterns:
-                    cands.append(tuple(current.values()))
+                    cands.append(self._ranked(current.values()))
                 patterns.append(alias)
                 current = {}
             # One candidate per place: "Caribbean" is both the M49 area's name and a region
@@ -66,7 +67,7 @@ class Gazetteer:
             if pid not in current or current[pid].kind == "name":
                 current[pid] = Candidate(pid, kind, flags)
         if patterns:
-            cands.append(tuple(current.values()))
+            cands.append(self._ranked(current.values()))
         if not patterns:
             raise ArtifactError(f"gazetteer {db_path} has no names: {_FIX}")
         self.patterns = patterns
@@ -87,6 +88,12 @@ class Gazetteer:
 
         self.m49_countries: dict[str, dict] = m49["countries"]
         self.m49_areas: dict[str, dict] = m49["areas"]
+
+    def _ranked(self, cands) -> tuple[Candidate, ...]:
+        # "Springfield" has dozens of namesakes; the resolver scores each in Python, so keep the
+        # largest few. A namesake below the cut would need a qualifier to win anyway.
+        ranked = sorted(cands, key=lambda c: (self.ptype[c.pid] == "city", -self.population[c.pid], c.pid))
+        return tuple(ranked[:MAX_CANDIDATES])
 
     def place(self, pid: int) -> Place:
         p = self._places.get(pid)
