@@ -22,7 +22,7 @@ from newstag.types import Resolution
 TYPE_PRIOR = {"country": 3.0, "continent": 2.6, "region": 2.5, "admin1": 1.6, "admin2": 1.5}
 US_STATE_PRIOR = 2.2
 CAPITAL_BONUS = 0.8
-ALT_NAME_PENALTY = 0.4
+ALT_NAME_PENALTY = 1.2
 CONTEXT_COUNTRY = 1.2
 CONTEXT_ONLY_COUNTRY = 0.6  # extra when the story names no other country
 CONTEXT_STATE = 0.8

