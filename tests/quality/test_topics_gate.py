@@ -1,0 +1,41 @@
+"""Quality gate for General: `newstag eval topics` on ../shared dev data must not fall below the
+floors pinned in topics_baseline.json (minus 0.005 for float noise).
+
+Raising a floor after an improvement is a one-line edit of the baseline; lowering one is a
+decision to write down in the commit message, never a side effect of retraining.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+BASELINE = json.loads((Path(__file__).parent / "topics_baseline.json").read_text())
+TOLERANCE = 0.005
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture(scope="module")
+def result():
+    if not (SHARED / "data" / "bbc_news" / "dev.jsonl").exists():
+        pytest.skip("../shared/data is absent")
+    from newstag.eval.topics import run_topics_eval
+
+    return run_topics_eval(SHARED)
+
+
+@pytest.mark.parametrize("name", sorted(BASELINE["top1"]))
+def test_top1_on_full_articles(result, name):
+    assert result["top1"][name] >= BASELINE["top1"][name] - TOLERANCE
+
+
+@pytest.mark.parametrize("figure", ["macro_f1", "micro_f1", "top1"])
+def test_short_text_averages(result, figure):
+    assert result["short_texts"][figure] >= BASELINE["short_texts"][figure] - TOLERANCE
+
+
+@pytest.mark.parametrize("code", sorted(BASELINE["per_class_f1"]))
+def test_per_class_f1(result, code):
+    assert result["short_texts"]["per_class"][code]["f1"] >= BASELINE["per_class_f1"][code] - TOLERANCE
