@@ -7,9 +7,9 @@
    Reuters-21578) are never trained on.
 2. Labels per class (see train.Examples): a source label's implied level-1 topics are positives;
    its `candidates` (desk labels such as HuffPost WORLDPOST / WORLD NEWS, Wikipedia "Health and
-   environment") and `also_possible` topics are unknown for that example (neither positive nor
-   negative), so a desk label never teaches "not politics" to an item that may be politics; it is
-   still a negative for every other topic. Level 2 comes from LEVEL2 below where the source label
+   environment") are unknown for that example (neither positive nor negative), so a desk label
+   never teaches "not politics" to an item that may be politics; it is still a negative for every
+   other topic. `also_possible` topics are soft negatives (ALSO_POSSIBLE_WEIGHT). Level 2 comes from LEVEL2 below where the source label
    determines it; labour and weather get weak labels from seed lexicons (seeds.py).
 3. 10% of the train split (by id hash) is held out for Platt calibration.
 4. Per-class thresholds: maximise F1 on the Wikipedia + HuffPost dev splits.

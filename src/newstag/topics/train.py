@@ -13,8 +13,8 @@ levels 1 and 2. Without --taxonomy, labels that are all `medtop:` codes use the 
 Media Topics; other labels form a flat list.
 
 Every class gets its own binary problem with its own rows: `known[i, k]` is False where the data
-cannot say whether class k applies to example i (a desk label with several candidate topics, or a
-topic the source label often also implies), so such rows are neither positive nor negative for k.
+cannot say whether class k applies to example i (a desk label with several candidate topics), so
+such rows are neither positive nor negative for k; `weight` softens negatives the source is unsure of.
 """
 
 from __future__ import annotations
