@@ -106,6 +106,49 @@ def tag(
             raise typer.Exit(EXIT_RECORD_ERRORS)
 
 
+SharedOption = Annotated[
+    Path, typer.Option("--shared", help="The shared folder with data/ and taxonomy/ (present on developers' machines and in CI).")
+]
+
+
+def _need_shared(shared: Path) -> None:
+    if not (shared / "data").is_dir():
+        typer.echo(f"newstag: {shared}/data not found: pass --shared PATH to the folder holding data/ and taxonomy/", err=True)
+        raise typer.Exit(EXIT_INPUT)
+
+
+@app.command("build-gazetteer")
+def build_gazetteer(
+    shared: Annotated[
+        Optional[Path],
+        typer.Option("--shared", help="Also recompile the UN M49 table from SHARED/taxonomy (otherwise the committed one is kept)."),
+    ] = None,
+) -> None:
+    """Rebuild the gazetteer (data/gazetteer.sqlite) from GeoNames data in PyPI packages and our own tables."""
+    from newstag.geo.gazetteer.build import build_all
+
+    try:
+        for path in build_all(shared):
+            typer.echo(f"wrote {path}")
+    except NewstagError as exc:
+        _fail(exc)
+
+
+@eval_app.command("geo")
+def eval_geo(
+    shared: SharedOption = Path("../shared"),
+    corpus: Annotated[
+        Optional[list[str]], typer.Option("--corpus", help="lgl | geowebnews | trnews | geovirus | reuters (repeatable; default all).")
+    ] = None,
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Run geotext on the same documents.")] = True,
+) -> None:
+    """Country F1 on the geoparsing corpora and Reuters 'about' countries, beside geotext."""
+    from newstag.eval.geo import main as geo_main
+
+    _need_shared(shared)
+    geo_main(shared, corpus or None, baseline)
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     app()
 
