@@ -91,3 +91,45 @@ def test_console_script_runs_in_a_subprocess(example_text):
     assert record["title"].startswith("Chile and Argentina agree")
     assert record["dateline"]["text"] == "Santiago" and record["dateline"]["debris"] == "Argentina Flag"
     assert record["agencies"] == ["Telam", "AFP"]
+
+
+def _archive(path, n=60):
+    """A small newsroom archive we write: three desks with their own vocabulary."""
+    import random
+
+    rng = random.Random(7)
+    desks = {
+        "harbour": ["ship", "port", "cargo", "dock", "container", "ferry", "crane", "berth", "tug", "freight"],
+        "farming": ["harvest", "wheat", "cattle", "tractor", "farmers", "crop", "barley", "dairy", "soil", "irrigation"],
+        "schools": ["pupils", "teachers", "classroom", "exam", "headteacher", "curriculum", "school", "lessons", "term", "homework"],
+    }
+    filler = ["the", "a", "on", "said", "new", "local", "week", "council", "plans", "after"]
+    lines = []
+    for i in range(n):
+        desk = list(desks)[i % 3]
+        words = rng.choices(desks[desk], k=12) + rng.choices(filler, k=8)
+        rng.shuffle(words)
+        lines.append(json.dumps({"id": str(i), "title": " ".join(words[:5]), "text": " ".join(words) + ".", "desk": [desk]}))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_train_your_own_model_then_tag_with_it(tmp_path):
+    data = tmp_path / "archive.jsonl"
+    _archive(data)
+    model_dir = tmp_path / "model"
+    result = runner.invoke(app, ["train", "--data", str(data), "--labels-field", "desk", "-o", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    assert (model_dir / "model.npz").is_file() and (model_dir / "manifest.json").is_file()
+    article = tmp_path / "story.jsonl"
+    article.write_text(json.dumps({"id": "s1", "text": "The ferry and a container ship left the port as cranes loaded cargo at the dock."}) + "\n")
+    result = runner.invoke(app, ["tag", "--no-geo", "--topic-model", str(model_dir), str(article)])
+    assert result.exit_code == 0, result.output
+    record = orjson.loads(result.stdout)
+    assert record["general"][0]["label"] == "harbour"
+
+
+def test_train_refuses_data_without_labels(tmp_path):
+    data = tmp_path / "nolabels.jsonl"
+    data.write_text('{"text": "a story"}\n{"text": "another"}\n')
+    result = runner.invoke(app, ["train", "--data", str(data), "--labels-field", "desk", "-o", str(tmp_path / "m")])
+    assert result.exit_code == 4

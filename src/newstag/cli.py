@@ -149,6 +149,67 @@ def eval_geo(
     geo_main(shared, corpus or None, baseline)
 
 
+@app.command("build-taxonomy")
+def build_taxonomy(shared: SharedOption = Path("../shared")) -> None:
+    """Compile IPTC Media Topics from SHARED/taxonomy into the package (data/iptc)."""
+    import newstag.topics.taxonomy as taxonomy_module
+
+    out_dir = Path(taxonomy_module.__file__).resolve().parents[1] / "data" / "iptc"
+    try:
+        taxonomy_module.build_taxonomy(shared / "taxonomy" / "iptc_mediatopics.json", out_dir)
+    except NewstagError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {out_dir}")
+
+
+@app.command()
+def train(
+    data: Annotated[
+        Optional[Path], typer.Option("--data", help="JSON Lines of tagged articles: {\"text\", \"title\"?, <labels-field>: [labels]}.")
+    ] = None,
+    labels_field: Annotated[str, typer.Option("--labels-field", help="The field holding each article's labels.")] = "topics",
+    taxonomy: Annotated[
+        Optional[Path], typer.Option("--taxonomy", help="Your taxonomy as JSON (see the README); default: labels are taken as they are.")
+    ] = None,
+    out: Annotated[Optional[Path], typer.Option("-o", "--output", help="The model directory to write.")] = None,
+    shipped: Annotated[
+        bool, typer.Option("--shipped", help="Rebuild the shipped IPTC model from SHARED (Wikipedia Current Events + HuffPost).")
+    ] = False,
+    shared: SharedOption = Path("../shared"),
+) -> None:
+    """Train a topic model: on your own tagged archive (--data ... -o DIR), or the shipped IPTC model (--shipped)."""
+    try:
+        if shipped:
+            from newstag.topics.shipped import build_shipped_model
+
+            _need_shared(shared)
+            build_shipped_model(shared, out_dir=out)
+            return
+        if data is None or out is None:
+            raise typer.BadParameter("give --data FILE and -o DIR (or --shipped)")
+        from newstag.topics.train import train_model
+
+        train_model(data, labels_field, taxonomy, out)
+        typer.echo(f"wrote {out}; use it with: newstag tag --topic-model {out} ...")
+    except NewstagError as exc:
+        if isinstance(exc, TrainingError):
+            typer.echo(f"newstag: {exc}", err=True)
+            raise typer.Exit(EXIT_ARTIFACT) from exc
+        _fail(exc)
+
+
+@eval_app.command("topics")
+def eval_topics(
+    shared: SharedOption = Path("../shared"),
+    topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="Evaluate this model instead of the shipped one.")] = None,
+) -> None:
+    """Top-1 accuracy on BBC, AG News and Reuters dev; per-class P/R/F1 on Wikipedia + HuffPost dev."""
+    from newstag.eval.topics import print_topics_report, run_topics_eval
+
+    _need_shared(shared)
+    print_topics_report(run_topics_eval(shared, model_dir=topic_model), file=sys.stdout)
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     app()
 
