@@ -143,3 +143,49 @@ def test_no_progress_bar_unless_asked_or_a_terminal(tmp_path, capfd):
     source.write_bytes(b"".join(_line(a) for a in ARTICLES))
     run_tag([str(source)], options=TagOptions(geo=False, topics=False), output_format="jsonl", output=tmp_path / "o.jsonl")
     assert capfd.readouterr().err == ""
+
+
+class _FakeTagger:
+    """Stands in for Tagger: `pipe` fails on a chunk holding a bad article, `tag` on the bad article."""
+
+    def __init__(self, bad):
+        self.bad, self.tag_calls = bad, 0
+        from newstag.pipeline import Tagger
+
+        self._real = Tagger(TagOptions(geo=False, topics=False))
+
+    def pipe(self, docs):
+        if any(self.bad(d) for d in docs):
+            raise RuntimeError("stage bug")
+        return self._real.pipe(docs)
+
+    def tag(self, doc):
+        self.tag_calls += 1
+        if self.bad(doc):
+            raise RuntimeError("stage bug")
+        return self._real.tag(doc)
+
+
+def _chunk(texts):
+    return [(n, _line({"id": f"c{n}", "text": t})) for n, t in enumerate(texts, start=1)]
+
+
+def test_a_stage_bug_on_one_article_fails_that_record_only():
+    chunk_tagger = parallel.ChunkTagger(TagOptions(geo=False, topics=False), "jsonl")
+    chunk_tagger.tagger = _FakeTagger(lambda d: "BOOM" in d.text)
+    texts = [a["text"] for a in ARTICLES]
+    texts[2] += " BOOM"
+    result = chunk_tagger(_chunk(texts))
+    records = [orjson.loads(r) for r in result.records]
+    assert [r["id"] for r in records] == ["c1", "c2", "c3", "c4", "c5"]
+    assert [r["error"] for r in records] == [None, None, "RuntimeError: stage bug", None, None]
+    assert result.errors == 1
+
+
+def test_a_stage_that_always_fails_is_not_retried_article_by_article():
+    chunk_tagger = parallel.ChunkTagger(TagOptions(geo=False, topics=False), "jsonl")
+    fake = chunk_tagger.tagger = _FakeTagger(lambda d: True)
+    result = chunk_tagger(_chunk([a["text"] for a in ARTICLES] * 6))
+    assert result.errors == len(result.records) == 30
+    assert fake.tag_calls == parallel.SAME_FAILURE_LIMIT
+    assert all(orjson.loads(r)["error"] == "RuntimeError: stage bug" for r in result.records)

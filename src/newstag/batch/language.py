@@ -36,11 +36,14 @@ _NON_LATIN_RE = re.compile(r"[^\W\d_\x00-\u024f]")
 
 # Very common function words; words that are also common in English ("a", "in", "an", "no", "die",
 # "also", "on", "plus") are left out of the other languages' lists so that they count for English only.
-_ENGLISH = frozenset(
-    "the of and to is was for that with on by at from it as be has have had are were will would "
-    "said says its his her their this which who not but or an a in been after over than also "
-    "more about into up he she they we there".split()
-)
+# In order of frequency in news, so that the fast path below usually stops after about ten.
+_ENGLISH_ORDERED = (
+    "the of to and a in said for on that is was with by at it as from has its be will have are "
+    "were would had his their which who not but or an been after over than also more about into "
+    "up he she they we there her this says"
+).split()
+_ENGLISH = frozenset(_ENGLISH_ORDERED)
+_ENGLISH_PROBES = tuple(f" {w} " for w in _ENGLISH_ORDERED)
 _OTHERS = {
     "French": frozenset("le la les des du et est une dans pour que qui sur pas au aux avec ce cette sont été il elle ont être leur selon".split()),
     "German": frozenset("der das und ist nicht mit den dem von zu ein eine auf sich für auch es im wird bei nach sind wurde aus sie werden".split()),
@@ -54,13 +57,21 @@ _OTHERS = {
 def guess_not_english(text: str) -> str | None:
     """None when `text` may well be English; otherwise the reason, e.g. "looks like French"."""
     sample = text[:SAMPLE_CHARS]
+    lowered = sample.lower()
+    # Fast path for the common case, English news: substring tests run in C, a few microseconds.
+    hits = 0
+    for probe in _ENGLISH_PROBES:
+        if probe in lowered:
+            hits += 1
+            if hits == ENGLISH_ENOUGH:
+                return None
     if not sample.isascii():
         visible = len(sample) - sample.count(" ") - sample.count("\n")
         if visible >= MIN_SCRIPT_CHARS and len(_NON_LATIN_RE.findall(sample)) > (1 - MIN_LATIN_SHARE) * visible:
             return "mostly non-Latin script"
     # Whitespace tokens, not a word regex: 10x cheaper, and a function word glued to punctuation
     # ("the,") is rare enough not to matter. Distinct function words, not occurrences, are counted.
-    tokens = set(sample.lower().split())
+    tokens = set(lowered.split())
     english = len(_ENGLISH.intersection(tokens))
     if english >= ENGLISH_ENOUGH:
         return None

@@ -32,6 +32,8 @@ from newstag.types import RawDocument, TaggedArticle
 
 # Chunks in flight per worker: one being tagged, one queued, so no worker waits on the parent.
 IN_FLIGHT_PER_JOB = 2
+# After this many articles in a row fail alike, the failure is taken to be the stage's, not theirs.
+SAME_FAILURE_LIMIT = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +58,31 @@ class ChunkTagger:
         except NewstagError:
             raise
         except Exception:
-            # Tagger.pipe already isolates failing articles; this is a bug in a stage. Find the
-            # article that triggers it so that only that one record carries the error.
-            tagged = [self._tag_alone(doc) for doc in docs]
+            tagged = self._tag_one_by_one(docs)
         return ChunkResult([encode(t, self.fmt) for t in tagged], sum(t.error is not None for t in tagged))
 
-    def _tag_alone(self, doc: RawDocument) -> TaggedArticle:
-        try:
-            return self.tagger.tag(doc)
-        except NewstagError:
-            raise
-        except Exception as exc:
-            return error_record(doc, f"{type(exc).__name__}: {exc}")
+    def _tag_one_by_one(self, docs: list[RawDocument]) -> list[TaggedArticle]:
+        # Tagger.pipe already isolates failing articles, so this is a bug in a stage. Find the
+        # article that triggers it, so that only its record carries the error. When the same
+        # failure repeats article after article it is not about articles (a stage that cannot
+        # start, say): give the rest of the chunk that error instead of retrying each.
+        tagged: list[TaggedArticle] = []
+        last, repeats = None, 0
+        for doc in docs:
+            if repeats >= SAME_FAILURE_LIMIT:
+                tagged.append(error_record(doc, last))
+                continue
+            try:
+                tagged.append(self.tagger.tag(doc))
+                last, repeats = None, 0
+            except NewstagError:
+                raise
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                repeats = repeats + 1 if reason == last else 1
+                last = reason
+                tagged.append(error_record(doc, reason))
+        return tagged
 
 
 def error_record(doc: RawDocument, reason: str) -> TaggedArticle:
