@@ -188,6 +188,7 @@ def main() -> None:
 
     import newstag
 
+    load_before = os.getloadavg()[0]
     mix = build_mix(args.shared, args.docs)
     lines = [orjson.dumps(a) + b"\n" for a in mix]
     mean_kb = sum(len(line) for line in lines) / len(lines) / 1024
@@ -215,7 +216,15 @@ def main() -> None:
     peak = max(cli["jobs1"]["peak_rss_mb"], cli["jobs2"]["peak_rss_mb"], startup["peak_rss_mb"])
     results = {
         "newstag": newstag.__version__,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            # Other processes running beside the bench take cores from it: figures measured under
+            # a load average well above 0 understate the speed (and the --jobs 2 ratio most).
+            "load_average_before": round(load_before, 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
+        },
         "mix": {"docs": len(mix), "mean_kb": round(mean_kb, 2), "corpora": [f"{c}/dev.jsonl" for c in CORPORA]},
         "in_process_one_core": in_process,
         "cli": cli,
@@ -254,6 +263,9 @@ def main() -> None:
         print(f"{label:<{width}}  {value:>{vwidth}}  {target}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
+    if load_before > 0.5:
+        print(f"\nnote: the load average was {load_before:.1f} when the bench started: other processes "
+              "shared the cores, so these figures understate the speed")
     print(f"\nwritten to {args.out}")
 
 

@@ -2,7 +2,7 @@
 
     1. read     inputs -> items (JSON Lines lines as bytes, other inputs as RawDocument)  stream.py
     2. resume   skip the inputs whose records the output file already holds            resume.py
-    3. chunk    items -> chunks of up to 512 items / 8 MB                               stream.py
+    3. chunk    items -> chunks of up to 256 items / 8 MB                               stream.py
     4. tag      chunk -> encoded records, here or in `jobs` worker processes            parallel.py
                 (language check, then Tagger.pipe: parse -> geo -> topics)
     5. write    records in input order; progress on stderr                              output.py

@@ -23,10 +23,12 @@ from newstag.types import RawDocument
 
 Item = Union[tuple[int, bytes], RawDocument]
 
-# A chunk is cut at whichever comes first. 512 articles of 1-3 KB keep two workers busy with
-# little pickling overhead; 8 MB bounds what one chunk holds in memory (a chunk holds at least
-# one item, so one line up to the reader's 10 MB limit still passes).
-CHUNK_DOCS = 512
+# A chunk is cut at whichever comes first. 256 articles is one topic-model batch
+# (TagOptions.batch_size); shipping them costs under 1 us per article, and chunks this small keep
+# workers evenly loaded up to the end of a run and bring the first record out early. 8 MB bounds
+# what one chunk holds in memory (a chunk holds at least one item, so one line up to the reader's
+# 10 MB limit still passes).
+CHUNK_DOCS = 256
 CHUNK_BYTES = 8_000_000
 
 # Long lines are read in slices this big when skipped, so a 50 MB line never sits in memory whole.
