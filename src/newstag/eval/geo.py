@@ -54,11 +54,14 @@ def _same_place(res, gold: dict) -> bool:
     p = res.place
     if gold.get("geonameid") is not None and p.geonameid is not None and p.geonameid == gold["geonameid"]:
         return True
+    # A country is an area, and its point (a centroid) says nothing about where a gold point of
+    # the same country lies: a demonym or country name is right when its country is.
+    if p.type == "country":
+        return p.country is not None and p.country == gold.get("country_code")
     if p.lat is not None and gold.get("lat") is not None:
         if _km(p.lat, p.lon, gold["lat"], gold["lon"]) <= RESOLUTION_KM:
             return True
-    # Countries carry no coordinates here; a demonym or country name is right when its country is.
-    return p.lat is None and p.type == "country" and p.country is not None and p.country == gold.get("country_code")
+    return False
 
 
 def _tag(tagger, raw):

@@ -22,6 +22,7 @@ names the body also mentions.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -88,10 +89,19 @@ def _is_headline(s: str) -> bool:
 
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
-# Where an alias may begin: a capital not glued to a word before it (nor "@"/"#": handles and tags).
-_CAPITAL_START = r"(?<![\w@#])[A-Z\u00C0-\u00DE\u0100-\u024F][^\W\d_]*"
+# Where an alias may begin: a capital and the letters after it (its first word). No look-behind
+# in the pattern: it would make the regex engine try every position; the caller checks instead.
+_CAPITAL_WORD = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F][^\W\d_]*")
+
 # The word before a mention, for the person-name rules: a word, then exactly one space.
 _PREV_WORD = re.compile(r"[A-Za-z][\w.'\-]*$")
+
+
+def _find_all(text: str, sub: str, start: int, end: int):
+    i = text.find(sub, start, end)
+    while i >= 0:
+        yield i
+        i = text.find(sub, i + 1, end)
 
 
 def _mostly_upper(s: str) -> bool:
@@ -107,10 +117,8 @@ def _sentence_starts(text: str, start: int, end: int) -> list[int]:
 class Detector:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.g = gazetteer
-        lower = "|".join(re.escape(a) for a in sorted(gazetteer.lower_aliases, key=len, reverse=True))
-        # One regex pass finds every place an alias can start; the gazetteer's first-word index
-        # then tries the aliases beginning there, longest first.
-        self._starts = re.compile(_CAPITAL_START + (f"|(?<![\\w@#])(?:{lower})" if lower else ""))
+        # Aliases that begin in lower case, with their first word.
+        self._lower = [(a, first_word(a)) for a in gazetteer.lower_aliases]
         self._aliases: dict[int, _Alias] = {}
         self._place_words: dict[str, bool] = {}
 
@@ -133,21 +141,28 @@ class Detector:
             )
         return info
 
-    def _matches(self, folded: str, start: int, end: int):
-        """(alias number, start, end) of every alias in folded[start:end], leftmost-longest."""
+    def _matches(self, folded: str, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(alias number, start, end) of every alias in folded[start:end], leftmost-longest.
+
+        An alias begins at a capital that is not glued to a word before it (nor to "@"/"#":
+        handles and tags) and ends on a word boundary (the next character is not a letter or
+        digit): "Georgia" is not found in "Georgian", and "Georgian" (a demonym) is found instead.
+        """
         g = self.g
+        out = []
         taken = start
-        for m in self._starts.finditer(folded, start, end):
-            s = m.start()
-            if s < taken:
-                continue
-            word = first_word(folded, s)
-            if word is None:
+        starts = ((m.start(), m.group()) for m in _CAPITAL_WORD.finditer(folded, start, end))
+        lower = [(i, w) for alias, w in self._lower for i in _find_all(folded, alias, start, end)]
+        if lower:  # "the Gulf": rare, so looked for by name instead of in the regex
+            starts = heapq.merge(starts, sorted(lower))
+        for s, word in starts:
+            if s < taken or (s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#")):
                 continue
             hit = g.longest_at(folded, s, word, end)
             if hit is not None:
+                out.append((hit[0], s, hit[1]))
                 taken = hit[1]
-                yield hit[0], s, hit[1]
+        return out
 
     # -- one pass over a segment --------------------------------------------------------------
     def _scan(self, text: str, folded_text: str, start: int, end: int, headline: bool, field: str, in_title: bool,

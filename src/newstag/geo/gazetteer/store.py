@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -19,6 +20,10 @@ from newstag.errors import ArtifactError
 from newstag.geo.normalize import key
 from newstag.types import Place
 
+# A word that begins more aliases of this many lengths has them grouped by their second word.
+_FEW_LENGTHS = 4
+# The second word of an alias or of the text: after up to three separators ("St. Louis", "U.S.").
+_NEXT_WORD = re.compile(r"[^\w]{1,3}([^\W\d_]+)")
 _FIX = "run `newstag build-gazetteer` (or reinstall newstag) to rebuild it"
 KINDS = ("name", "demonym", "seat", "region")  # as build.KINDS: the stored kind index
 FORMAT = 2
@@ -29,6 +34,14 @@ class Candidate:
     pid: int
     kind: str  # "name" | "demonym" | "seat" | "region"
     flags: int
+
+
+def _group(pairs: list[tuple[int, int]]) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
+    """(length, alias) pairs, longest first -> (distinct lengths, {length: alias numbers})."""
+    by_length: dict[int, tuple[int, ...]] = {}
+    for n, a in pairs:
+        by_length[n] = by_length.get(n, ()) + (a,)
+    return tuple(by_length), by_length
 
 
 def _strings(arrays, name: str) -> list[str]:
@@ -97,6 +110,7 @@ class Gazetteer:
         admin1 = np.nonzero(ptype == types.index("admin1"))[0].tolist() if "admin1" in types else []
         self.us_state_pid = {self.padmin1[pid]: pid for pid in admin1 if self.pcountry[pid] == "US"}
         self._places: dict[int, Place] = {}
+        self._by_first: dict[str, tuple | None] = {}
         self._candidates: dict[int, tuple[Candidate, ...]] = {}
         self.m49_countries: dict[str, dict] = {}
         self.m49_areas: dict[str, dict] = {}
@@ -112,29 +126,67 @@ class Gazetteer:
         self.m49_countries = m49["countries"]
         self.m49_areas = m49["areas"]
 
-    def longest_at(self, text: str, start: int, word: str, limit: int) -> tuple[int, int] | None:
-        """The longest alias written at `text[start:limit]` ending on a word boundary: (alias, end).
+    def _entry(self, word: str):
+        """The aliases beginning with the word `word`, grouped for matching; None if there are none.
 
-        `word` is the run of letters at `start` (normalize.first_word); only aliases beginning
-        with it are tried, longest first. `limit` ends the segment (a boundary, like a space).
+        (lengths, by_length, by_second): lengths longest first and {length: alias numbers}; when a
+        word begins many aliases ("The", "New", "San"), by_second groups those of two or more
+        words by their second word ({second word: (lengths, by_length)}) and the first two fields
+        keep only the rest. Made from the stored index on first use and cached.
         """
+        entry = self._by_first.get(word, False)
+        if entry is not False:
+            return entry
         i = self._first_index.get(word)
-        if i is None:
+        entry = None
+        if i is not None:
+            span = range(self._first_offsets[i], self._first_offsets[i + 1])
+            pairs = [(self._first_lengths[k], self._first_alias[k]) for k in span]  # longest first
+            by_second: dict[str, list[tuple[int, int]]] | None = None
+            if len({n for n, _ in pairs}) > _FEW_LENGTHS:
+                by_second, rest = {}, []
+                for n, a in pairs:
+                    m = _NEXT_WORD.match(self.patterns[a], len(word))
+                    if m is None:
+                        rest.append((n, a))
+                    else:
+                        by_second.setdefault(m.group(1), []).append((n, a))
+                pairs = rest
+            entry = (*_group(pairs), {w: _group(ps) for w, ps in by_second.items()} if by_second else None)
+        if len(self._by_first) < 200_000:
+            self._by_first[word] = entry
+        return entry
+
+    def longest_at(self, text: str, start: int, word: str, limit: int) -> tuple[int, int] | None:
+        """The longest alias written at text[start:limit] that ends on a word boundary: (alias, end).
+
+        `word` is the run of letters at `start` (normalize.first_word). `limit` ends the segment
+        and counts as a boundary. A boundary is a character that is not a letter or digit, so
+        "Georgia" is not found in "Georgian".
+        """
+        entry = self._entry(word)
+        if entry is None:
             return None
-        k, stop = self._first_offsets[i], self._first_offsets[i + 1]
-        lengths, alias, patterns = self._first_lengths, self._first_alias, self.patterns
-        n = limit
-        while k < stop:
-            length = lengths[k]
-            end = start + length
-            if end > n or (end < n and text[end].isalnum()):
-                k += 1
+        lengths, by_length, by_second = entry
+        if by_second is not None:
+            m = _NEXT_WORD.match(text, start + len(word), limit)
+            group = by_second.get(m.group(1)) if m is not None else None
+            if group is not None:
+                found = self._longest(text, start, limit, *group)
+                if found is not None:
+                    return found
+        return self._longest(text, start, limit, lengths, by_length)
+
+    def _longest(self, text, start, limit, lengths, by_length) -> tuple[int, int] | None:
+        patterns = self.patterns
+        for n in lengths:
+            end = start + n
+            if end > limit or (end < limit and text[end].isalnum()):
                 continue
             written = text[start:end]
-            while k < stop and lengths[k] == length:
-                if patterns[alias[k]] == written:
-                    return alias[k], end
-                k += 1
+            for a in by_length[n]:
+                if patterns[a] == written:
+                    return a, end
         return None
 
     def candidates(self, idx: int) -> tuple[Candidate, ...]:
