@@ -14,14 +14,12 @@ A NewstagError (a missing artifact, say) is not about one article: it ends the r
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from newstag.batch.language import flag_language
 from newstag.batch.output import Encoded, encode
@@ -29,6 +27,9 @@ from newstag.batch.stream import Item, item_document
 from newstag.errors import NewstagError
 from newstag.options import TagOptions
 from newstag.types import RawDocument, TaggedArticle
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Chunks in flight per worker: one being tagged, one queued, so no worker waits on the parent.
 IN_FLIGHT_PER_JOB = 2
@@ -140,6 +141,9 @@ class _Pool:
         self.executor: ProcessPoolExecutor | None = None
 
     def _new_executor(self) -> ProcessPoolExecutor:
+        # Imported here: a run with one job (and `newstag tag article.txt`) never pays for them.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
         # fork: workers inherit the modules already imported, so they start in milliseconds; the
         # parent has loaded no artifact (it never tags), so each worker loads its own, once.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -170,6 +174,8 @@ class _Pool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
     def _collect(self, pending: deque[tuple[list[Item], Future]]) -> Iterator[tuple[list[Item], ChunkResult]]:
+        from concurrent.futures.process import BrokenProcessPool
+
         chunk, future = pending.popleft()
         try:
             result = future.result()
