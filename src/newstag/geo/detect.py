@@ -151,11 +151,14 @@ class Detector:
         g = self.g
         out = []
         taken = start
-        starts = ((m.start(), m.group()) for m in _CAPITAL_WORD.finditer(folded, start, end))
         lower = [(i, w) for alias, w in self._lower for i in _find_all(folded, alias, start, end)]
         if lower:  # "the Gulf": rare, so looked for by name instead of in the regex
-            starts = heapq.merge(starts, sorted(lower))
-        for s, word in starts:
+            starts = heapq.merge(((m.start(), m.group()) for m in _CAPITAL_WORD.finditer(folded, start, end)),
+                                 sorted(lower))
+        else:
+            starts = _CAPITAL_WORD.finditer(folded, start, end)
+        for m in starts:
+            s, word = m if lower else (m.start(), m.group())
             if s < taken or (s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#")):
                 continue
             hit = g.longest_at(folded, s, word, end)
@@ -245,14 +248,20 @@ class Detector:
         )
 
     def _is_place_word(self, word: str) -> bool:
+        known = self._place_words.get(word)
+        if known is not None:
+            return known
         g = self.g
         # Only names that are places before anything else: ISO subdivisions such as Uruguay's
         # "Rivera" are surnames far more often.
-        return any(
+        known = any(
             c.kind != "name" or g.ptype[c.pid] in ("country", "continent", "region")
             or (g.ptype[c.pid] == "admin1" and g.pcountry[c.pid] == "US")
             for c in g.lookup(word)
         )
+        if len(self._place_words) < 100_000:
+            self._place_words[word] = known
+        return known
 
     def _sentence_initial(self, text: str, pos: int) -> bool:
         i = pos - 1

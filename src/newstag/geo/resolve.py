@@ -32,6 +32,11 @@ WEAK_SUPPORT_NAMES = 5  # this many such names count as support for a small town
 QUALIFIER_MATCH = 4.0
 QUALIFIER_MISMATCH = -3.0
 DATELINE_COUNTRY = 0.6
+# A story's home country (see Resolver._home) lifts its candidates by this much.
+HOME_BONUS = 1.2
+HOME_MIN_NAMES = 2
+HOME_MARGIN = 2.0
+_STRONG_CONTEXT_TYPES = frozenset({"country", "admin1", "admin2"})
 # Below this population, a city needs support from the story (its country or state named, or a
 # qualifier) to be resolved.
 UNSUPPORTED_MIN_POPULATION = 100_000
@@ -46,20 +51,28 @@ def _city_prior(population: int) -> float:
 class Resolver:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.g = gazetteer
+        self._priors: dict[tuple[int, str, int], float] = {}
 
     def _prior(self, c: Candidate) -> float:
+        k = (c.pid, c.kind, c.flags)
+        p = self._priors.get(k)
+        if p is not None:
+            return p
         g = self.g
         t = g.ptype[c.pid]
         if c.kind != "name":
-            return TYPE_PRIOR["country"] if t == "country" else TYPE_PRIOR.get(t, 2.0)
-        if t == "city":
-            p = _city_prior(g.population[c.pid]) + CAPITAL_BONUS * g.capital[c.pid]
-        elif t == "admin1" and g.pcountry[c.pid] == "US":
-            p = US_STATE_PRIOR
+            p = TYPE_PRIOR["country"] if t == "country" else TYPE_PRIOR.get(t, 2.0)
         else:
-            p = TYPE_PRIOR.get(t, 1.0)
-        if c.flags & 1:  # alternate name
-            p -= ALT_NAME_PENALTY
+            if t == "city":
+                p = _city_prior(g.population[c.pid]) + CAPITAL_BONUS * g.capital[c.pid]
+            elif t == "admin1" and g.pcountry[c.pid] == "US":
+                p = US_STATE_PRIOR
+            else:
+                p = TYPE_PRIOR.get(t, 1.0)
+            if c.flags & 1:  # alternate name
+                p -= ALT_NAME_PENALTY
+        if len(self._priors) < 200_000:
+            self._priors[k] = p
         return p
 
     def _context(self, detected: list[Detected]) -> tuple[set[str], set[str], str | None]:
@@ -70,26 +83,28 @@ class Resolver:
         dateline_country = None
         for d in detected:
             cs = {g.pcountry[c.pid] for c in d.candidates}
-            types = {g.ptype[c.pid] for c in d.candidates}
             if len(cs) != 1 or None in cs:
-                if d.mention.in_dateline and d.candidates:
+                if d.mention.in_dateline and d.candidates and dateline_country is None:
                     best = max(d.candidates, key=self._prior)
                     dateline_country = g.pcountry[best.pid]
                 continue
             (cc,) = cs
+            types = {g.ptype[c.pid] for c in d.candidates}
             strong = (
                 d.mention.kind in ("demonym", "seat")
-                or types <= {"country", "admin1"}
+                # a country, a state, a county ("Henry County" is in ten states, all in the US)
+                or types <= _STRONG_CONTEXT_TYPES
                 or (len(d.candidates) == 1 and g.population[d.candidates[0].pid] >= CERTAIN_CITY_POPULATION)
                 or d.qualifier is not None
             )
-            if d.mention.in_dateline:
+            if d.mention.in_dateline and dateline_country is None:
                 dateline_country = cc
             if strong:
                 countries.add(cc)
-                for c in d.candidates:
-                    if g.ptype[c.pid] == "admin1" and cc == "US":
-                        states.add(g.padmin1[c.pid])
+                if cc == "US":
+                    named = {g.padmin1[c.pid] for c in d.candidates if g.ptype[c.pid] in ("admin1", "admin2")}
+                    if len(named) == 1:  # "Henry County" alone names no state
+                        states |= named
             if d.qualifier is not None:
                 countries.add(d.qualifier[0])
                 if d.qualifier[1]:
@@ -112,59 +127,101 @@ class Resolver:
                     weak.setdefault(cc, set()).add(d.mention.text)
         return weak
 
+    def _home(self, detected: list[Detected], first: list[Resolution]) -> str | None:
+        """The story's home country: where most of the distinct names it resolved lie.
+
+        Local news seldom names its own country, but resolves several of its towns there through
+        their state, county or each other ("Boulder City", "Mercer", "Terry"); a namesake abroad
+        ("Dublin") should then lose to the one at home. Needs HOME_MIN_NAMES names and
+        HOME_MARGIN times as many as the next country.
+        """
+        by_country: dict[str, set[str]] = {}
+        for r in first:
+            p = r.place
+            if p is not None and p.country is not None and r.type != "demonym":
+                by_country.setdefault(p.country, set()).add(r.mention.text)
+        if not by_country:
+            return None
+        ranked = sorted(((len(v), cc) for cc, v in by_country.items()), reverse=True)
+        n, home = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0
+        return home if n >= HOME_MIN_NAMES and n >= HOME_MARGIN * runner_up else None
+
     def resolve(self, detected: list[Detected]) -> list[Resolution]:
+        context = self._context(detected)
+        weak = self._weak_context(detected, self.g)
+        first = self._resolve(detected, context, weak, None)
+        home = self._home(detected, first) if HOME_BONUS else None
+        if home is None:
+            return first
+        return self._resolve(detected, context, weak, home)
+
+    def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None) -> list[Resolution]:
         g = self.g
-        countries, states, dateline_country = self._context(detected)
-        weak = self._weak_context(detected, g)
+        countries, states, dateline_country = context
         out: list[Resolution] = []
+        # Mentions of the same name with the same qualifier and position score alike: score once.
+        memo: dict[tuple, tuple] = {}
         for d in detected:
             m = d.mention
             if not d.candidates:
                 out.append(Resolution(m, None, 0.0, "unresolved", "not in the gazetteer"))
                 continue
-            scored = []
-            for c in d.candidates:
-                cc = g.pcountry[c.pid]
-                s = self._prior(c)
-                support = []
-                if d.qualifier is not None:
-                    qc, qa = d.qualifier
-                    if cc == qc and (qa is None or g.padmin1[c.pid] == qa or g.ptype[c.pid] == "country"):
-                        s += QUALIFIER_MATCH
-                        support.append("qualifier")
-                    else:
-                        s += QUALIFIER_MISMATCH
-                if cc is not None and cc in countries:
-                    s += CONTEXT_COUNTRY + (CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0)
-                    support.append(f"co-occurs with {cc}")
-                    if cc == "US" and g.ptype[c.pid] != "admin1" and g.padmin1[c.pid] in states:
-                        s += CONTEXT_STATE
-                        support.append(f"co-occurs with {g.padmin1[c.pid]}")
-                others = len(weak.get(cc, ())) - 1 if cc is not None else 0
-                if others > 0:
-                    s += WEAK_CONTEXT * min(others, WEAK_CONTEXT_NAMES) / WEAK_CONTEXT_NAMES
-                    if others >= WEAK_SUPPORT_NAMES and not support:
-                        support.append(f"{others} other names could be in {cc}")
-                if cc is not None and cc == dateline_country and not m.in_dateline:
-                    s += DATELINE_COUNTRY
-                scored.append((s, c, support))
-            scored.sort(key=lambda x: (-x[0], x[1].pid))
-            best_s, best, support = scored[0]
-            z = sum(math.exp(s - best_s) for s, _, _ in scored)
-            confidence = 1.0 / z
-            t = g.ptype[best.pid]
-            if (
-                best.kind == "name"
-                and t == "city"
-                and g.population[best.pid] < UNSUPPORTED_MIN_POPULATION
-                and not support
-                and not m.in_dateline
-            ):
-                out.append(Resolution(m, None, round(confidence * 0.5, 4), "unresolved", "small place, no support in the story"))
-                continue
-            reason = ", ".join(support) if support else ("dateline" if m.in_dateline else "prior")
-            rtype = best.kind if best.kind in ("demonym", "seat") else t
-            # A confident prior still leaves room for doubt when the name has many namesakes.
-            score = confidence * (0.98 if support or len(scored) == 1 else 0.9)
-            out.append(Resolution(m, g.place(best.pid), round(score, 4), rtype, reason))
+            key = (d.candidates, d.qualifier, m.in_dateline, m.text)
+            result = memo.get(key)
+            if result is None:
+                result = memo[key] = self._best(d, countries, states, dateline_country, weak, home)
+            place_pid, score, rtype, reason = result
+            out.append(Resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
+
+    def _best(self, d: Detected, countries, states, dateline_country, weak, home) -> tuple:
+        g = self.g
+        m = d.mention
+        scored = []
+        for c in d.candidates:
+            cc = g.pcountry[c.pid]
+            s = self._prior(c)
+            support = []
+            if d.qualifier is not None:
+                qc, qa = d.qualifier
+                if cc == qc and (qa is None or g.padmin1[c.pid] == qa or g.ptype[c.pid] == "country"):
+                    s += QUALIFIER_MATCH
+                    support.append("qualifier")
+                else:
+                    s += QUALIFIER_MISMATCH
+            if cc is not None and cc in countries:
+                s += CONTEXT_COUNTRY + (CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0)
+                support.append(f"co-occurs with {cc}")
+                if cc == "US" and g.ptype[c.pid] != "admin1" and g.padmin1[c.pid] in states:
+                    s += CONTEXT_STATE
+                    support.append(f"co-occurs with {g.padmin1[c.pid]}")
+            elif cc is not None and cc == home:
+                s += HOME_BONUS
+                support.append(f"the story's other places are in {cc}")
+            others = len(weak.get(cc, ())) - 1 if cc is not None else 0
+            if others > 0:
+                s += WEAK_CONTEXT * min(others, WEAK_CONTEXT_NAMES) / WEAK_CONTEXT_NAMES
+                if others >= WEAK_SUPPORT_NAMES and not support:
+                    support.append(f"{others} other names could be in {cc}")
+            if cc is not None and cc == dateline_country and not m.in_dateline:
+                s += DATELINE_COUNTRY
+            scored.append((s, c, support))
+        scored.sort(key=lambda x: (-x[0], x[1].pid))
+        best_s, best, support = scored[0]
+        z = sum(math.exp(s - best_s) for s, _, _ in scored)
+        confidence = 1.0 / z
+        t = g.ptype[best.pid]
+        if (
+            best.kind == "name"
+            and t == "city"
+            and g.population[best.pid] < UNSUPPORTED_MIN_POPULATION
+            and not support
+            and not m.in_dateline
+        ):
+            return None, round(confidence * 0.5, 4), "unresolved", "small place, no support in the story"
+        reason = ", ".join(support) if support else ("dateline" if m.in_dateline else "prior")
+        rtype = best.kind if best.kind in ("demonym", "seat") else t
+        # A confident prior still leaves room for doubt when the name has many namesakes.
+        score = confidence * (0.98 if support or len(scored) == 1 else 0.9)
+        return best.pid, round(score, 4), rtype, reason

@@ -216,6 +216,9 @@ class Gazetteer:
 
     def lookup(self, text: str) -> tuple[Candidate, ...]:
         """Candidates for a name written in any case (datelines, all-caps headlines)."""
+        found = self._lookups.get(text)
+        if found is not None:
+            return found
         k = key(text)
         found = self._lookups.get(k)
         if found is None:
@@ -225,10 +228,9 @@ class Gazetteer:
             while i < len(order) and key(patterns[order[i]]) == k:
                 out.extend(self.candidates(order[i]))
                 i += 1
-            if len(self._lookups) < 100_000:  # bounded: words repeat across stories
-                self._lookups[k] = found = tuple(out)
-            else:
-                found = tuple(out)
+            found = tuple(out)
+        if len(self._lookups) < 100_000:  # bounded: words repeat across stories
+            self._lookups[k] = self._lookups[text] = found
         return found
 
 
