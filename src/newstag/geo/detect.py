@@ -50,6 +50,14 @@ SENTENCE_INITIAL_MAX_POPULATION = 100_000
 PROPAGATE_FIRST_NAMES = True
 _WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
 _QUALIFIER = re.compile(r", ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
+# An all-caps place (up to four words), an optional ", Qualifier", an optional "(AP)", a dash;
+# at the start of the text or of a sentence.
+_INLINE_DATELINE = re.compile(
+    r"(?:^|(?<=[.!?\"”]) +|\n)\s*([A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+){0,3})(, ?[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
+    r" *(?:\([A-Za-z ]+\) *)?(?:—|–|--?) ", re.M)
+INLINE_DATELINE_CHARS = 400  # how far into the text a dateline is looked for
+# A reporting verb straight after a name: "Walters said", "Kelly told reporters".
+_SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*\n")
 _STRONG_TYPES = frozenset({"country", "admin1", "continent", "region"})
 
@@ -170,7 +178,9 @@ class Detector:
     # -- one pass over a segment --------------------------------------------------------------
     def _scan(self, text: str, folded_text: str, start: int, end: int, headline: bool, field: str, in_title: bool,
               sentences: list[int] | None, skip: tuple[int, int] | None,
-              persons: set[str]) -> list[Detected]:
+              persons: set[str], initial: list[Detected]) -> list[Detected]:
+        """Mentions in text[start:end]. Small towns opening a sentence go to `initial` instead:
+        the caller keeps them when the story names the same place elsewhere."""
         g = self.g
         upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
         headline = headline or upper
@@ -220,21 +230,50 @@ class Detector:
                             if PROPAGATE_FIRST_NAMES:
                                 persons.add(alias)
                             continue
+                if info.small_town and _SPEECH_AFTER.match(folded, b):
+                    persons.add(alias)  # "Walters said": a person, here and everywhere in the story
+                    continue
                 if qualifier is None and info.small_town and self._sentence_initial(folded, a):
-                    continue  # "Since ...", "Drug ...": a capitalised word opening a sentence
+                    # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
+                    # story names it elsewhere too ("Kirkland is my home.")
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None))
+                    continue
                 if info.common:
                     if qualifier is None and (prev is None or prev.lower() not in g.locative):
                         continue
-            sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
-            out.append(
-                Detected(
-                    Mention(text=text[a:b], start=a, end=b, kind=info.kind, field=field,  # type: ignore[arg-type]
-                            in_title=in_title, sentence=sentence),
-                    info.candidates,
-                    qualifier,
-                    alt=info.alt,
-                )
-            )
+            out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier))
+        return out
+
+    @staticmethod
+    def _detected(text, a, b, info: _Alias, field, in_title, sentences, qualifier) -> Detected:
+        sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
+        return Detected(
+            Mention(text=text[a:b], start=a, end=b, kind=info.kind, field=field,  # type: ignore[arg-type]
+                    in_title=in_title, sentence=sentence),
+            info.candidates,
+            qualifier,
+            alt=info.alt,
+        )
+
+    def _inline_datelines(self, text: str, folded: str, body_start: int, body_end: int,
+                          skip: tuple[int, int] | None) -> list[Detected]:
+        """Datelines inside the text: "... fund-raiser. CHARLESTON, W.Va. -- Volunteers ...".
+
+        Text that joins a headline and its story in one paragraph (as many feeds do) leaves the
+        story's dateline after the headline, where the parser does not look for one: an all-caps
+        place (with its "City, ST" qualifier) followed by a dash, near the start of the text.
+        """
+        out = []
+        for m in _INLINE_DATELINE.finditer(folded, body_start, min(body_end, body_start + INLINE_DATELINE_CHARS)):
+            a, b = m.span(1)
+            if skip is not None and a < skip[1] and b > skip[0]:
+                continue
+            cands = tuple(c for c in self.g.lookup(folded[a:b]) if c.kind != "demonym")
+            if not cands:
+                continue
+            qualifier = self._qualifier(headline_case(folded[b:m.end()]), 0) if m.group(2) else None
+            out.append(Detected(Mention(text=text[a:b], start=a, end=b, kind=self._kind(cands), in_dateline=True,
+                                        sentence=0), cands, qualifier))
         return out
 
     def _strong(self, c: Candidate) -> bool:
@@ -331,18 +370,25 @@ class Detector:
 
         body = article.body
         sentences = _sentence_starts(folded, body.start, body.end)
-        body_hits = self._scan(text, folded, body.start, body.end, False, "text", False, sentences, dl_span, persons)
+        initial: list[Detected] = []
+        body_hits = self._scan(text, folded, body.start, body.end, False, "text", False, sentences, dl_span, persons,
+                               initial)
+        inline = self._inline_datelines(text, folded, body.start, body.end, dl_span)
+        if inline:
+            body_hits = [d for d in body_hits if not any(d.mention.start < i.mention.end and d.mention.end > i.mention.start
+                                                        for i in inline)]
+            found.extend(inline)
 
         title_hits: list[Detected] = []
         if article.title_span is not None:
             ts = article.title_span
             seg = text[ts.start : ts.end]
             title_hits = self._scan(text, folded, ts.start, ts.end, _is_headline(seg) or _mostly_upper(seg), "text", True,
-                                    None, dl_span, persons)
+                                    None, dl_span, persons, initial)
         elif article.title:
             seg = article.title
             title_hits = self._scan(seg, fold(seg), 0, len(seg), _is_headline(seg) or _mostly_upper(seg), "title", True,
-                                    None, None, persons)
+                                    None, None, persons, [])
         if title_hits:
             body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
@@ -350,12 +396,16 @@ class Detector:
                 if d.mention.text in body_aliases or self._alias_strong(d)
             ]
 
+        if initial:
+            named = {d.mention.text for d in title_hits + body_hits} | {d.mention.text.title() for d in found}
+            body_hits = sorted(body_hits + [d for d in initial if d.mention.text in named and d.mention.field == "text"],
+                               key=lambda d: d.mention.start)
         # A name that was a person's name somewhere in the story is a person everywhere in it.
         for d in title_hits + body_hits:
             if d.mention.kind == "name" and fold(d.mention.text) in persons:
                 continue
             found.append(d)
-        found.extend(self._state_abbreviations(text, folded, body_hits))
+        found.extend(self._state_abbreviations(text, folded, body_hits + inline))
         found.sort(key=lambda d: (d.mention.field != "title", d.mention.start))
         return found
 
