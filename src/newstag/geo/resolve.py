@@ -21,6 +21,7 @@ from newstag.types import Resolution
 # (`newstag eval geo`); change them together.
 TYPE_PRIOR = {"country": 3.0, "continent": 2.6, "region": 2.5, "admin1": 1.6, "admin2": 1.5}
 US_STATE_PRIOR = 2.2
+US_CITY_BONUS = 0.0
 CAPITAL_BONUS = 0.8
 ALT_NAME_PENALTY = 1.2
 CONTEXT_COUNTRY = 1.2
@@ -40,6 +41,8 @@ _STRONG_CONTEXT_TYPES = frozenset({"country", "admin1", "admin2"})
 # Below this population, a city needs support from the story (its country or state named, or a
 # qualifier) to be resolved.
 UNSUPPORTED_MIN_POPULATION = 100_000
+# Below this population, a city matched by an alternate name only needs support too.
+ALT_UNSUPPORTED_MIN_POPULATION = 1_000_000
 # A city this large is itself evidence for its country when it is the only candidate.
 CERTAIN_CITY_POPULATION = 1_000_000
 
@@ -65,6 +68,8 @@ class Resolver:
         else:
             if t == "city":
                 p = _city_prior(g.population[c.pid]) + CAPITAL_BONUS * g.capital[c.pid]
+                if g.pcountry[c.pid] == "US":
+                    p += US_CITY_BONUS
             elif t == "admin1" and g.pcountry[c.pid] == "US":
                 p = US_STATE_PRIOR
             else:
@@ -220,6 +225,10 @@ class Resolver:
             and not m.in_dateline
         ):
             return None, round(confidence * 0.5, 4), "unresolved", "small place, no support in the story"
+        if best.kind == "name" and t == "city" and best.flags & 1 and not support and not m.in_dateline \
+                and g.population[best.pid] < ALT_UNSUPPORTED_MIN_POPULATION:
+            # "Trent" is Trento's English name, and far more often a first name.
+            return None, round(confidence * 0.5, 4), "unresolved", "alternate name, no support in the story"
         reason = ", ".join(support) if support else ("dateline" if m.in_dateline else "prior")
         rtype = best.kind if best.kind in ("demonym", "seat") else t
         # A confident prior still leaves room for doubt when the name has many namesakes.
