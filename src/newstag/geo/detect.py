@@ -58,6 +58,13 @@ _INLINE_DATELINE = re.compile(
 INLINE_DATELINE_CHARS = 400  # how far into the text a dateline is looked for
 # A reporting verb straight after a name: "Walters said", "Kelly told reporters".
 _SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
+# Words that make the name next to them a place, not a person or a thing: a preposition of
+# place before it, or a noun for a place's people or institutions after it.
+_PLACE_BEFORE = frozenset()
+_PLACE_NOUN_AFTER = re.compile(
+    r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
+    r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
+    r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department)\b")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*\n")
 _STRONG_TYPES = frozenset({"country", "admin1", "continent", "region"})
 
@@ -70,6 +77,8 @@ class Detected:
     candidates: tuple[Candidate, ...]
     qualifier: tuple[str, str | None] | None = None  # (country, admin1) from "City, State"
     alt: bool = False  # matched an alternate name only
+    # Written the way places are: "in Berea", "Ozark police", "a Gainesville man".
+    placelike: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +250,10 @@ class Detector:
                 if info.common:
                     if qualifier is None and (prev is None or prev.lower() not in g.locative):
                         continue
-            out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier))
+            d = self._detected(text, a, b, info, field, in_title, sentences, qualifier)
+            if info.is_name and ((prev is not None and prev in _PLACE_BEFORE) or _PLACE_NOUN_AFTER.match(folded, b)):
+                d = Detected(d.mention, d.candidates, d.qualifier, d.alt, True)
+            out.append(d)
         return out
 
     @staticmethod

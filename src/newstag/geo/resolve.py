@@ -43,6 +43,7 @@ _STRONG_CONTEXT_TYPES = frozenset({"country", "admin1", "admin2"})
 UNSUPPORTED_MIN_POPULATION = 100_000
 # Below this population, a city matched by an alternate name only needs support too.
 ALT_UNSUPPORTED_MIN_POPULATION = 1_000_000
+PLACELIKE_SUPPORT = True  # a small town written as a place needs no other support
 # A city this large is itself evidence for its country when it is the only candidate.
 CERTAIN_CITY_POPULATION = 1_000_000
 
@@ -167,6 +168,7 @@ class Resolver:
         out: list[Resolution] = []
         # Mentions of the same name with the same qualifier and position score alike: score once.
         memo: dict[tuple, tuple] = {}
+        placelike = {d.mention.text for d in detected if d.placelike} if PLACELIKE_SUPPORT else set()
         for d in detected:
             m = d.mention
             if not d.candidates:
@@ -175,12 +177,13 @@ class Resolver:
             key = (d.candidates, d.qualifier, m.in_dateline, m.text)
             result = memo.get(key)
             if result is None:
-                result = memo[key] = self._best(d, countries, states, dateline_country, weak, home)
+                result = memo[key] = self._best(d, countries, states, dateline_country, weak, home,
+                                                m.text in placelike)
             place_pid, score, rtype, reason = result
             out.append(Resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
 
-    def _best(self, d: Detected, countries, states, dateline_country, weak, home) -> tuple:
+    def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool) -> tuple:
         g = self.g
         m = d.mention
         scored = []
@@ -214,6 +217,9 @@ class Resolver:
             scored.append((s, c, support))
         scored.sort(key=lambda x: (-x[0], x[1].pid))
         best_s, best, support = scored[0]
+        if placelike and not support:
+            # "Ozark police", "in Berea": a place for sure; which namesake is the prior's guess.
+            support = ["written as a place"]
         z = sum(math.exp(s - best_s) for s, _, _ in scored)
         confidence = 1.0 / z
         t = g.ptype[best.pid]
