@@ -242,7 +242,8 @@ class Detector:
                 if info.small_town and _SPEECH_AFTER.match(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue
-                if qualifier is None and info.small_town and self._sentence_initial(folded, a):
+                if qualifier is None and info.small_town and self._sentence_initial(folded, a) \
+                        and not _PLACE_NOUN_AFTER.match(folded, b):
                     # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
                     # story names it elsewhere too ("Kirkland is my home.")
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None))

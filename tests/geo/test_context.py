@@ -1,0 +1,73 @@
+"""Story-level evidence: datelines inside the text, counties, the story's home country, and the
+ways a name is written that make it a place or a person. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from tests.geo.conftest import resolved
+
+
+def _by_text(places, text):
+    return [r for r in places if r.mention.text == text]
+
+
+def test_dateline_inside_the_text_after_a_headline(tag):
+    places, regions = tag("Library to reopen next month. CHARLESTON, W.Va. -- The library board voted on Monday "
+                          "to reopen the branch after repairs.")
+    charleston = _by_text(places, "CHARLESTON")
+    assert charleston and charleston[0].mention.in_dateline
+    assert charleston[0].place.country == "US" and charleston[0].place.admin1 == "WV"
+    assert _by_text(places, "W.Va.")[0].place.admin1 == "WV"
+    assert regions[0].code == "US" and regions[0].relevance == "about"
+
+
+def test_an_all_caps_word_in_the_middle_of_a_sentence_is_no_dateline(tag):
+    places, _ = tag("The council said THE PLAN - as it called it - would cost less than a new road.")
+    assert not any(r.mention.in_dateline for r in places)
+
+
+def test_a_county_puts_the_story_in_the_us(tag):
+    places, _ = tag("Deputies in Henry County said the fair in Paris would open on Friday as planned.")
+    assert resolved(places)["Paris"] == "US"
+    assert resolved(tag("The fair in Paris would open on Friday as planned.")[0])["Paris"] == "FR"
+
+
+def test_home_country_from_the_other_towns_of_the_story(tag):
+    text = ("Fire crews from Dublin joined teams from Fremont, Hayward, Pleasanton and Livermore to fight the "
+            "blaze on the ridge.")
+    places, _ = tag(text)
+    assert resolved(places)["Dublin"] == "US"
+    assert resolved(tag("Fire crews from Dublin fought the blaze on the ridge.")[0])["Dublin"] == "IE"
+
+
+def test_sentence_initial_town_is_kept_when_the_story_names_it_elsewhere(tag):
+    places, _ = tag("The race for mayor of Kirkland is close. Kirkland is my home, one candidate said.")
+    assert len(_by_text(places, "Kirkland")) == 2
+    # Alone, a small town opening a sentence is taken for an ordinary capitalised word.
+    assert not _by_text(tag("Kirkland is my home, one candidate said.")[0], "Kirkland")
+
+
+def test_a_name_before_a_reporting_verb_is_a_person(tag):
+    places, _ = tag("Walters said the new bridge would open in May. The plan pleased Walters too.")
+    assert not _by_text(places, "Walters")
+
+
+def test_alternate_name_without_support_is_left_unresolved(tag):
+    # "Trent" is an English name of Trento, and here a first name.
+    places, _ = tag("His son, Trent, runs the dealership now.")
+    assert all(r.place is None for r in _by_text(places, "Trent"))
+
+
+def test_a_small_town_written_as_a_place_is_resolved(tag):
+    places, _ = tag("Ozark police said a man was arrested after a chase on Tuesday night.")
+    ozark = _by_text(places, "Ozark")
+    assert ozark and ozark[0].place is not None and ozark[0].place.country == "US"
+    assert ozark[0].reason == "written as a place"
+
+
+def test_countries_have_coordinates(tag):
+    places, _ = tag("France and Japan signed the treaty.")
+    for r in places:
+        assert r.place.type == "country"
+        assert -90 <= r.place.lat <= 90 and -180 <= r.place.lon <= 180
+    france = _by_text(places, "France")[0].place
+    assert 41 < france.lat < 52 and -5 < france.lon < 10
