@@ -124,7 +124,7 @@ def build_gazetteer(
         typer.Option("--shared", help="Also recompile the UN M49 table from SHARED/taxonomy (otherwise the committed one is kept)."),
     ] = None,
 ) -> None:
-    """Rebuild the gazetteer (data/gazetteer.sqlite) from GeoNames data in PyPI packages and our own tables."""
+    """Rebuild the gazetteer (data/gazetteer.npz) from GeoNames data in PyPI packages and our own tables."""
     from newstag.geo.gazetteer.build import build_all
 
     try:
