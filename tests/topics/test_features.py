@@ -1,6 +1,6 @@
 import numpy as np
 
-from newstag.topics.features import FeatureConfig, Featurizer, lead_of, terms, tokens
+from newstag.topics.features import FeatureConfig, Featurizer, terms, tokens
 
 
 def test_one_normalizer_for_headlines_and_articles():
@@ -18,6 +18,34 @@ def test_rows_are_unit_length_and_unknown_words_are_ignored():
     assert norms[1] == 0 and norms[2] == 0
 
 
+def test_bigrams_are_found_by_id_pairs_and_not_across_title_and_body():
+    f = Featurizer.fit(["interest rates rose", "interest rates fell", "rates rose again"], min_df=2)
+    names = {f.term(j) for j in range(f.n_features)}
+    assert {"interest rates", "rates rose"} <= names
+    col = {f.term(j): j for j in range(f.n_features)}
+    x = f.transform_texts(["Interest rates rose"])
+    assert x[0, col["interest rates"]] > 0 and x[0, col["rates rose"]] > 0
+    # "... interest" ends the title and "rates ..." starts the body: no bigram across the break.
+    y = f.transform_articles([("Talk of interest", "rates are a worry")], FeatureConfig())
+    assert y[0, col["interest rates"]] == 0 and y[0, col["interest"]] > 0 and y[0, col["rates"]] > 0
+
+
+def test_a_batch_gives_the_same_rows_as_one_text_at_a_time():
+    f = Featurizer.fit(["the bank raised rates", "the team won the cup", "rates fell at the bank", "the cup final"], min_df=1)
+    parts = [("Bank raises rates", "The bank raised rates again."), ("", ""), ("Cup final", "The team won the cup. " * 20)]
+    cfg = FeatureConfig(title_weight=2.0, lead_weight=1.5, lead_tokens=5)
+    batch = f.transform_articles(parts, cfg).toarray()
+    one_by_one = np.vstack([f.transform_articles([p], cfg).toarray() for p in parts])
+    assert np.allclose(batch, one_by_one)
+
+
+def test_length_drops_out_of_a_repeated_text():
+    f = Featurizer.fit(["bank rates money", "team cup goal"] * 2, min_df=1)
+    short = f.transform_articles([("", "bank rates money")], FeatureConfig()).toarray()
+    long = f.transform_articles([("", "bank rates money. " * 50)], FeatureConfig()).toarray()
+    assert np.allclose(short, long, atol=1e-6)
+
+
 def test_title_weight_moves_the_article_towards_its_title():
     f = Featurizer.fit(["bank rates money", "team cup goal"] * 2, min_df=1)
     title_vec = f.transform_texts(["team cup goal"])
@@ -27,7 +55,15 @@ def test_title_weight_moves_the_article_towards_its_title():
     assert (heavy @ title_vec.T).toarray()[0, 0] > (light @ title_vec.T).toarray()[0, 0]
 
 
-def test_lead_stops_at_a_sentence_end():
-    body = "First sentence here. Second one is longer than the budget. Third."
-    assert lead_of(body, 10) == "First sentence here. "
-    assert lead_of("short", 100) == "short"
+def test_lead_weight_counts_only_the_first_body_tokens():
+    f = Featurizer.fit(["alpha beta", "gamma delta"] * 2, min_df=1)
+    col = {f.term(j): j for j in range(f.n_features)}
+    parts = [("", "alpha beta gamma delta")]
+    x = f.transform_articles(parts, FeatureConfig(lead_weight=3.0, lead_tokens=2)).toarray()[0]
+    assert x[col["alpha"]] > x[col["gamma"]] and np.isclose(x[col["alpha"]], x[col["beta"]])
+
+
+def test_lengths_count_title_and_body_tokens():
+    f = Featurizer.fit(["a b", "c d"], min_df=1)
+    _, n = f.transform_articles_with_lengths([("One two", "three four five"), ("", "six"), ("", "")], FeatureConfig())
+    assert n.tolist() == [5, 1, 0]

@@ -10,6 +10,7 @@ import pytest
 
 from newstag.errors import TrainingError
 from newstag.topics import TopicTagger
+from newstag.topics.model import MODEL_FORMAT
 from newstag.topics.train import train_model
 from newstag.types import Article, Span
 
@@ -74,7 +75,7 @@ def test_training_is_deterministic_and_writes_no_pickle(tmp_path):
         for name in z.namelist():
             assert b"\x80\x04\x95" not in z.read(name)[:64]  # pickle protocol header
     assert all(a[k].dtype != object for k in a.files)
-    assert json.loads((tmp_path / "a" / "model.json").read_text())["format"] == "newstag-topics/1"
+    assert json.loads((tmp_path / "a" / "model.json").read_text())["format"] == MODEL_FORMAT
 
 
 def test_hierarchical_taxonomy_gives_level_two_after_its_parent(tmp_path):

@@ -56,8 +56,7 @@ def article_dev_sets(shared: Path, tax: Taxonomy) -> dict[str, ArticleSet]:
 
 
 def top1_accuracy(model, parts, gold, config=None) -> float:
-    scores = model.score_articles(parts, config)
-    top = model.top_level[np.argmax(scores[:, model.top_level], axis=1)]
+    _, top = model.score_and_top(parts, config)
     return float(np.mean([model.labels[j].code in g for j, g in zip(top, gold)]))
 
 

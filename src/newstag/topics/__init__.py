@@ -1,9 +1,11 @@
 """General: IPTC Media Topics for an article, from a linear multi-label classifier.
 
     taxonomy.py  IPTC Media Topics compiled into the package (`build_taxonomy`)
-    features.py  the one normalizer + vocabulary; title / lead / body weighting for articles
-    model.py     the model directory (npz + JSON, no pickle) and calibrated scoring
-    train.py     one-vs-rest training, Platt calibration, per-class thresholds; `train_model`
+    features.py  the one normalizer + vocabulary; title / lead weighting for articles; vectorised
+    model.py     the model directory (npz + JSON, no pickle): the top head that picks the article's
+                 guaranteed topic, and calibrated one-vs-rest scores for every further topic
+    train.py     Complement NB top head, one-vs-rest training, Platt calibration, per-class
+                 thresholds; `train_model`
     shipped.py   the shipped model from CC-licensed corpora via ../shared mappings
     seeds.py     seed lexicons for classes the training corpora barely label (labour, weather)
 
@@ -48,22 +50,20 @@ class TopicTagger:
         Weak-label topics (seed lexicons) come after the gold-trained ones."""
         if not articles:
             return []
-        model = self.model
-        parts = [(a.title or "", a.body_text) for a in articles]
-        scores = model.score_articles(parts)
-        return [self._select(row, max_topics) for row in scores]
+        scores, best = self.model.score_and_top([(a.title or "", a.body_text) for a in articles])
+        return [self._select(row, int(b), max_topics) for row, b in zip(scores, best)]
 
     def scores(self, articles: list[Article]) -> np.ndarray:
         """Calibrated scores (articles x model labels), for evaluation."""
         return self.model.score_articles([(a.title or "", a.body_text) for a in articles])
 
-    def _select(self, row: np.ndarray, max_topics: int) -> tuple[TopicScore, ...]:
+    def _select(self, row: np.ndarray, best: int, max_topics: int) -> tuple[TopicScore, ...]:
         model = self.model
         labels = model.labels
         top_level = model.top_level
-        best = top_level[int(np.argmax(row[top_level]))]
         above = row >= model.thresholds
-        firsts = sorted({best, *(j for j in top_level if above[j])}, key=lambda j: -row[j])
+        # The head's pick leads; other top-level topics above their thresholds follow, best first.
+        firsts = [best, *sorted((j for j in top_level if above[j] and j != best), key=lambda j: -row[j])]
         out: list[TopicScore] = []
         children = model.children
         firsts += sorted((j for j in model.weak_top_level if above[j]), key=lambda j: -row[j])

@@ -4,9 +4,12 @@ A model directory holds three files, none of them a pickle:
 
     model.npz      coef (features x classes), intercept, platt_a, platt_b (calibration of each
                    class's decision value into [0, 1]), thresholds (per class, on the calibrated
-                   score), idf (per feature)
-    model.json     format, labels [{code, label, level, parent}], vocabulary (feature names in
-                   column order), features (how an article is read: FeatureConfig)
+                   score), idf (per feature), bigrams (pairs of unigram ids, see features.py);
+                   optionally top_coef (features x top-level classes) and top_bias: the head that
+                   picks the article's one guaranteed topic (Complement Naive Bayes, see train.py),
+                   blended with the one-vs-rest scores by text length (model.json "top_head")
+    model.json     format, labels [{code, label, level, parent}], vocabulary (unigrams in column
+                   order), features (how an article is read: FeatureConfig)
     manifest.json  what it was trained on (files, checksums, licences), library versions, figures
 
 The shipped IPTC model lives in `newstag/data/topics/iptc/`; `newstag train` writes the same
@@ -25,7 +28,7 @@ import numpy as np
 from newstag.errors import ArtifactError
 from newstag.topics.features import FeatureConfig, Featurizer
 
-MODEL_FORMAT = "newstag-topics/1"
+MODEL_FORMAT = "newstag-topics/2"
 SHIPPED_RESOURCE = ("data", "topics", "iptc")
 
 
@@ -57,6 +60,10 @@ class TopicModel:
         thresholds: np.ndarray,
         config: FeatureConfig,
         manifest: dict | None = None,
+        top_coef: np.ndarray | None = None,
+        top_bias: np.ndarray | None = None,
+        blend_tokens: float = 1.0,
+        blend_weight: float = 1.0,
     ) -> None:
         self.labels = labels
         self.featurizer = featurizer
@@ -72,6 +79,17 @@ class TopicModel:
         strong = [j for j, lab in enumerate(labels) if lab.level == top and not lab.weak]
         self.top_level = np.array(strong or [j for j, lab in enumerate(labels) if lab.level == top], dtype=np.int64)
         self.weak_top_level = np.array([j for j, lab in enumerate(labels) if lab.level == top and lab.weak and strong], dtype=np.int64)
+        # The top head scores the strong top-level classes (columns in `top_level` order); without
+        # one, the best calibrated one-vs-rest score picks the guaranteed topic.
+        self.top_coef = None if top_coef is None else np.asarray(top_coef, dtype=np.float32)
+        self.top_bias = np.zeros(len(self.top_level), dtype=np.float32) if top_bias is None else np.asarray(top_bias, dtype=np.float32)
+        # How the guaranteed topic is chosen for a text of n tokens: with f = min(1, n / blend_tokens),
+        # argmax of (1 - f) * log(one-vs-rest score) + f * blend_weight * (head + bias). Short texts
+        # (the training domain) trust the calibrated one-vs-rest scores; articles trust the head,
+        # whose bias corrects the training mix's prior for articles (see shipped.py).
+        self.blend_tokens = float(blend_tokens)
+        self.blend_weight = float(blend_weight)
+        self._weights = None
         self.children: dict[str, list[int]] = {}
         for j, lab in enumerate(labels):
             if lab.parent:
@@ -81,6 +99,32 @@ class TopicModel:
 
     def decision(self, x) -> np.ndarray:
         return np.asarray(x @ self.coef) + self.intercept
+
+    def _all_weights(self) -> np.ndarray:
+        # One matrix product per batch for both heads: [coef | top_coef], built once.
+        if self._weights is None:
+            self._weights = self.coef if self.top_coef is None else np.ascontiguousarray(np.hstack([self.coef, self.top_coef]))
+        return self._weights
+
+    def score_and_top(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated scores (one row per (title, body) pair) and the label index of each row's
+        guaranteed top-level topic."""
+        x, n_tokens = self.featurizer.transform_articles_with_lengths(parts, config or self.config)
+        return self.scores_and_top_of(x, n_tokens)
+
+    def scores_and_top_of(self, x, n_tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        d = np.asarray(x @ self._all_weights())
+        k = len(self.labels)
+        scores = self.calibrate(d[:, :k] + self.intercept)
+        return scores, self.top_level[np.argmax(self.top_choice(scores, d[:, k:], n_tokens), axis=1)]
+
+    def top_choice(self, scores: np.ndarray, head: np.ndarray | None, n_tokens: np.ndarray) -> np.ndarray:
+        """The values whose argmax over the top-level classes is the guaranteed topic."""
+        ovr = np.log(scores[:, self.top_level] + 1e-4)
+        if self.top_coef is None or head is None:
+            return ovr
+        f = np.minimum(1.0, np.asarray(n_tokens, dtype=np.float32) / self.blend_tokens)[:, None]
+        return (1.0 - f) * ovr + f * self.blend_weight * (head + self.top_bias)
 
     def calibrate(self, decision: np.ndarray) -> np.ndarray:
         z = self.platt_a * decision + self.platt_b
@@ -107,6 +151,8 @@ class TopicModel:
             platt_b=self.platt_b,
             thresholds=self.thresholds,
             idf=self.featurizer.idf,
+            bigrams=self.featurizer.bigrams.astype(np.int32),
+            **({} if self.top_coef is None else {"top_coef": self.top_coef.astype(np.float16), "top_bias": self.top_bias}),
         )
         doc = {
             "format": MODEL_FORMAT,
@@ -114,6 +160,8 @@ class TopicModel:
             "features": self.config.to_json(),
             "vocabulary": self.featurizer.vocabulary,
         }
+        if self.top_coef is not None:
+            doc["top_head"] = {"blend_tokens": self.blend_tokens, "blend_weight": self.blend_weight}
         (out_dir / "model.json").write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
         (out_dir / "manifest.json").write_text(json.dumps(self.manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -138,7 +186,7 @@ class TopicModel:
         if doc.get("format") != MODEL_FORMAT:
             raise ArtifactError(f"topic model {where} has format {doc.get('format')!r}, expected {MODEL_FORMAT!r}; retrain it with `newstag train`")
         labels = [Label(d["code"], d["label"], int(d["level"]), d.get("parent"), bool(d.get("weak"))) for d in doc["labels"]]
-        featurizer = Featurizer(doc["vocabulary"], arrays["idf"])
+        featurizer = Featurizer(doc["vocabulary"], arrays["bigrams"], arrays["idf"])
         coef = arrays["coef"].astype(np.float32)
         if coef.shape != (featurizer.n_features, len(labels)):
             raise ArtifactError(f"topic model {where}: coef has shape {coef.shape}, expected {(featurizer.n_features, len(labels))}; retrain it")
@@ -152,6 +200,9 @@ class TopicModel:
             arrays["thresholds"],
             FeatureConfig.from_json(doc["features"]),
             manifest,
+            arrays["top_coef"].astype(np.float32) if "top_coef" in arrays else None,
+            arrays.get("top_bias"),
+            **doc.get("top_head", {}),
         )
 
 
