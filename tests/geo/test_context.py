@@ -71,3 +71,53 @@ def test_countries_have_coordinates(tag):
         assert -90 <= r.place.lat <= 90 and -180 <= r.place.lon <= 180
     france = _by_text(places, "France")[0].place
     assert 41 < france.lat < 52 and -5 < france.lon < 10
+
+
+def test_a_qualifier_that_no_namesake_matches_leaves_the_name_unresolved(tag):
+    # Suffolk the county is not in the gazetteer; Suffolk, Virginia is, and is wrong here.
+    places, _ = tag("Bird flu has been found on a farm in Suffolk, England, officials said on Tuesday.")
+    assert resolved(places)["Suffolk"] is None
+    assert resolved(places)["England"] == "GB"
+    # The same name with a qualifier it matches, or with none, resolves as before.
+    assert resolved(tag("The shipyard in Suffolk, Va., hired 200 workers.")[0])["Suffolk"] == "US"
+
+
+def test_a_qualifier_outside_the_us_checks_the_country(tag):
+    # GeoNames numbers Canada's provinces, ISO 3166-2 letters them: the country is what is compared.
+    places, _ = tag("He was told to appear before a court in London, Ontario, on May 12.")
+    assert resolved(places)["London"] == "CA"
+    # Bradford, Ontario is not in the gazetteer: its English namesake is no answer.
+    assert resolved(tag("He will appear before a court in Bradford, Ontario, on May 12.")[0])["Bradford"] is None
+
+
+def test_a_list_of_countries_is_no_qualifier(tag):
+    places, _ = tag("Trade ministers from France, Germany and Italy met in the capital.")
+    assert {resolved(places)[n] for n in ("France", "Germany", "Italy")} == {"FR", "DE", "IT"}
+
+
+def test_a_dateline_qualifier_picks_the_namesake(tag):
+    places, regions = tag("LONDON, Ky. (WKYT) - London police have arrested two people on theft charges.")
+    assert all(r.place.country == "US" for r in _by_text(places, "London"))
+    assert regions[0].code == "US"
+
+
+def test_a_street_or_a_sea_is_no_mention_of_the_place_it_is_named_after(tag):
+    places, _ = tag("Crews repaired a water main on Nelson Street near the harbour. The ship sailed into the "
+                    "Indian Ocean on Monday.")
+    assert resolved(places)["Nelson Street"] is None
+    assert resolved(places)["Indian Ocean"] is None
+    assert not any(r.place is not None for r in places)
+
+
+def test_a_language_or_a_surname_is_not_its_country(tag):
+    places, _ = tag("The video shows a man who speaks in Spanish, then walks off. The song was written by Percy "
+                    "French in the 1890s.")
+    assert not {"ES", "FR"} & {r.place.country for r in places if r.place is not None}
+    # A demonym about people or things still counts.
+    places, _ = tag("Spanish fishermen were stopped by the coast guard.")
+    assert "ES" in {r.place.country for r in places if r.place is not None}
+
+
+def test_us_territories_are_countries_of_their_own(tag):
+    places, _ = tag("The team has trips planned to Hawaii and Guam, Louisiana and Nevada this spring.")
+    assert resolved(places)["Guam"] == "GU"

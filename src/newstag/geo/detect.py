@@ -49,6 +49,8 @@ PERSON_MAX_POPULATION = 0  # measured: the rule cost more towns than it saved; k
 SENTENCE_INITIAL_MAX_POPULATION = 100_000
 PROPAGATE_FIRST_NAMES = True
 _WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
+# After a qualifier, what shows that it was an item of a list instead.
+_LIST_GOES_ON = re.compile(r",? (?:and|or|&) [A-Z]|, [A-Z]")
 _QUALIFIER = re.compile(r", ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
 # An all-caps place (up to four words), an optional ", Qualifier", an optional "(AP)", a dash;
 # at the start of the text or of a sentence.
@@ -65,6 +67,15 @@ _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department)\b")
+# A name that opens a street's, an estate's or a sea's name is not a mention of the place: "Nelson
+# Street", "Southland Vista Court", "Northland apartments", "the Indian Ocean", "South China Sea".
+_NOT_THE_PLACE_AFTER = re.compile(
+    r" (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Vista|[Aa]partments|Sea|Ocean)\b")
+# A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
+_LANGUAGE_BEFORE = re.compile(r"(?:\b(?:in|speaks?|spoke|speaking|studying|study|learn|learning|learned|fluent in)|"
+                              r"\bin [A-Z][a-z]+ (?:and|or)) $")
+_LANGUAGE_AFTER = re.compile(r"(?:[.,;:!?)\"'”]|\s+(?:and|or|after|before|with|to|as|on|at|for|by|but|"
+                             r"translation|subtitles|speakers?|classes?|lessons?)\b|\s*$|-speaking|-language)")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*\n")
 _STRONG_TYPES = frozenset({"country", "admin1", "continent", "region"})
 
@@ -205,6 +216,14 @@ class Detector:
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
+            street = _NOT_THE_PLACE_AFTER.match(folded, b)
+            if street is not None:
+                # A place of its own that the gazetteer lacks: a mention, resolved to nothing.
+                out.append(Detected(Mention(text=text[a:street.end()], start=a, end=street.end(), kind="name",
+                                            field=field, in_title=in_title,  # type: ignore[arg-type]
+                                            sentence=bisect.bisect_right(sentences, a) if sentences is not None else 0),
+                                    ()))
+                continue
             alias = info.text
             prev = None
             prev_start = a
@@ -213,6 +232,13 @@ class Detector:
                 pm = _PREV_WORD.search(folded, max(j, start, a - 41), a - 1)
                 if pm is not None:
                     prev, prev_start = pm.group(), pm.start()
+            if info.kind == "demonym" and not headline:
+                if prev is not None and prev[0].isupper() and prev.isalpha() and prev not in MODIFIERS \
+                        and prev not in g.never and not self._sentence_initial(folded, prev_start) \
+                        and not self._is_place_word(prev):
+                    continue  # "Percy French", "Stephen English": a surname
+                if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
+                    continue
             qualifier = self._qualifier(folded, b) if info.is_name and b < end and folded[b] == "," else None
             if info.is_name and not headline:
                 if prev is not None and prev in g.titles:
@@ -336,10 +362,14 @@ class Detector:
         if not m:
             return None
         words = m.group(1)
+        # "France, Germany and Italy" is a list, not France qualified by Germany.
+        in_list = _LIST_GOES_ON.match(text, m.end()) is not None
         for cand in (words, words.split(" ")[0]):
             state = self.g.us_state_abbr.get(cand)
             if state is not None:
                 return ("US", state)
+            if in_list:
+                continue
             for c in self.g.lookup(cand.rstrip(".")):
                 t = self.g.ptype[c.pid]
                 if c.kind == "name" and t == "country":
@@ -370,14 +400,18 @@ class Detector:
             # Scraping debris before a dateline ("Russia Flag") is page furniture, not text.
             dl_span = (article.body.start if dl.debris else dl.start, dl.end)
             cands = g.lookup(dl.text)
+            dl_qualifier = None
             if not cands and "," in dl.text:  # "SPRINGFIELD, Ill." written in the place itself
-                cands = g.lookup(dl.text.split(",")[0])
+                place, _, rest = dl.text.partition(",")
+                cands = g.lookup(place)
+                # "LONDON, Ky.": the qualifier picks the namesake, as it does in the text.
+                dl_qualifier = self._qualifier(headline_case("," + rest), 0)
             found.append(
                 Detected(
                     Mention(text=text[dl.start : dl.end], start=dl.start, end=dl.end, kind=self._kind(cands) if cands else "name",
                             in_dateline=True, sentence=0),
                     tuple(c for c in cands if c.kind != "demonym") or cands,
-                    None,
+                    dl_qualifier,
                 )
             )
 

@@ -91,8 +91,13 @@ class Resolver:
             cs = {g.pcountry[c.pid] for c in d.candidates}
             if len(cs) != 1 or None in cs:
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
-                    best = max(d.candidates, key=self._prior)
-                    dateline_country = g.pcountry[best.pid]
+                    if d.qualifier is not None:  # "LONDON, Ky."
+                        dateline_country = d.qualifier[0]
+                        if d.qualifier[1]:
+                            states.add(d.qualifier[1])
+                    else:
+                        best = max(d.candidates, key=self._prior)
+                        dateline_country = g.pcountry[best.pid]
                 continue
             (cc,) = cs
             types = {g.ptype[c.pid] for c in d.candidates}
@@ -193,7 +198,10 @@ class Resolver:
             support = []
             if d.qualifier is not None:
                 qc, qa = d.qualifier
-                if cc == qc and (qa is None or g.padmin1[c.pid] == qa or g.ptype[c.pid] == "country"):
+                # Only US states share their codes between the state and its towns (GeoNames
+                # numbers other countries' first-level divisions, ISO 3166-2 letters them), so
+                # elsewhere the qualifier's country is what can be checked.
+                if cc == qc and (qa is None or qc != "US" or g.padmin1[c.pid] == qa or g.ptype[c.pid] == "country"):
                     s += QUALIFIER_MATCH
                     support.append("qualifier")
                 else:
@@ -217,6 +225,10 @@ class Resolver:
             scored.append((s, c, support))
         scored.sort(key=lambda x: (-x[0], x[1].pid))
         best_s, best, support = scored[0]
+        if d.qualifier is not None and "qualifier" not in support and all(g.ptype[c.pid] == "city" for c in d.candidates):
+            # "Suffolk, England", "Surrey, UK": the place is one the gazetteer lacks, and its
+            # namesakes elsewhere are wrong; the qualifier is a mention of its own.
+            return None, 0.0, "unresolved", "no namesake lies where its qualifier says"
         if placelike and not support:
             # "Ozark police", "in Berea": a place for sure; which namesake is the prior's guess.
             support = ["written as a place"]

@@ -250,7 +250,15 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
     counties = json.loads((gnc_dir / "us_counties.json").read_text(encoding="utf-8"))
     for c in sorted(counties, key=lambda c: c["fips"]):
         # Only the full "Fulton County": a bare "Fulton" is a town or a surname.
-        pid = add_place(None, c["name"], "US", None, None, "admin2", admin1=c["state"])
+        if c["name"] in country_names:
+            continue  # "Guam" is listed as its own county: the territory is already there
+        if c["state"] not in us_states and c["state"] in m49["countries"]:
+            # Puerto Rico, Guam, the Virgin Islands...: M49 countries of their own, not US.
+            if c["name"].endswith(" District"):
+                continue  # "Eastern District" is far more often a court's
+            pid = add_place(None, c["name"], c["state"], None, None, "admin2")
+        else:
+            pid = add_place(None, c["name"], "US", None, None, "admin2", admin1=c["state"])
         add_alias(c["name"], pid, "name")
 
     # 4. Seats of government: aliases of their country with their own mention kind.
