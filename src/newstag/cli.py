@@ -100,6 +100,8 @@ def tag(
         )
     except NewstagError as exc:
         _fail(exc)
+    if summary.skipped:
+        typer.echo(f"newstag: resumed: kept the {summary.skipped} records already in {output}, added {summary.records}", err=True)
     if summary.errors:
         typer.echo(f"newstag: {summary.errors} of {summary.records} records carry an error", err=True)
         if strict:
