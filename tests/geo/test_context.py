@@ -121,3 +121,30 @@ def test_a_language_or_a_surname_is_not_its_country(tag):
 def test_us_territories_are_countries_of_their_own(tag):
     places, _ = tag("The team has trips planned to Hawaii and Guam, Louisiana and Nevada this spring.")
     assert resolved(places)["Guam"] == "GU"
+
+
+def test_the_story_spelling_picks_between_english_speaking_namesakes(tag):
+    us = "The Mansfield council voted to refinance the debt at the center, the mayor's office said."
+    gb = "The Mansfield council voted to refinance the debt at the centre, councillors said."
+    assert resolved(tag(us)[0])["Mansfield"] == "US"
+    assert resolved(tag(gb)[0])["Mansfield"] == "GB"
+
+
+def test_a_country_name_is_not_taken_by_a_town_on_country_evidence_alone(tag):
+    text = "Officials in the United States said travellers from Lebanon and Egypt would be screened."
+    places, _ = tag(text)
+    assert resolved(places)["Lebanon"] == "LB" and resolved(places)["Egypt"] == "EG"
+    # With its state named, the town wins.
+    assert resolved(tag("She died at a nursing home in Lebanon, Pa., on Thursday.")[0])["Lebanon"] == "US"
+
+
+def test_a_foreign_first_level_division_named_once_needs_its_country(tag):
+    places, _ = tag("Fans of the Grad rock band queued outside the arena on Friday.")
+    assert all(r.place is None for r in places if r.mention.text == "Grad")
+    places, _ = tag("Snow fell across Manitoba on Sunday. Roads in Manitoba were closed.")
+    assert {r.place.country for r in places if r.place is not None} == {"CA"}
+
+
+def test_initials_make_a_place_name_a_person(tag):
+    places, _ = tag("The ballet is based on the book by J.M. Barrie and opens this weekend.")
+    assert not any(r.place is not None for r in places if r.mention.text == "Barrie")

@@ -76,6 +76,14 @@ _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:in|speaks?|spoke|speaking|studying|study
                               r"\bin [A-Z][a-z]+ (?:and|or)) $")
 _LANGUAGE_AFTER = re.compile(r"(?:[.,;:!?)\"'”]|\s+(?:and|or|after|before|with|to|as|on|at|for|by|but|"
                              r"translation|subtitles|speakers?|classes?|lessons?)\b|\s*$|-speaking|-language)")
+# Initials before a name, or a middle initial after it, make it a person's: "J.M. Barrie", "Judah P. Benjamin".
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
+_MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
+# Spellings that tell American from Commonwealth English: the story's home among English-speaking
+# countries when its towns have namesakes in both ("Mansfield", "Cambridge", "Hamilton").
+_SPELLING = re.compile(r"\b(?:(colo|favo|neighbo|labo|hono|harbo)(u?)r|cent(er|re)|theat(er|re)|per( ?)cent|"
+                       r"organi([sz])ation|reali([sz])e|program(me)?|(councillor|whilst|tyre|kerb|travelled|defence)|"
+                       r"(counselor|traveled|defense))")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*\n")
 _STRONG_TYPES = frozenset({"country", "admin1", "continent", "region"})
 
@@ -241,8 +249,11 @@ class Detector:
                     continue
             qualifier = self._qualifier(folded, b) if info.is_name and b < end and folded[b] == "," else None
             if info.is_name and not headline:
-                if prev is not None and prev in g.titles:
-                    persons.add(alias)
+                if prev is not None and (prev in g.titles or _INITIALS.match(prev)):
+                    persons.add(alias)  # "President Jordan", "J.M. Barrie"
+                    continue
+                if _MIDDLE_INITIAL.match(folded, b):
+                    persons.add(alias)  # "Judah P. Benjamin": a first name
                     continue
                 if (
                     prev is not None
@@ -455,6 +466,35 @@ class Detector:
         found.extend(self._state_abbreviations(text, folded, body_hits + inline))
         found.sort(key=lambda d: (d.mention.field != "title", d.mention.start))
         return found
+
+    @staticmethod
+    def dialect(article: Article) -> str | None:
+        """"US" or "GB" (Commonwealth) by the story's spelling; None when it does not tell."""
+        us = gb = 0
+        for m in _SPELLING.finditer(article.text):
+            if m.group(1) is not None:
+                gb += bool(m.group(2))
+                us += not m.group(2)
+            elif m.group(9) is not None:
+                gb += 1
+            elif m.group(10) is not None:
+                us += 1
+            elif m.group(3) or m.group(4):
+                gb += (m.group(3) or m.group(4)) == "re"
+                us += (m.group(3) or m.group(4)) == "er"
+            elif m.group(5) is not None:  # "per cent" / "percent"
+                gb += m.group(5) == " "
+                us += m.group(5) == ""
+            elif m.group(6) or m.group(7):
+                gb += (m.group(6) or m.group(7)) == "s"
+                us += (m.group(6) or m.group(7)) == "z"
+            elif m.group(8):
+                gb += 1  # "programme"; "program" is both
+        if us > gb:
+            return "US"
+        if gb > us:
+            return "GB"
+        return None
 
     def _alias_strong(self, d: Detected) -> bool:
         return any(self._strong(c) for c in d.candidates)

@@ -12,6 +12,7 @@ rather than guessed: on LGL/GeoWebNews such guesses were wrong far more often th
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 from newstag.geo.detect import Detected
 from newstag.geo.gazetteer.store import Candidate, Gazetteer
@@ -44,6 +45,10 @@ UNSUPPORTED_MIN_POPULATION = 100_000
 # Below this population, a city matched by an alternate name only needs support too.
 ALT_UNSUPPORTED_MIN_POPULATION = 1_000_000
 PLACELIKE_SUPPORT = True  # a small town written as a place needs no other support
+NON_US_ADMIN1_NEEDS_SUPPORT = True
+# The story's spelling (detect.Detector.dialect) lifts namesakes in the countries that spell so.
+DIALECT_BONUS = 0.4
+DIALECT_COUNTRIES = {"US": frozenset({"US"}), "GB": frozenset({"GB", "IE", "AU", "NZ", "CA", "ZA"})}
 # A city this large is itself evidence for its country when it is the only candidate.
 CERTAIN_CITY_POPULATION = 1_000_000
 
@@ -56,6 +61,7 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.g = gazetteer
         self._priors: dict[tuple[int, str, int], float] = {}
+        self._dialect: frozenset[str] = frozenset()
 
     def _prior(self, c: Candidate) -> float:
         k = (c.pid, c.kind, c.flags)
@@ -87,6 +93,7 @@ class Resolver:
         countries: set[str] = set()
         states: set[str] = set()
         dateline_country = None
+        counts = Counter(d.mention.text for d in detected)
         for d in detected:
             cs = {g.pcountry[c.pid] for c in d.candidates}
             if len(cs) != 1 or None in cs:
@@ -96,11 +103,15 @@ class Resolver:
                         if d.qualifier[1]:
                             states.add(d.qualifier[1])
                     else:
-                        best = max(d.candidates, key=self._prior)
+                        best = max(d.candidates, key=lambda c: self._prior(c) + self._spelled_here(c))
                         dateline_country = g.pcountry[best.pid]
                 continue
             (cc,) = cs
             types = {g.ptype[c.pid] for c in d.candidates}
+            if cc != "US" and types == {"admin1"} and counts[d.mention.text] < 2 and d.qualifier is None \
+                    and not d.mention.in_dateline:
+                continue  # "Grad", "Yap": an ISO division named once is no evidence of its country
+
             strong = (
                 d.mention.kind in ("demonym", "seat")
                 # a country, a state, a county ("Henry County" is in ten states, all in the US)
@@ -158,7 +169,22 @@ class Resolver:
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
         return home if n >= HOME_MIN_NAMES and n >= HOME_MARGIN * runner_up else None
 
-    def resolve(self, detected: list[Detected]) -> list[Resolution]:
+    @staticmethod
+    def _carry_qualifiers(detected: list[Detected]) -> list[Detected]:
+        """A name qualified once ("in Suffolk, England") keeps that qualifier in the rest of the story."""
+        qualified: dict[str, tuple[str, str | None]] = {}
+        for d in detected:
+            if d.qualifier is not None:
+                qualified.setdefault(d.mention.text, d.qualifier)
+        if not qualified:
+            return detected
+        return [Detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike)
+                if d.qualifier is None and d.candidates and d.mention.text in qualified else d
+                for d in detected]
+
+    def resolve(self, detected: list[Detected], dialect: str | None = None) -> list[Resolution]:
+        detected = self._carry_qualifiers(detected)
+        self._dialect = DIALECT_COUNTRIES.get(dialect, frozenset()) if DIALECT_BONUS else frozenset()
         context = self._context(detected)
         weak = self._weak_context(detected, self.g)
         first = self._resolve(detected, context, weak, None)
@@ -167,6 +193,10 @@ class Resolver:
             return first
         return self._resolve(detected, context, weak, home)
 
+    def _spelled_here(self, c: Candidate) -> float:
+        g = self.g
+        return DIALECT_BONUS if g.pcountry[c.pid] in self._dialect and g.ptype[c.pid] != "country" else 0.0
+
     def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None) -> list[Resolution]:
         g = self.g
         countries, states, dateline_country = context
@@ -174,6 +204,8 @@ class Resolver:
         # Mentions of the same name with the same qualifier and position score alike: score once.
         memo: dict[tuple, tuple] = {}
         placelike = {d.mention.text for d in detected if d.placelike} if PLACELIKE_SUPPORT else set()
+        # A division named more than once ("Manitoba ... in Manitoba") is the story's subject.
+        repeated = {t for t, n in Counter(d.mention.text for d in detected).items() if n > 1}
         for d in detected:
             m = d.mention
             if not d.candidates:
@@ -183,18 +215,20 @@ class Resolver:
             result = memo.get(key)
             if result is None:
                 result = memo[key] = self._best(d, countries, states, dateline_country, weak, home,
-                                                m.text in placelike)
+                                                m.text in placelike, m.text in repeated)
             place_pid, score, rtype, reason = result
             out.append(Resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
 
-    def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool) -> tuple:
+    def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
+              repeated: bool = False) -> tuple:
         g = self.g
         m = d.mention
         scored = []
+        specific: set[int] = set()  # candidates the qualifier or a named US state points at
         for c in d.candidates:
             cc = g.pcountry[c.pid]
-            s = self._prior(c)
+            s = self._prior(c) + self._spelled_here(c)
             support = []
             if d.qualifier is not None:
                 qc, qa = d.qualifier
@@ -204,6 +238,7 @@ class Resolver:
                 if cc == qc and (qa is None or qc != "US" or g.padmin1[c.pid] == qa or g.ptype[c.pid] == "country"):
                     s += QUALIFIER_MATCH
                     support.append("qualifier")
+                    specific.add(c.pid)
                 else:
                     s += QUALIFIER_MISMATCH
             if cc is not None and cc in countries:
@@ -212,6 +247,7 @@ class Resolver:
                 if cc == "US" and g.ptype[c.pid] != "admin1" and g.padmin1[c.pid] in states:
                     s += CONTEXT_STATE
                     support.append(f"co-occurs with {g.padmin1[c.pid]}")
+                    specific.add(c.pid)
             elif cc is not None and cc == home:
                 s += HOME_BONUS
                 support.append(f"the story's other places are in {cc}")
@@ -225,6 +261,14 @@ class Resolver:
             scored.append((s, c, support))
         scored.sort(key=lambda x: (-x[0], x[1].pid))
         best_s, best, support = scored[0]
+        if best.kind == "name" and g.ptype[best.pid] == "city" and best.pid not in specific:
+            # The story's country is not enough for a town to take the name from a country
+            # ("Lebanon", "Egypt"); its state or a qualifier is. (Measured: doing the same for a
+            # capital a hundred times the town's size cost more in US local news than it gained.)
+            for entry in scored[1:]:
+                if entry[1].kind == "name" and g.ptype[entry[1].pid] == "country":
+                    best_s, best, support = entry
+                    break
         if d.qualifier is not None and "qualifier" not in support and all(g.ptype[c.pid] == "city" for c in d.candidates):
             # "Suffolk, England", "Surrey, UK": the place is one the gazetteer lacks, and its
             # namesakes elsewhere are wrong; the qualifier is a mention of its own.
@@ -243,6 +287,11 @@ class Resolver:
             and not m.in_dateline
         ):
             return None, round(confidence * 0.5, 4), "unresolved", "small place, no support in the story"
+        if NON_US_ADMIN1_NEEDS_SUPPORT and best.kind == "name" and t == "admin1" and g.pcountry[best.pid] != "US" \
+                and not support and not repeated and not m.in_dateline:
+            # ISO 3166-2 lists every country's divisions under their local names, many of them
+            # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap").
+            return None, round(confidence * 0.5, 4), "unresolved", "first-level division, its country not in the story"
         if best.kind == "name" and t == "city" and best.flags & 1 and not support and not m.in_dateline \
                 and g.population[best.pid] < ALT_UNSUPPORTED_MIN_POPULATION:
             # "Trent" is Trento's English name, and far more often a first name.
