@@ -25,3 +25,9 @@ def test_credit_lookup_is_case_insensitive_for_known_forms():
     assert agency_for_credit("(AFP)") == "AFP"
     assert agency_for_credit("REUTER") == "Reuters"
     assert agency_for_credit("(see chart)") is None
+
+
+def test_short_credits_beside_agency_or_a_verb_of_saying():
+    assert find_agencies("Talks resumed, the state news agency IRNA said.") == ("IRNA",)
+    assert find_agencies("Five people died, AFP reported from the scene.") == ("AFP",)
+    assert find_agencies("Five people died, Afp reported.") == ()

@@ -3,7 +3,7 @@
     parent   reads items, cuts chunks, keeps at most `2 * jobs` chunks in flight, writes results
              in input order
     worker   builds one Tagger when it starts (artifacts load once per worker, on first use),
-             then per chunk: items -> RawDocument -> language check -> Tagger.pipe -> encoded records
+             then per chunk: items -> RawDocument -> Tagger.pipe -> encoded records
 
 Every item gives exactly one encoded record. If an article breaks the pipeline, its chunk is
 retagged one article at a time and the culprit alone gets an error record. If a worker process
@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newstag.batch.language import flag_language
 from newstag.batch.output import Encoded, encode
 from newstag.batch.stream import Item, item_document
 from newstag.errors import NewstagError
@@ -53,7 +52,7 @@ class ChunkTagger:
         self.fmt = fmt
 
     def __call__(self, items: list[Item]) -> ChunkResult:
-        docs = [flag_language(item_document(item)) for item in items]
+        docs = [item_document(item) for item in items]
         try:
             tagged = list(self.tagger.pipe(docs))
         except NewstagError:

@@ -4,7 +4,7 @@
     2. resume   skip the inputs whose records the output file already holds            resume.py
     3. chunk    items -> chunks of up to 256 items / 8 MB                               stream.py
     4. tag      chunk -> encoded records, here or in `jobs` worker processes            parallel.py
-                (language check, then Tagger.pipe: parse -> geo -> topics)
+                (Tagger.pipe: parse -> geo -> topics)
     5. write    records in input order; progress on stderr                              output.py
 
 Every input record gives exactly one output record with its id; a record that cannot be tagged

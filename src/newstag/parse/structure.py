@@ -5,7 +5,7 @@
                 3. body     what lies between them
     JSON Lines  title from the `title` field; the whole `text` is body (footer still recognised)
     HTML        the reader already extracted title and main text (parse/readers.py)
-    all         4. dateline at the body's opening, then 5. agencies credited or cited
+    all         4. not English? (a warning), 5. dateline at the body's opening, 6. agencies
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from newstag.errors import InputError
 from newstag.parse.agencies import find_agencies
 from newstag.parse.datelines import find_dateline
+from newstag.parse.language import WARNING as NOT_ENGLISH, guess_not_english
 from newstag.types import Article, RawDocument, Span
 
 # A footer field: "General:", "Regions: Russia, Cuba", "Keywords: ...". Short capitalised names only,
@@ -46,6 +47,9 @@ def parse_document(raw: RawDocument, max_chars: int = 1_000_000) -> Article:
         body = Span(_skip_space(text, body_start, footer_start), footer_start)
     body = Span(body.start, _trim_end(text, body.start, body.end))
 
+    language = guess_not_english(text[body.start : body.end] or (title or ""))
+    if language:
+        warnings.append(f"{NOT_ENGLISH} ({language})")
     dateline, dateline_agency = find_dateline(text, body.start, body.end)
     agencies = find_agencies(text[body.start : body.end], dateline_agency)
     return Article(

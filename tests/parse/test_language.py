@@ -5,7 +5,8 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from newstag.batch.language import WARNING, flag_language, guess_not_english
+from newstag.parse import parse_document
+from newstag.parse.language import WARNING, guess_not_english
 from newstag.types import RawDocument
 
 # Written for these tests: the same short news item in several languages.
@@ -40,12 +41,12 @@ def test_english_and_too_little_to_judge_pass():
     assert guess_not_english("Le Monde") is None  # a headline is too short to judge
 
 
-def test_flag_adds_a_warning_and_keeps_the_rest():
-    doc = RawDocument(id="x", text=OTHER_LANGUAGES["German"], warnings=("earlier",))
-    flagged = flag_language(doc)
-    assert flagged.warnings == ("earlier", f"{WARNING} (looks like German)")
-    assert (flagged.id, flagged.text) == (doc.id, doc.text)
-    assert flag_language(RawDocument(id="y", text=ENGLISH)) == RawDocument(id="y", text=ENGLISH)
+def test_parse_adds_a_warning_and_keeps_the_rest():
+    doc = RawDocument(id="x", text=OTHER_LANGUAGES["German"], kind="jsonl", warnings=("earlier",))
+    article = parse_document(doc)
+    assert article.warnings == ("earlier", f"{WARNING} (looks like German)")
+    assert (article.id, article.text) == (doc.id, doc.text)
+    assert parse_document(RawDocument(id="y", text=ENGLISH, kind="jsonl")).warnings == ()
 
 
 @pytest.mark.shared

@@ -1,4 +1,4 @@
-"""A cheap "is this English?" check, so that a batch flags articles the English models cannot tag.
+"""A cheap "is this English?" check, so that articles the English models cannot tag are flagged.
 
 newstag's gazetteer filters and topic model are built for English. A French or Russian article
 still gets a record, but one that warns `not English? (...)` so the user knows its tags are weak.
@@ -13,10 +13,7 @@ any language pass: no evidence, no warning. Cost: a few microseconds per article
 
 from __future__ import annotations
 
-import dataclasses
 import re
-
-from newstag.types import RawDocument
 
 WARNING = "not English?"
 
@@ -83,13 +80,3 @@ def guess_not_english(text: str) -> str | None:
     if best >= MIN_OTHER_WORDS and best > english:
         return f"looks like {best_name}"
     return None
-
-
-def flag_language(doc: RawDocument) -> RawDocument:
-    """`doc` with a `not English? (...)` warning when it does not look English; unchanged otherwise."""
-    if doc.error is not None:
-        return doc
-    reason = guess_not_english(doc.text if doc.text.strip() else (doc.title or ""))
-    if reason is None:
-        return doc
-    return dataclasses.replace(doc, warnings=(*doc.warnings, f"{WARNING} ({reason})"))
