@@ -12,8 +12,8 @@ def test_one_normalizer_for_headlines_and_articles():
 
 def test_rows_are_unit_length_and_unknown_words_are_ignored():
     f = Featurizer.fit(["the bank raised rates", "the team won the cup", "rates fell at the bank"], min_df=1)
-    x = f.transform_texts(["The bank cut rates", "zzz qqq", ""])
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x = f.transform_texts(["The bank cut rates", "zzz qqq", ""]).toarray()
+    norms = np.sqrt((x * x).sum(axis=1))
     assert np.allclose(norms[0], 1.0)
     assert norms[1] == 0 and norms[2] == 0
 
@@ -23,10 +23,10 @@ def test_bigrams_are_found_by_id_pairs_and_not_across_title_and_body():
     names = {f.term(j) for j in range(f.n_features)}
     assert {"interest rates", "rates rose"} <= names
     col = {f.term(j): j for j in range(f.n_features)}
-    x = f.transform_texts(["Interest rates rose"])
+    x = f.transform_texts(["Interest rates rose"]).toarray()
     assert x[0, col["interest rates"]] > 0 and x[0, col["rates rose"]] > 0
     # "... interest" ends the title and "rates ..." starts the body: no bigram across the break.
-    y = f.transform_articles([("Talk of interest", "rates are a worry")], FeatureConfig())
+    y = f.transform_articles([("Talk of interest", "rates are a worry")], FeatureConfig()).toarray()
     assert y[0, col["interest rates"]] == 0 and y[0, col["interest"]] > 0 and y[0, col["rates"]] > 0
 
 
@@ -48,11 +48,11 @@ def test_length_drops_out_of_a_repeated_text():
 
 def test_title_weight_moves_the_article_towards_its_title():
     f = Featurizer.fit(["bank rates money", "team cup goal"] * 2, min_df=1)
-    title_vec = f.transform_texts(["team cup goal"])
+    title_vec = f.transform_texts(["team cup goal"]).toarray()[0]
     parts = [("team cup goal", "bank rates money. bank rates money.")]
-    light = f.transform_articles(parts, FeatureConfig(title_weight=0.5))
-    heavy = f.transform_articles(parts, FeatureConfig(title_weight=3.0))
-    assert (heavy @ title_vec.T).toarray()[0, 0] > (light @ title_vec.T).toarray()[0, 0]
+    light = f.transform_articles(parts, FeatureConfig(title_weight=0.5)).toarray()[0]
+    heavy = f.transform_articles(parts, FeatureConfig(title_weight=3.0)).toarray()[0]
+    assert heavy @ title_vec > light @ title_vec
 
 
 def test_lead_weight_counts_only_the_first_body_tokens():
@@ -67,3 +67,11 @@ def test_lengths_count_title_and_body_tokens():
     f = Featurizer.fit(["a b", "c d"], min_df=1)
     _, n = f.transform_articles_with_lengths([("One two", "three four five"), ("", "six"), ("", "")], FeatureConfig())
     assert n.tolist() == [5, 1, 0]
+
+
+def test_product_with_weights_equals_the_dense_product():
+    f = Featurizer.fit(["the bank raised rates", "the team won the cup", "rates fell at the bank"], min_df=1)
+    x = f.transform_articles([("Bank", "The bank raised rates"), ("", ""), ("Cup", "the team won the cup")], FeatureConfig(title_weight=2.0))
+    w = np.random.default_rng(0).normal(size=(f.n_features, 4)).astype(np.float32)
+    assert np.allclose(x @ w, x.toarray() @ w, atol=1e-5)
+    assert np.allclose(x.tocsr().toarray(), x.toarray())

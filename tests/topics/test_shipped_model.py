@@ -29,6 +29,19 @@ def test_artifact_is_small_has_no_pickle_and_names_its_training_data():
     assert any("IPTC" in a and "CC BY 4.0" in a for a in manifest["attribution"])
 
 
+def test_the_shipped_model_reads_articles_by_topic():
+    # Written for this test (not from a news source): one story per desk the article sets cover.
+    stories = {
+        "medtop:15000000": ("Late goal sends United top", "A stoppage-time header from the captain gave United a 2-1 win at the stadium, lifting them to the top of the league table ahead of the cup final."),
+        "medtop:04000000": ("Bank holds interest rates", "The central bank kept interest rates at 4% as inflation eased, and shares in lenders rose on the stock exchange after quarterly profits beat forecasts."),
+        "medtop:13000000": ("New chip doubles laptop battery life", "The chipmaker said its new processor and software let laptops and smartphones run for two days, and the operating system update ships online next month."),
+        "medtop:11000000": ("Minister resigns before vote", "The prime minister accepted the resignation of the interior minister as parliament prepared to vote on the coalition's reform bill and opposition parties called for an election."),
+        "medtop:01000000": ("Director's film wins top award", "The director's new film won best picture at the festival, where the lead actress, a singer and the cast of the musical also collected awards for the album and the soundtrack."),
+    }
+    out = TopicTagger().predict([_article(t, b) for t, b in stories.values()])
+    assert [topics[0].code for topics in out] == list(stories)
+
+
 def test_every_article_gets_a_level_one_topic_with_scores_in_range():
     out = TopicTagger().predict([_article(None, ""), _article("Budget vote", "Parliament passed the budget on Tuesday.")])
     for topics in out:
@@ -55,7 +68,9 @@ def test_seed_article_is_politics_and_international_relations():
 
 
 @pytest.mark.shared
-@pytest.mark.xfail(strict=True, reason="known gap: economy scores < 0.1 on the seed article; one-vs-rest on "
-                   "single-label short texts under-scores secondary topics of long articles")
+@pytest.mark.xfail(strict=True, reason="known gap: economy scores 0.035 (threshold 0.425) on the seed article; "
+                   "one-vs-rest on single-label short texts under-scores secondary topics of long articles, and "
+                   "neither sentence windows (best 0.34) nor the top head's runner-up (adds sport to Reuters "
+                   "earnings) fixed it without false topics")
 def test_seed_article_also_has_economy():
     assert "medtop:04000000" in [t.code for t in _seed_topics()]

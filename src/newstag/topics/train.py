@@ -64,10 +64,15 @@ class Examples:
     # (n, K) training weight of each known cell; None = 1. Lets a source say "probably not k"
     # (a topic its label only sometimes implies) more softly than a plain negative.
     weight: np.ndarray | None = None
+    # (n, K) positives for the top head where they differ from `positive` (None = the same): an
+    # augment lexicon (seeds.py) says a text is also about a topic, which should steer the one
+    # guaranteed topic of articles but not the short-text thresholds of the one-vs-rest scores.
+    head_positive: np.ndarray | None = None
 
     def subset(self, rows: np.ndarray) -> Examples:
         w = None if self.weight is None else self.weight[rows]
-        return Examples([self.parts[i] for i in np.flatnonzero(rows)], self.positive[rows], self.known[rows], w)
+        h = None if self.head_positive is None else self.head_positive[rows]
+        return Examples([self.parts[i] for i in np.flatnonzero(rows)], self.positive[rows], self.known[rows], w, h)
 
 
 def fit_model(
@@ -92,7 +97,7 @@ def fit_model(
     texts = [f"{t}\n{b}" for t, b in train.parts]
     extra = [f"{t}\n{b}" for t, b in head_examples.parts] if head_examples is not None else []
     featurizer = Featurizer.fit(texts + extra, min_df=min_df, max_features=max_features, weights=[1.0] * len(texts) + [head_weight] * len(extra))
-    x = featurizer.transform_texts(texts)
+    x = featurizer.transform_texts(texts).tocsr()
     k = len(labels)
     coef = np.zeros((featurizer.n_features, k), dtype=np.float32)
     intercept = np.zeros(k, dtype=np.float32)
@@ -110,10 +115,10 @@ def fit_model(
 
     model = TopicModel(labels, featurizer, coef, intercept, np.ones(k), np.zeros(k), np.full(k, 0.5), config)
     if top_head:
-        xs, ys = [x], [train.positive]
+        xs, ys = [x], [train.positive if train.head_positive is None else train.head_positive]
         ws = [np.ones(len(texts))]
         if extra:
-            xs.append(featurizer.transform_texts(extra))
+            xs.append(featurizer.transform_texts(extra).tocsr())
             ys.append(head_examples.positive)
             ws.append(np.full(len(extra), head_weight))
         from scipy import sparse
