@@ -74,3 +74,19 @@ def test_seed_article_is_politics_and_international_relations():
                    "earnings) fixed it without false topics")
 def test_seed_article_also_has_economy():
     assert "medtop:04000000" in [t.code for t in _seed_topics()]
+
+
+def test_short_texts_follow_one_vs_rest_and_articles_follow_the_top_head():
+    import numpy as np
+
+    from newstag.topics.model import TopicModel
+
+    model: TopicModel = TopicTagger().model
+    assert model.top_coef is not None and 0 < model.blend_tokens
+    k = len(model.top_level)
+    scores = np.full((2, len(model.labels)), 0.01, dtype=np.float32)
+    scores[:, model.top_level[0]] = 0.9  # one-vs-rest prefers the first class
+    head = np.zeros((2, k), dtype=np.float32) - model.top_bias
+    head[:, 1] += 100.0  # the head (after its bias) prefers the second
+    choice = model.top_choice(scores, head, np.array([0, 10 * model.blend_tokens]))
+    assert np.argmax(choice, axis=1).tolist() == [0, 1]

@@ -71,7 +71,14 @@ class TopicTagger:
             out.append(_score(labels[j], row[j]))
             kids = sorted((c for c in children.get(labels[j].code, ()) if above[c]), key=lambda c: -row[c])
             out.extend(_score(labels[c], row[c]) for c in kids)
-        return tuple(out[:max_topics])
+        # The order is the ranking (the head picks the lead, level-2 topics follow their parent)
+        # and records are sorted by score: a topic never reports more than the one ranked above it.
+        capped: list[TopicScore] = []
+        for t in out[:max_topics]:
+            if capped and t.score > capped[-1].score:
+                t = TopicScore(code=t.code, label=t.label, level=t.level, score=capped[-1].score)
+            capped.append(t)
+        return tuple(capped)
 
     def versions(self) -> dict[str, str]:
         m = self.model.manifest
