@@ -34,7 +34,7 @@ class GeoTagger:
         from newstag.geo.focus import focus
 
         g, detector, resolver = self._load()
-        resolutions = resolver.resolve(detector.detect(article), detector.dialect(article))
+        resolutions = resolver.resolve(detector.detect(article), lambda: detector.dialect(article))
         return tuple(resolutions), tuple(focus(resolutions, g))
 
     def versions(self) -> dict[str, str]:

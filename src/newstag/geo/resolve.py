@@ -49,6 +49,11 @@ NON_US_ADMIN1_NEEDS_SUPPORT = True
 # The story's spelling (detect.Detector.dialect) lifts namesakes in the countries that spell so.
 DIALECT_BONUS = 0.4
 DIALECT_COUNTRIES = {"US": frozenset({"US"}), "GB": frozenset({"GB", "IE", "AU", "NZ", "CA", "ZA"})}
+_ENGLISH = frozenset().union(*DIALECT_COUNTRIES.values())
+
+
+def _nothing(_c) -> float:
+    return 0.0
 # A city this large is itself evidence for its country when it is the only candidate.
 CERTAIN_CITY_POPULATION = 1_000_000
 
@@ -61,7 +66,11 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.g = gazetteer
         self._priors: dict[tuple[int, str, int], float] = {}
-        self._dialect: frozenset[str] = frozenset()
+        self._dialect: frozenset[str] | None = frozenset()
+        self._dialect_of = lambda: None
+        # _best for names with one candidate, by everything it reads: most mentions are such
+        # names (countries, demonyms, states), and they repeat across stories.
+        self._single: dict[tuple, tuple] = {}
 
     def _prior(self, c: Candidate) -> float:
         k = (c.pid, c.kind, c.flags)
@@ -103,7 +112,8 @@ class Resolver:
                         if d.qualifier[1]:
                             states.add(d.qualifier[1])
                     else:
-                        best = max(d.candidates, key=lambda c: self._prior(c) + self._spelled_here(c))
+                        best = max(d.candidates, key=lambda c: self._prior(c) + (
+                            self._spelled_here(c) if len(d.candidates) > 1 else 0.0))
                         dateline_country = g.pcountry[best.pid]
                 continue
             (cc,) = cs
@@ -182,9 +192,11 @@ class Resolver:
                 if d.qualifier is None and d.candidates and d.mention.text in qualified else d
                 for d in detected]
 
-    def resolve(self, detected: list[Detected], dialect: str | None = None) -> list[Resolution]:
+    def resolve(self, detected: list[Detected], dialect=None) -> list[Resolution]:
+        """`dialect`: "US", "GB", None, or a function returning one (called only if a name needs it)."""
         detected = self._carry_qualifiers(detected)
-        self._dialect = DIALECT_COUNTRIES.get(dialect, frozenset()) if DIALECT_BONUS else frozenset()
+        self._dialect_of = dialect if callable(dialect) else (lambda: dialect)
+        self._dialect = None  # worked out on first need: most stories never need it
         context = self._context(detected)
         weak = self._weak_context(detected, self.g)
         first = self._resolve(detected, context, weak, None)
@@ -195,7 +207,11 @@ class Resolver:
 
     def _spelled_here(self, c: Candidate) -> float:
         g = self.g
-        return DIALECT_BONUS if g.pcountry[c.pid] in self._dialect and g.ptype[c.pid] != "country" else 0.0
+        if not DIALECT_BONUS or g.pcountry[c.pid] not in _ENGLISH or g.ptype[c.pid] == "country":
+            return 0.0
+        if self._dialect is None:
+            self._dialect = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
+        return DIALECT_BONUS if g.pcountry[c.pid] in self._dialect else 0.0
 
     def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None) -> list[Resolution]:
         g = self.g
@@ -222,13 +238,32 @@ class Resolver:
 
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
               repeated: bool = False) -> tuple:
+        if len(d.candidates) == 1:
+            g = self.g
+            c = d.candidates[0]
+            cc = g.pcountry[c.pid]
+            key = (c, d.qualifier, d.mention.in_dateline, cc is not None and cc in countries, len(countries) == 1,
+                   g.padmin1[c.pid] in states, cc == home, len(weak.get(cc, ())) if cc else 0,
+                   cc == dateline_country, placelike, repeated)
+            found = self._single.get(key)
+            if found is None:
+                found = self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated)
+                if len(self._single) < 200_000:
+                    self._single[key] = found
+            return found
+        return self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated)
+
+    def _best_of(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
+                 repeated: bool) -> tuple:
         g = self.g
         m = d.mention
         scored = []
         specific: set[int] = set()  # candidates the qualifier or a named US state points at
+        # The spelling only ranks namesakes in different countries: looked at only then.
+        spelled = self._spelled_here if len({g.pcountry[c.pid] for c in d.candidates}) > 1 else _nothing
         for c in d.candidates:
             cc = g.pcountry[c.pid]
-            s = self._prior(c) + self._spelled_here(c)
+            s = self._prior(c) + spelled(c)
             support = []
             if d.qualifier is not None:
                 qc, qa = d.qualifier
