@@ -9,7 +9,7 @@
     shipped.py   the shipped model from CC-licensed corpora via ../shared mappings
     seeds.py     seed lexicons for classes the training corpora barely label (labour, weather)
 
-Tagging imports numpy and scipy only; scikit-learn is needed for training alone.
+Tagging imports numpy only; scipy and scikit-learn are needed for training alone.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A trained topic model on disk, and scoring with it (numpy/scipy only).
+"""A trained topic model on disk, and scoring with it (numpy only).
 
 A model directory holds three files, none of them a pickle:
 
