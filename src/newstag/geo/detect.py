@@ -84,7 +84,9 @@ _MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 _SPELLING = re.compile(r"\b(?:(colo|favo|neighbo|labo|hono|harbo)(u?)r|cent(er|re)|theat(er|re)|per( ?)cent|"
                        r"organi([sz])ation|reali([sz])e|program(me)?|(councillor|whilst|tyre|kerb|travelled|defence)|"
                        r"(counselor|traveled|defense))")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*\n")
+# The end of a sentence: [.!?], closing quotes or brackets, white space; or a blank line. Written
+# to begin with one character class so that the regex engine skips ahead to those characters.
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'”’)\]]*\s+|(?<=\n)\s*\n)")
 _STRONG_TYPES = frozenset({"country", "admin1", "continent", "region"})
 
 
@@ -123,8 +125,8 @@ def _is_headline(s: str) -> bool:
     return caps / len(words) >= 0.75
 
 
-_UPPER = re.compile(r"[A-Z]")
-_LOWER = re.compile(r"[a-z]")
+_ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 # Where an alias may begin: a capital and the letters after it (its first word). No look-behind
 # in the pattern: it would make the regex engine try every position; the caller checks instead.
 _CAPITAL_WORD = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F][^\W\d_]*")
@@ -141,9 +143,12 @@ def _find_all(text: str, sub: str, start: int, end: int):
 
 
 def _mostly_upper(s: str) -> bool:
-    # Counted by regex in C: this runs on every title and body.
-    upper = len(_UPPER.findall(s))
-    return upper > 0 and upper > 4 * len(_LOWER.findall(s))
+    """More than four ASCII capitals [A-Z] to each ASCII small letter [a-z]."""
+    # Counted in C by deleting the letters from the UTF-8 bytes (other characters encode to
+    # bytes >= 0x80, never letters): this runs on every title and body.
+    data = s.encode("utf-8", "surrogatepass")  # a stray surrogate in the input must not raise
+    upper = len(data) - len(data.translate(None, _ASCII_UPPER))
+    return upper > 0 and upper > 4 * (len(data) - len(data.translate(None, _ASCII_LOWER)))
 
 
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
