@@ -190,6 +190,11 @@ class Detector:
         digit): "Georgia" is not found in "Georgian", and "Georgian" (a demonym) is found instead.
         """
         g = self.g
+        # This loop runs for every capitalised word of every story: look-ups bound to locals,
+        # and a word that begins no alias (half of them) is settled by the cache alone.
+        cached = g.first_word_entries.get
+        entry_of = g._entry
+        longest_in = g.longest_in
         out = []
         taken = start
         lower = [(i, w) for alias, w in self._lower for i in _find_all(folded, alias, start, end)]
@@ -199,10 +204,21 @@ class Detector:
         else:
             starts = _CAPITAL_WORD.finditer(folded, start, end)
         for m in starts:
-            s, word = m if lower else (m.start(), m.group())
+            if lower:
+                s, word = m
+            else:
+                word = m.group()
+                s = m.start()
+            entry = cached(word, False)
+            if entry is None:
+                continue
             if s < taken or (s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#")):
                 continue
-            hit = g.longest_at(folded, s, word, end)
+            if entry is False:
+                entry = entry_of(word)
+                if entry is None:
+                    continue
+            hit = longest_in(entry, folded, s, word, end)
             if hit is not None:
                 out.append((hit[0], s, hit[1]))
                 taken = hit[1]

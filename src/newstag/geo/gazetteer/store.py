@@ -36,11 +36,14 @@ class Candidate:
     flags: int
 
 
-def _group(pairs: list[tuple[int, int]]) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
-    """(length, alias) pairs, longest first -> (distinct lengths, {length: alias numbers})."""
-    by_length: dict[int, tuple[int, ...]] = {}
+def _group(pairs: list[tuple[int, int]], patterns: list[str]) -> tuple[tuple[int, ...], dict[int, dict[str, int]]]:
+    """(length, alias) pairs, longest first -> (distinct lengths, {length: {alias text: alias number}}).
+
+    Keyed by text so that matching is one dict look-up per length, not a loop over the aliases.
+    """
+    by_length: dict[int, dict[str, int]] = {}
     for n, a in pairs:
-        by_length[n] = by_length.get(n, ()) + (a,)
+        by_length.setdefault(n, {}).setdefault(patterns[a], a)  # alias texts are unique; first wins
     return tuple(by_length), by_length
 
 
@@ -112,6 +115,10 @@ class Gazetteer:
         self.us_state_pid = {self.padmin1[pid]: pid for pid in admin1 if self.pcountry[pid] == "US"}
         self._places: dict[int, Place] = {}
         self._by_first: dict[str, tuple | None] = {}
+        # The same cache, for the matcher to read without a call: {word: entry or None}, words
+        # not looked up yet absent (`_entry` fills it). Half of all capitalised words begin no
+        # alias, and one dict look-up settles those.
+        self.first_word_entries = self._by_first
         self._candidates: dict[int, tuple[Candidate, ...]] = {}
         self.m49_countries: dict[str, dict] = {}
         self.m49_areas: dict[str, dict] = {}
@@ -153,7 +160,9 @@ class Gazetteer:
                     else:
                         by_second.setdefault(m.group(1), []).append((n, a))
                 pairs = rest
-            entry = (*_group(pairs), {w: _group(ps) for w, ps in by_second.items()} if by_second else None)
+            patterns = self.patterns
+            entry = (*_group(pairs, patterns),
+                     {w: _group(ps, patterns) for w, ps in by_second.items()} if by_second else None)
         if len(self._by_first) < 500_000:
             self._by_first[word] = entry
         return entry
@@ -168,6 +177,10 @@ class Gazetteer:
         entry = self._entry(word)
         if entry is None:
             return None
+        return self.longest_in(entry, text, start, word, limit)
+
+    def longest_in(self, entry, text: str, start: int, word: str, limit: int) -> tuple[int, int] | None:
+        """`longest_at` for an entry already looked up (not None)."""
         lengths, by_length, by_second = entry
         if by_second is not None:
             m = _NEXT_WORD.match(text, start + len(word), limit)
@@ -178,16 +191,15 @@ class Gazetteer:
                     return found
         return self._longest(text, start, limit, lengths, by_length)
 
-    def _longest(self, text, start, limit, lengths, by_length) -> tuple[int, int] | None:
-        patterns = self.patterns
+    @staticmethod
+    def _longest(text, start, limit, lengths, by_length) -> tuple[int, int] | None:
         for n in lengths:
             end = start + n
             if end > limit or (end < limit and text[end].isalnum()):
                 continue
-            written = text[start:end]
-            for a in by_length[n]:
-                if patterns[a] == written:
-                    return a, end
+            a = by_length[n].get(text[start:end])
+            if a is not None:
+                return a, end
         return None
 
     def candidates(self, idx: int) -> tuple[Candidate, ...]:
