@@ -71,6 +71,23 @@ class Resolver:
         # _best for names with one candidate, by everything it reads: most mentions are such
         # names (countries, demonyms, states), and they repeat across stories.
         self._single: dict[tuple, tuple] = {}
+        # What never changes about a name's candidates, worked out once per candidate tuple (the
+        # gazetteer hands out one tuple per alias): keyed by id, the tuple kept beside its facts
+        # so that the id stays its own.
+        self._facts: dict[int, tuple] = {}
+
+    def _facts_of(self, cands: tuple[Candidate, ...]) -> tuple:
+        """(rows, countries, types): rows (candidate, country, type, admin1, prior) in candidate
+        order; the sets of the candidates' countries (None included) and types."""
+        got = self._facts.get(id(cands))
+        if got is not None and got[0] is cands:
+            return got[1]
+        g = self.g
+        rows = tuple((c, g.pcountry[c.pid], g.ptype[c.pid], g.padmin1[c.pid], self._prior(c)) for c in cands)
+        facts = (rows, frozenset(r[1] for r in rows), frozenset(r[2] for r in rows))
+        if len(self._facts) < 200_000:
+            self._facts[id(cands)] = (cands, facts)
+        return facts
 
     def _prior(self, c: Candidate) -> float:
         k = (c.pid, c.kind, c.flags)
@@ -96,15 +113,19 @@ class Resolver:
             self._priors[k] = p
         return p
 
-    def _context(self, detected: list[Detected]) -> tuple[set[str], set[str], str | None]:
-        """Countries and US states the story names without ambiguity, and the dateline country."""
+    def _context(self, detected: list[Detected], counts: Counter | None = None) -> tuple[set[str], set[str], str | None]:
+        """Countries and US states the story names without ambiguity, and the dateline country.
+
+        `counts`: how often each name is written (mention text -> count), if already counted."""
         g = self.g
         countries: set[str] = set()
         states: set[str] = set()
         dateline_country = None
-        counts = Counter(d.mention.text for d in detected)
+        if counts is None:
+            counts = Counter(d.mention.text for d in detected)
+        facts_of = self._facts_of
         for d in detected:
-            cs = {g.pcountry[c.pid] for c in d.candidates}
+            _, cs, types = facts_of(d.candidates)
             if len(cs) != 1 or None in cs:
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
                     if d.qualifier is not None:  # "LONDON, Ky."
@@ -117,7 +138,6 @@ class Resolver:
                         dateline_country = g.pcountry[best.pid]
                 continue
             (cc,) = cs
-            types = {g.ptype[c.pid] for c in d.candidates}
             if cc != "US" and types == {"admin1"} and counts[d.mention.text] < 2 and d.qualifier is None \
                     and not d.mention.in_dateline:
                 continue  # "Grad", "Yap": an ISO division named once is no evidence of its country
@@ -145,16 +165,16 @@ class Resolver:
             countries.add(dateline_country)
         return countries, states, dateline_country
 
-    @staticmethod
-    def _weak_context(detected: list[Detected], g: Gazetteer) -> dict[str, set[str]]:
+    def _weak_context(self, detected: list[Detected], g: Gazetteer) -> dict[str, set[str]]:
         """For each country, the distinct names in the story that could be in it.
 
         Local news names many small places and rarely its own country: "Mansfield", "Ozark" and
         "Dublin" in one story all have a US candidate, and that agreement is the evidence.
         """
         weak: dict[str, set[str]] = {}
+        facts_of = self._facts_of
         for d in detected:
-            for cc in {g.pcountry[c.pid] for c in d.candidates}:
+            for cc in facts_of(d.candidates)[1]:
                 if cc is not None:
                     weak.setdefault(cc, set()).add(d.mention.text)
         return weak
@@ -197,23 +217,32 @@ class Resolver:
         detected = self._carry_qualifiers(detected)
         self._dialect_of = dialect if callable(dialect) else (lambda: dialect)
         self._dialect = None  # worked out on first need: most stories never need it
-        context = self._context(detected)
+        counts = Counter(d.mention.text for d in detected)
+        context = self._context(detected, counts)
         weak = self._weak_context(detected, self.g)
-        first = self._resolve(detected, context, weak, None)
+        first = self._resolve(detected, context, weak, None, counts)
         home = self._home(detected, first) if HOME_BONUS else None
-        if home is None:
+        if home is None or home in context[0]:
+            # The home bonus goes only to candidates in a country the story does not name
+            # (see _best_of): with home among the named countries nothing changes.
             return first
-        return self._resolve(detected, context, weak, home)
+        return self._resolve(detected, context, weak, home, counts, first)
 
     def _spelled_here(self, c: Candidate) -> float:
-        g = self.g
-        if not DIALECT_BONUS or g.pcountry[c.pid] not in _ENGLISH or g.ptype[c.pid] == "country":
+        return self._spelled(self.g.pcountry[c.pid], self.g.ptype[c.pid])
+
+    def _spelled(self, cc: str | None, t: str) -> float:
+        """The spelling bonus of a candidate in country `cc` of type `t`."""
+        if not DIALECT_BONUS or cc not in _ENGLISH or t == "country":
             return 0.0
         if self._dialect is None:
             self._dialect = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
-        return DIALECT_BONUS if g.pcountry[c.pid] in self._dialect else 0.0
+        return DIALECT_BONUS if cc in self._dialect else 0.0
 
-    def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None) -> list[Resolution]:
+    def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None,
+                 counts: Counter | None = None, without_home: list[Resolution] | None = None) -> list[Resolution]:
+        """`without_home`: this pass's results with home None; a name with no candidate in
+        `home` scores the same with it, so its result is taken from there."""
         g = self.g
         countries, states, dateline_country = context
         out: list[Resolution] = []
@@ -221,13 +250,21 @@ class Resolver:
         memo: dict[tuple, tuple] = {}
         placelike = {d.mention.text for d in detected if d.placelike} if PLACELIKE_SUPPORT else set()
         # A division named more than once ("Manitoba ... in Manitoba") is the story's subject.
-        repeated = {t for t, n in Counter(d.mention.text for d in detected).items() if n > 1}
-        for d in detected:
+        if counts is None:
+            counts = Counter(d.mention.text for d in detected)
+        repeated = {t for t, n in counts.items() if n > 1}
+        facts_of = self._facts_of
+        for i, d in enumerate(detected):
             m = d.mention
             if not d.candidates:
                 out.append(Resolution(m, None, 0.0, "unresolved", "not in the gazetteer"))
                 continue
-            key = (d.candidates, d.qualifier, m.in_dateline, m.text)
+            if without_home is not None and home not in facts_of(d.candidates)[1]:
+                out.append(without_home[i])
+                continue
+            # Keyed by the candidate tuple's identity (the tuples live in `detected` meanwhile):
+            # hashing the candidates themselves costs more than an occasional second scoring.
+            key = (id(d.candidates), d.qualifier, m.in_dateline, m.text)
             result = memo.get(key)
             if result is None:
                 result = memo[key] = self._best(d, countries, states, dateline_country, weak, home,
@@ -242,7 +279,7 @@ class Resolver:
             g = self.g
             c = d.candidates[0]
             cc = g.pcountry[c.pid]
-            key = (c, d.qualifier, d.mention.in_dateline, cc is not None and cc in countries, len(countries) == 1,
+            key = (c.pid, c.kind, c.flags, d.qualifier, d.mention.in_dateline, cc is not None and cc in countries, len(countries) == 1,
                    g.padmin1[c.pid] in states, cc == home, len(weak.get(cc, ())) if cc else 0,
                    cc == dateline_country, placelike, repeated)
             found = self._single.get(key)
@@ -259,29 +296,31 @@ class Resolver:
         m = d.mention
         scored = []
         specific: set[int] = set()  # candidates the qualifier or a named US state points at
+        rows, cand_countries, _ = self._facts_of(d.candidates)
         # The spelling only ranks namesakes in different countries: looked at only then.
-        spelled = self._spelled_here if len({g.pcountry[c.pid] for c in d.candidates}) > 1 else _nothing
-        for c in d.candidates:
-            cc = g.pcountry[c.pid]
-            s = self._prior(c) + spelled(c)
+        spelled = len(cand_countries) > 1
+        qualifier = d.qualifier
+        only_country = CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0
+        for c, cc, t, admin1, prior in rows:
+            s = prior + self._spelled(cc, t) if spelled else prior
             support = []
-            if d.qualifier is not None:
-                qc, qa = d.qualifier
+            if qualifier is not None:
+                qc, qa = qualifier
                 # Only US states share their codes between the state and its towns (GeoNames
                 # numbers other countries' first-level divisions, ISO 3166-2 letters them), so
                 # elsewhere the qualifier's country is what can be checked.
-                if cc == qc and (qa is None or qc != "US" or g.padmin1[c.pid] == qa or g.ptype[c.pid] == "country"):
+                if cc == qc and (qa is None or qc != "US" or admin1 == qa or t == "country"):
                     s += QUALIFIER_MATCH
                     support.append("qualifier")
                     specific.add(c.pid)
                 else:
                     s += QUALIFIER_MISMATCH
             if cc is not None and cc in countries:
-                s += CONTEXT_COUNTRY + (CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0)
+                s += CONTEXT_COUNTRY + only_country
                 support.append(f"co-occurs with {cc}")
-                if cc == "US" and g.ptype[c.pid] != "admin1" and g.padmin1[c.pid] in states:
+                if cc == "US" and t != "admin1" and admin1 in states:
                     s += CONTEXT_STATE
-                    support.append(f"co-occurs with {g.padmin1[c.pid]}")
+                    support.append(f"co-occurs with {admin1}")
                     specific.add(c.pid)
             elif cc is not None and cc == home:
                 s += HOME_BONUS
