@@ -218,6 +218,9 @@ class Detector:
                 entry = entry_of(word)
                 if entry is None:
                     continue
+            next_two = entry[3]
+            if next_two is not None and folded[s + len(word) : s + len(word) + 2] not in next_two:
+                continue  # "The company", "It was": no alias of the word goes on like that
             hit = longest_in(entry, folded, s, word, end)
             if hit is not None:
                 out.append((hit[0], s, hit[1]))

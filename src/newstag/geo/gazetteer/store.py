@@ -137,10 +137,14 @@ class Gazetteer:
     def _entry(self, word: str):
         """The aliases beginning with the word `word`, grouped for matching; None if there are none.
 
-        (lengths, by_length, by_second): lengths longest first and {length: alias numbers}; when a
-        word begins many aliases ("The", "New", "San"), by_second groups those of two or more
-        words by their second word ({second word: (lengths, by_length)}) and the first two fields
-        keep only the rest. Made from the stored index on first use and cached.
+        (lengths, by_length, by_second, next_two): lengths longest first and {length: {alias text:
+        alias number}}; when a word begins many aliases ("The", "New", "San"), by_second groups
+        those of two or more words by their second word ({second word: (lengths, by_length)}) and
+        the first two fields keep only the rest. next_two: the set of the two characters that
+        follow the word in each alias, or None when an alias has fewer; text whose next two
+        characters are not in it matches none of the aliases ("The company" against "The Hague",
+        "The Bronx", ...), and the matcher skips it without a look at the lengths.
+        Made from the stored index on first use and cached.
         """
         entry = self._by_first.get(word, False)
         if entry is not False:
@@ -150,6 +154,10 @@ class Gazetteer:
         if i < len(self._first_words) and self._first_words[i] == word:
             span = range(self._first_offsets[i], self._first_offsets[i + 1])
             pairs = [(self._first_lengths[k], self._first_alias[k]) for k in span]  # longest first
+            n_word = len(word)
+            next_two: frozenset[str] | None = frozenset(self.patterns[a][n_word : n_word + 2] for _, a in pairs)
+            if any(len(two) < 2 for two in next_two):
+                next_two = None
             by_second: dict[str, list[tuple[int, int]]] | None = None
             if len({n for n, _ in pairs}) > _FEW_LENGTHS:
                 by_second, rest = {}, []
@@ -162,7 +170,7 @@ class Gazetteer:
                 pairs = rest
             patterns = self.patterns
             entry = (*_group(pairs, patterns),
-                     {w: _group(ps, patterns) for w, ps in by_second.items()} if by_second else None)
+                     {w: _group(ps, patterns) for w, ps in by_second.items()} if by_second else None, next_two)
         if len(self._by_first) < 500_000:
             self._by_first[word] = entry
         return entry
@@ -181,7 +189,7 @@ class Gazetteer:
 
     def longest_in(self, entry, text: str, start: int, word: str, limit: int) -> tuple[int, int] | None:
         """`longest_at` for an entry already looked up (not None)."""
-        lengths, by_length, by_second = entry
+        lengths, by_length, by_second, _ = entry
         if by_second is not None:
             m = _NEXT_WORD.match(text, start + len(word), limit)
             group = by_second.get(m.group(1)) if m is not None else None
