@@ -75,3 +75,29 @@ def test_product_with_weights_equals_the_dense_product():
     w = np.random.default_rng(0).normal(size=(f.n_features, 4)).astype(np.float32)
     assert np.allclose(x @ w, x.toarray() @ w, atol=1e-5)
     assert np.allclose(x.tocsr().toarray(), x.toarray())
+
+
+def test_html_entities_are_punctuation_even_without_their_ampersand():
+    assert tokens("Google #39;s  quot;new quot; deal with AT amp;T") == ["google", "s", "new", "deal", "with", "at", "t"]
+    assert tokens("Shares &lt;b&gt;rose&lt;/b&gt; 5;") == ["shares", "b", "rose", "b", "5"]
+
+
+def test_windows_follow_paragraphs_and_short_bodies_have_none():
+    f = Featurizer.fit(["alpha beta gamma", "delta epsilon"], min_df=1)
+    first = " ".join(["alpha"] * 7)
+    second = " ".join(["delta"] * 2)  # under half a window: joins the next paragraph
+    third = " ".join(["beta"] * 5)
+    wire = "gamma gamma gamma\n    " + " ".join(["epsilon"] * 6)  # wire copy: indented new line
+    parts = [("Title", f"{first}\n\n{second}\n\n{third}"), ("", "alpha beta"), ("", wire + " alpha")]
+    x, n, w, owners = f.transform_articles_with_windows(parts, FeatureConfig(window_tokens=6))
+    assert x.shape[0] == 3 and n.tolist() == [15, 2, 10]
+    # 7 alphas (one window, the tail of 1 joins it), then delta x2 + beta x5 as one window; the
+    # short body has no windows; the wire story splits at its indented line.
+    assert owners.tolist() == [0, 0, 2, 2]
+    dense = w.toarray()
+    col = {f.term(j): j for j in range(f.n_features)}
+    assert dense[0, col["alpha"]] > 0 and dense[0, col["delta"]] == 0
+    assert dense[1, col["delta"]] > 0 and dense[1, col["beta"]] > 0 and dense[1, col["alpha"]] == 0
+    assert dense[2, col["gamma"]] > 0 and dense[3, col["epsilon"]] > 0 and dense[3, col["gamma"]] == 0
+    _, _, none, owners = f.transform_articles_with_windows(parts, FeatureConfig())
+    assert none is None and len(owners) == 0

@@ -12,6 +12,11 @@ a long story is not "more" of anything than a headline: length drops out. A trai
 part only, so the weights do not change it: the classifier learns in one space, and the weights
 (tuned on dev articles, never learned from them) only say how to read an article.
 
+For "which further topics are present", a long body is also read as windows of about two
+sentences (its paragraphs, cut or joined to `window_tokens`): each window is a text of the length
+the model and its thresholds know, so a topic that fills one paragraph of a long story is seen.
+Windows are slices of the article's token ids: no text is tokenised twice.
+
 Features are unigrams and adjacent bigrams of known unigrams. Speed is the point of the layout: a
 batch is tokenised with a byte table per text and one dict lookup per token (C-level `map`),
 and everything after that (bigram keys, weights, tf, idf, norms) is vectorised numpy over the whole
@@ -47,13 +52,28 @@ _NON_ASCII_PUNCT = re.compile(rb"\xe2\x80[\x80-\xbf]|\xe2\x82[\x80-\xbf]|\xe2\x8
 # Marks a break (between title and body, between documents) in a batch's token stream: it is
 # never in the vocabulary, so its id is -1 and no bigram spans it.
 _BREAK = b""
+# HTML entities, also with the ampersand lost ("Google #39;s", " quot;Yes quot;", "AT amp;T", as
+# wire feeds scraped into some corpora have them): punctuation, not the words "39" or "quot".
+_ENTITY = re.compile(rb"&?#\d{2,4};|&?\b(?:quot|amp|lt|gt|nbsp|apos);")
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[ \t]{2,}\S)")
 
 
 def _token_bytes(text: str) -> list[bytes]:
     raw = text.lower().encode("utf-8")
     if not text.isascii():
         raw = _NON_ASCII_PUNCT.sub(b" ", raw)
+    if b";" in raw and (b"#" in raw or b"quot;" in raw or b"amp;" in raw or b"lt;" in raw or b"gt;" in raw or b"nbsp;" in raw or b"apos;" in raw):
+        raw = _ENTITY.sub(b" ", raw)
     return raw.translate(_BYTE_MAP).split()
+
+
+def _cut(start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """[start, end) as consecutive windows of `size` tokens; a tail under half a window joins
+    the window before it."""
+    out = []
+    for a in range(start, max(start + 1, end - size // 2), size):
+        out.append((a, a + size if a + size < end - size // 2 else end))
+    return out
 
 
 def tokens(text: str) -> list[str]:
@@ -72,13 +92,24 @@ class FeatureConfig:
     title_weight: float = 1.0
     lead_weight: float = 1.0
     lead_tokens: int = 80
+    # Windows for "is this topic present" (0 = none): a body longer than 1.5 windows is also read
+    # as consecutive windows of this many tokens, each scored like a training text (a summary or a
+    # headline), and a topic's score is its best over the whole article and its windows. A
+    # secondary topic of a long story (one economy paragraph in a diplomacy story) is then judged
+    # at the length the thresholds were tuned on, instead of being diluted by the rest.
+    window_tokens: int = 0
 
     def to_json(self) -> dict:
-        return {"title_weight": self.title_weight, "lead_weight": self.lead_weight, "lead_tokens": self.lead_tokens}
+        return {"title_weight": self.title_weight, "lead_weight": self.lead_weight, "lead_tokens": self.lead_tokens, "window_tokens": self.window_tokens}
 
     @classmethod
     def from_json(cls, d: dict) -> FeatureConfig:
-        return cls(title_weight=float(d["title_weight"]), lead_weight=float(d["lead_weight"]), lead_tokens=int(d["lead_tokens"]))
+        return cls(
+            title_weight=float(d["title_weight"]),
+            lead_weight=float(d["lead_weight"]),
+            lead_tokens=int(d["lead_tokens"]),
+            window_tokens=int(d.get("window_tokens", 0)),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,49 +221,111 @@ class Featurizer:
 
     def transform_articles_with_lengths(self, parts: Sequence[tuple[str, str]], config: FeatureConfig) -> tuple[Rows, np.ndarray]:
         """Rows for (title, body) pairs, and each pair's number of tokens (title + body)."""
+        x, lengths, _, _ = self.transform_articles_with_windows(parts, config)
+        return x, lengths
+
+    def transform_articles_with_windows(self, parts: Sequence[tuple[str, str]], config: FeatureConfig) -> tuple[Rows, np.ndarray, Rows | None, np.ndarray]:
+        """Rows for (title, body) pairs, each pair's number of tokens (title + body), and the rows
+        of the bodies' windows (`config.window_tokens`; None when no body is long enough) with
+        the index of the pair each window belongs to. Every text is tokenised and looked up once:
+        a window is a slice of its article's token ids."""
         streams, title_lens = [], []
-        for title, body in parts:
+        spans: list[tuple[int, int, int]] = []  # (pair, first token, end) in the pair's stream
+        size = config.window_tokens
+        for i, (title, body) in enumerate(parts):
             tt = _token_bytes(title) if title else []
-            bt = _token_bytes(body)
             if tt:
                 tt.append(_BREAK)
             title_lens.append(len(tt))
-            tt.extend(bt)
+            if size and len(body) >= 6 * size:  # at least ~1.5 windows of words: look at paragraphs
+                # Paragraphs (blank line, or a new line indented as in wire copy); one shorter than
+                # half a window joins the next, one longer than two windows is cut.
+                paras = [_token_bytes(p) for p in _PARAGRAPH.split(body)]
+                n_body = sum(map(len, paras))
+                if n_body > size + size // 2:
+                    at = start = len(tt)
+                    for para in paras:
+                        at += len(para)
+                        if at - start >= size // 2:
+                            spans.extend((i, a, b) for a, b in _cut(start, at, size))
+                            start = at
+                    if at > start:
+                        spans.extend((i, a, b) for a, b in _cut(start, at, size))
+                for para in paras:
+                    tt.extend(para)
+            else:
+                tt.extend(_token_bytes(body))
             streams.append(tt)
         lengths = np.fromiter(map(len, streams), dtype=np.int64, count=len(streams)) - (np.asarray(title_lens, dtype=np.int64) > 0)
-        return self._rows(streams, title_lens, config.title_weight, config.lead_weight, config.lead_tokens), lengths
+        ids, doc, starts = self._ids(streams)
+        pos = np.arange(len(ids), dtype=np.int64) - starts[doc]
+        tl = np.asarray(title_lens, dtype=np.int64)[doc]
+        weight = np.where(
+            pos < tl, np.float32(config.title_weight), np.where(pos - tl < config.lead_tokens, np.float32(config.lead_weight), np.float32(1.0))
+        ).astype(np.float32)
+        bigram_cols = self._bigram_columns(ids)
+        x = self._rows_of(ids, doc, weight, len(streams), bigram_cols)
+        if not spans:
+            return x, lengths, None, np.zeros(0, dtype=np.int64)
+        owner, a, b = (np.array(c, dtype=np.int64) for c in zip(*spans))
+        n = b - a
+        first = starts[owner] + a
+        offsets = np.zeros(len(n), dtype=np.int64)
+        np.cumsum(n[:-1], out=offsets[1:])
+        take = np.repeat(first - offsets, n) + np.arange(int(n.sum()), dtype=np.int64)
+        w_doc = np.repeat(np.arange(len(n), dtype=np.int64), n)
+        # A window's last token pairs with the next window's first: _rows_of drops that bigram.
+        w = self._rows_of(ids[take], w_doc, np.ones(len(take), dtype=np.float32), len(n), bigram_cols[np.minimum(take[:-1], len(bigram_cols) - 1)])
+        return x, lengths, w, owner
 
-    def _rows(self, streams: list[list[bytes]], title_lens: list[int], title_w: float, lead_w: float, lead_n: int) -> Rows:
+    def _ids(self, streams: list[list[bytes]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Vocabulary ids of a batch's tokens (a break, id -1, after each stream), the stream of
+        each token, and where each stream starts."""
         n_docs = len(streams)
         lens = np.fromiter(map(len, streams), dtype=np.int64, count=n_docs) + 1  # + the break after each doc
         total = int(lens.sum())
         flat: list[bytes] = []
-        for s in streams:
-            flat.extend(s)
+        for s_ in streams:
+            flat.extend(s_)
             flat.append(_BREAK)
         ids = np.fromiter(map(self.index.get, flat, repeat(-1)), dtype=np.int64, count=total)
         starts = np.zeros(n_docs, dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
-        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
-        pos = np.arange(total, dtype=np.int64) - starts[doc]
+        return ids, np.repeat(np.arange(n_docs, dtype=np.int64), lens), starts
+
+    def _rows(self, streams: list[list[bytes]], title_lens: list[int], title_w: float, lead_w: float, lead_n: int) -> Rows:
+        ids, doc, starts = self._ids(streams)
+        pos = np.arange(len(ids), dtype=np.int64) - starts[doc]
         tl = np.asarray(title_lens, dtype=np.int64)[doc]
         weight = np.where(pos < tl, np.float32(title_w), np.where(pos - tl < lead_n, np.float32(lead_w), np.float32(1.0))).astype(np.float32)
+        return self._rows_of(ids, doc, weight, len(streams))
 
-        known = ids >= 0
-        u_doc, u_col, u_w = doc[known], ids[known], weight[known]
-        if len(self.bigram_keys) and total > 1:
+    def _bigram_columns(self, ids: np.ndarray) -> np.ndarray:
+        """Per position t < len(ids) - 1: the column of the bigram (ids[t], ids[t + 1]), or -1."""
+        out = np.full(max(len(ids) - 1, 0), -1, dtype=np.int64)
+        if len(self.bigram_keys) and len(ids) > 1:
             a, b = ids[:-1], ids[1:]
-            ok = (a >= 0) & (b >= 0)
+            ok = np.flatnonzero((a >= 0) & (b >= 0))
             keys = a[ok] * self.n_unigrams + b[ok]
             at = np.searchsorted(self.bigram_keys, keys)
             at[at == len(self.bigram_keys)] = 0
             hit = self.bigram_keys[at] == keys
-            b_doc = doc[:-1][ok][hit]
-            b_col = at[hit] + self.n_unigrams
-            b_w = weight[:-1][ok][hit]
-            rows = np.concatenate([u_doc, b_doc])
-            cols = np.concatenate([u_col, b_col])
-            vals = np.concatenate([u_w, b_w])
+            out[ok[hit]] = at[hit] + self.n_unigrams
+        return out
+
+    def _rows_of(self, ids: np.ndarray, doc: np.ndarray, weight: np.ndarray, n_docs: int, bigram_cols: np.ndarray | None = None) -> Rows:
+        """Rows from token ids (-1 = unknown or a break), the row of each token (non-decreasing)
+        and each token's weight; `bigram_cols` (see _bigram_columns) counts for the first token's
+        row where the next token is in the same row."""
+        known = ids >= 0
+        u_doc, u_col, u_w = doc[known], ids[known], weight[known]
+        if bigram_cols is None:
+            bigram_cols = self._bigram_columns(ids)
+        if len(bigram_cols):
+            hit = np.flatnonzero((bigram_cols >= 0) & (doc[:-1] == doc[1:]))
+            rows = np.concatenate([u_doc, doc[hit]])
+            cols = np.concatenate([u_col, bigram_cols[hit]])
+            vals = np.concatenate([u_w, weight[hit]])
         else:
             rows, cols, vals = u_doc, u_col, u_w
         # Sum the weights of repeated (row, column) cells, then sublinear tf, idf and L2 per row.

@@ -109,8 +109,17 @@ class TopicModel:
     def score_and_top(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated scores (one row per (title, body) pair) and the label index of each row's
         guaranteed top-level topic."""
-        x, n_tokens = self.featurizer.transform_articles_with_lengths(parts, config or self.config)
-        return self.scores_and_top_of(x, n_tokens)
+        x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config)
+        scores, top = self.scores_and_top_of(x, n_tokens)
+        if windows is not None:
+            # A topic is as present as its strongest window says (features.FeatureConfig.window_tokens);
+            # the guaranteed topic stays the whole article's.
+            # Owners are non-decreasing: one reduceat per run of windows of the same article.
+            first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            best = np.maximum.reduceat(self.decision(windows), first, axis=0)
+            rows = owners[first]
+            scores[rows] = np.maximum(scores[rows], self.calibrate(best))
+        return scores, top
 
     def scores_and_top_of(self, x, n_tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         d = np.asarray(x @ self._all_weights())

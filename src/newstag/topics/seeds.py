@@ -77,6 +77,34 @@ AUGMENT_LEXICONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Names of computer, software, internet and telecoms companies and their products, written for
+# newstag. They steer only the top head (see shipped.HEAD_LEXICONS): a story about such a company
+# reads as science and technology (the desk AG News and BBC file it under, and IPTC's information
+# technology), while its one-vs-rest economy score still says whether the story is also business
+# news (a takeover, quarterly results). Names that are also common words or non-tech firms
+# ("apple" alone, "amazon", "windows", "sun") are only used in an unambiguous form.
+HEAD_LEXICONS: dict[str, tuple[str, ...]] = {
+    "medtop:13000000": (
+        "microsoft", "intel", "ibm", "google", "yahoo", "oracle", "peoplesoft", "sun microsystems", "cisco",
+        "dell", "hewlett packard", "amd", "nokia", "motorola", "ericsson", "ebay", "aol", "netscape", "red hat",
+        "novell", "sap", "siebel", "symantec", "mcafee", "adobe", "nvidia", "qualcomm", "texas instruments",
+        "tivo", "realnetworks", "napster", "itunes", "ipod", "iphone", "ipad", "xbox", "playstation", "nintendo",
+        "blackberry", "research in motion", "palmone", "unix", "windows xp", "windows vista", "firefox", "mozilla",
+        "skype", "vonage", "facebook", "twitter", "myspace", "youtube", "instagram", "snapchat", "whatsapp",
+        "apple computer", "apple computers", "apple inc", "amazon com", "silicon valley", "dot com", "nasdaq listed",
+        "sony ericsson", "verisign", "macromedia", "borland", "sco group", "infineon", "hynix", "tsmc", "lucent",
+        "nortel", "alcatel", "sprint pcs", "verizon wireless", "cingular", "t mobile", "at t wireless", "broadcom",
+        "nasa", "spacecraft", "astronomers", "scientists", "researchers",
+    ),
+}
+
+
+def head_matches(text: str) -> set[str]:
+    """Codes whose head-only phrases occur in `text` (whole tokens)."""
+    padded = f" {' '.join(tokens(text))} "
+    return {code for code, phrases in HEAD_LEXICONS.items() if any(f" {p} " in padded for p in phrases)}
+
+
 def seed_matches(text: str) -> set[str]:
     """Codes whose seed or augment phrases occur in `text` (whole tokens)."""
     padded = f" {' '.join(tokens(text))} "
