@@ -162,6 +162,20 @@ class Detector:
         self._lower = [(a, first_word(a)) for a in gazetteer.lower_aliases]
         self._aliases: dict[int, _Alias] = {}
         self._place_words: dict[str, bool] = {}
+        # One tuple per name for what is made of gazetteer candidates here (a dateline's places
+        # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
+        self._no_demonyms: dict[int, tuple] = {}
+        self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
+
+    def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """`cands` without demonyms (a dateline names a place), the same tuple for the same `cands`."""
+        got = self._no_demonyms.get(id(cands))
+        if got is not None and got[0] is cands:
+            return got[1]
+        places = tuple(c for c in cands if c.kind != "demonym")
+        if len(self._no_demonyms) < 100_000:
+            self._no_demonyms[id(cands)] = (cands, places)  # `cands` kept: its id stays its own
+        return places
 
     def _alias(self, idx: int) -> _Alias:
         info = self._aliases.get(idx)
@@ -342,7 +356,7 @@ class Detector:
             a, b = m.span(1)
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
-            cands = tuple(c for c in self.g.lookup(folded[a:b]) if c.kind != "demonym")
+            cands = self._places_only(self.g.lookup(folded[a:b]))
             if not cands:
                 continue
             qualifier = self._qualifier(headline_case(folded[b:m.end()]), 0) if m.group(2) else None
@@ -445,7 +459,7 @@ class Detector:
                 Detected(
                     Mention(text=text[dl.start : dl.end], start=dl.start, end=dl.end, kind=self._kind(cands) if cands else "name",
                             in_dateline=True, sentence=0),
-                    tuple(c for c in cands if c.kind != "demonym") or cands,
+                    self._places_only(cands) or cands,
                     dl_qualifier,
                 )
             )
@@ -535,6 +549,9 @@ class Detector:
             if abbr in self.g.us_state_abbr and q[1] in self.g.us_state_pid and not self.g.lookup(abbr.rstrip(".")):
                 a = m.start(1)
                 pid = self.g.us_state_pid[q[1]]
+                cands = self._state_candidates.get(pid)
+                if cands is None:
+                    cands = self._state_candidates[pid] = (Candidate(pid, "name", 0),)
                 out.append(Detected(Mention(text[a : a + len(abbr)], a, a + len(abbr), "name", sentence=d.mention.sentence),
-                                    (Candidate(pid, "name", 0),)))
+                                    cands))
         return out

@@ -12,7 +12,6 @@ rather than guessed: on LGL/GeoWebNews such guesses were wrong far more often th
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 from newstag.geo.detect import Detected
 from newstag.geo.gazetteer.store import Candidate, Gazetteer
@@ -60,6 +59,15 @@ CERTAIN_CITY_POPULATION = 1_000_000
 
 def _city_prior(population: int) -> float:
     return 0.3 * math.log10(population + 10)
+
+
+def _count_names(detected: list[Detected]) -> dict[str, int]:
+    """How often each name (mention text) is written; a plain dict: Counter costs more on a few names."""
+    counts: dict[str, int] = {}
+    for d in detected:
+        t = d.mention.text
+        counts[t] = counts.get(t, 0) + 1
+    return counts
 
 
 class Resolver:
@@ -113,7 +121,7 @@ class Resolver:
             self._priors[k] = p
         return p
 
-    def _context(self, detected: list[Detected], counts: Counter | None = None) -> tuple[set[str], set[str], str | None]:
+    def _context(self, detected: list[Detected], counts: dict[str, int] | None = None) -> tuple[set[str], set[str], str | None]:
         """Countries and US states the story names without ambiguity, and the dateline country.
 
         `counts`: how often each name is written (mention text -> count), if already counted."""
@@ -122,7 +130,7 @@ class Resolver:
         states: set[str] = set()
         dateline_country = None
         if counts is None:
-            counts = Counter(d.mention.text for d in detected)
+            counts = _count_names(detected)
         facts_of = self._facts_of
         for d in detected:
             _, cs, types = facts_of(d.candidates)
@@ -133,9 +141,14 @@ class Resolver:
                         if d.qualifier[1]:
                             states.add(d.qualifier[1])
                     else:
-                        best = max(d.candidates, key=lambda c: self._prior(c) + (
-                            self._spelled_here(c) if len(d.candidates) > 1 else 0.0))
-                        dateline_country = g.pcountry[best.pid]
+                        # The candidate of the highest prior (and spelling), the first of equals.
+                        rows = facts_of(d.candidates)[0]
+                        several = len(rows) > 1
+                        best_score = None
+                        for _, cc, t, _, prior in rows:
+                            score = prior + (self._spelled(cc, t) if several else 0.0)
+                            if best_score is None or score > best_score:
+                                best_score, dateline_country = score, cc
                 continue
             (cc,) = cs
             if cc != "US" and types == {"admin1"} and counts[d.mention.text] < 2 and d.qualifier is None \
@@ -217,7 +230,7 @@ class Resolver:
         detected = self._carry_qualifiers(detected)
         self._dialect_of = dialect if callable(dialect) else (lambda: dialect)
         self._dialect = None  # worked out on first need: most stories never need it
-        counts = Counter(d.mention.text for d in detected)
+        counts = _count_names(detected)
         context = self._context(detected, counts)
         weak = self._weak_context(detected, self.g)
         first = self._resolve(detected, context, weak, None, counts)
@@ -240,7 +253,7 @@ class Resolver:
         return DIALECT_BONUS if cc in self._dialect else 0.0
 
     def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None,
-                 counts: Counter | None = None, without_home: list[Resolution] | None = None) -> list[Resolution]:
+                 counts: dict[str, int] | None = None, without_home: list[Resolution] | None = None) -> list[Resolution]:
         """`without_home`: this pass's results with home None; a name with no candidate in
         `home` scores the same with it, so its result is taken from there."""
         g = self.g
@@ -251,7 +264,7 @@ class Resolver:
         placelike = {d.mention.text for d in detected if d.placelike} if PLACELIKE_SUPPORT else set()
         # A division named more than once ("Manitoba ... in Manitoba") is the story's subject.
         if counts is None:
-            counts = Counter(d.mention.text for d in detected)
+            counts = _count_names(detected)
         repeated = {t for t, n in counts.items() if n > 1}
         facts_of = self._facts_of
         for i, d in enumerate(detected):
