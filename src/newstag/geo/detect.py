@@ -81,9 +81,19 @@ _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
 _MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 # Spellings that tell American from Commonwealth English: the story's home among English-speaking
 # countries when its towns have namesakes in both ("Mansfield", "Cambridge", "Hamilton").
-_SPELLING = re.compile(r"\b(?:(colo|favo|neighbo|labo|hono|harbo)(u?)r|cent(er|re)|theat(er|re)|per( ?)cent|"
-                       r"organi([sz])ation|reali([sz])e|program(me)?|(councillor|whilst|tyre|kerb|travelled|defence)|"
-                       r"(counselor|traveled|defense))")
+# Each alternative begins with its first letter, then `(?<!\w.)` (the letter starts a word, as
+# \b would say before it): the regex engine then only stops at those twelve letters. The words
+# matched (a prefix of the story's word: "colours", "centred") tell the side by SPELLING_SIDE.
+_AT_WORD_START = r"(?<!\w.)"
+_SPELLING = re.compile(
+    rf"c{_AT_WORD_START}(?:olou?r|ent(?:er|re)|ouncillor|ounselor)|f{_AT_WORD_START}avou?r|n{_AT_WORD_START}eighbou?r|"
+    rf"l{_AT_WORD_START}abou?r|h{_AT_WORD_START}(?:onou?r|arbou?r)|t{_AT_WORD_START}(?:heat(?:er|re)|yre|ravelled|raveled)|"
+    rf"p{_AT_WORD_START}(?:er ?cent|rogram(?:me)?)|o{_AT_WORD_START}rgani[sz]ation|r{_AT_WORD_START}eali[sz]e|"
+    rf"w{_AT_WORD_START}hilst|k{_AT_WORD_START}erb|d{_AT_WORD_START}efen[cs]e")
+_GB_SPELLINGS = ("colour favour neighbour labour honour harbour centre theatre organisation realise programme "
+                 "councillor whilst tyre kerb travelled defence").split() + ["per cent"]
+_US_SPELLINGS = "color favor neighbor labor honor harbor center theater percent organization realize counselor traveled defense"
+SPELLING_SIDE = {**dict.fromkeys(_GB_SPELLINGS, "GB"), **dict.fromkeys(_US_SPELLINGS.split(), "US")}  # "program": both
 # The end of a sentence: [.!?], closing quotes or brackets, white space; or a blank line. Written
 # to begin with one character class so that the regex engine skips ahead to those characters.
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'”’)\]]*\s+|(?<=\n)\s*\n)")
@@ -509,25 +519,12 @@ class Detector:
     def dialect(article: Article) -> str | None:
         """"US" or "GB" (Commonwealth) by the story's spelling; None when it does not tell."""
         us = gb = 0
-        for m in _SPELLING.finditer(article.text):
-            if m.group(1) is not None:
-                gb += bool(m.group(2))
-                us += not m.group(2)
-            elif m.group(9) is not None:
+        for word in _SPELLING.findall(article.text):
+            side = SPELLING_SIDE.get(word)
+            if side == "GB":
                 gb += 1
-            elif m.group(10) is not None:
+            elif side == "US":
                 us += 1
-            elif m.group(3) or m.group(4):
-                gb += (m.group(3) or m.group(4)) == "re"
-                us += (m.group(3) or m.group(4)) == "er"
-            elif m.group(5) is not None:  # "per cent" / "percent"
-                gb += m.group(5) == " "
-                us += m.group(5) == ""
-            elif m.group(6) or m.group(7):
-                gb += (m.group(6) or m.group(7)) == "s"
-                us += (m.group(6) or m.group(7)) == "z"
-            elif m.group(8):
-                gb += 1  # "programme"; "program" is both
         if us > gb:
             return "US"
         if gb > us:
