@@ -58,6 +58,9 @@ _INLINE_DATELINE = re.compile(
     r"(?:^|(?<=[.!?\"”]) +|\n)\s*([A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+){0,3})(, ?[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
     r" *(?:\([A-Za-z ]+\) *)?(?:—|–|--?) ", re.M)
 INLINE_DATELINE_CHARS = 400  # how far into the text a dateline is looked for
+# What can stand before the dash of such a dateline (spaces aside): the end of the place, of its
+# qualifier, or of "(AP)". A dash after anything else ("Feb 26 - ") starts none.
+_BEFORE_DATELINE_DASH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'-)")
 # A reporting verb straight after a name: "Walters said", "Kelly told reporters".
 _SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
 # Words that make the name next to them a place, not a person or a thing: a preposition of
@@ -361,8 +364,11 @@ class Detector:
         story's dateline after the headline, where the parser does not look for one: an all-caps
         place (with its "City, ST" qualifier) followed by a dash, near the start of the text.
         """
-        out = []
-        for m in _INLINE_DATELINE.finditer(folded, body_start, min(body_end, body_start + INLINE_DATELINE_CHARS)):
+        out: list[Detected] = []
+        end = min(body_end, body_start + INLINE_DATELINE_CHARS)
+        if not self._dateline_dash(folded, body_start, end):
+            return out
+        for m in _INLINE_DATELINE.finditer(folded, body_start, end):
             a, b = m.span(1)
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
@@ -373,6 +379,25 @@ class Detector:
             out.append(Detected(Mention(text=text[a:b], start=a, end=b, kind=self._kind(cands), in_dateline=True,
                                         sentence=0), cands, qualifier))
         return out
+
+    @staticmethod
+    def _dateline_dash(folded: str, start: int, end: int) -> bool:
+        """Whether folded[start:end] has a dash that _INLINE_DATELINE could end on.
+
+        Every match ends in "- ", "-- ", "– " or "— " after a letter, ".", "'", "-" or ")" (spaces
+        between allowed); a few str.find calls rule out most stories, whose only dash follows a
+        date ("OTTAWA, Feb 26 - "), before the regex tries every position.
+        """
+        for dash in ("- ", "— ", "– "):
+            i = folded.find(dash, start, end)
+            while i >= 0:
+                j = i - 1
+                while j >= start and folded[j] == " ":
+                    j -= 1
+                if j >= start and folded[j] in _BEFORE_DATELINE_DASH:
+                    return True
+                i = folded.find(dash, i + 1, end)
+        return False
 
     def _strong(self, c: Candidate) -> bool:
         g = self.g
