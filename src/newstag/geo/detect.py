@@ -224,7 +224,12 @@ class Detector:
         longest_in = g.longest_in
         out = []
         taken = start
-        lower = [(i, w) for alias, w in self._lower for i in _find_all(folded, alias, start, end)]
+        lower = []
+        for alias, w in self._lower:
+            i = folded.find(alias, start, end)
+            while i >= 0:
+                lower.append((i, w))
+                i = folded.find(alias, i + 1, end)
         if lower:  # "the Gulf": rare, so looked for by name instead of in the regex
             starts = heapq.merge(((m.start(), m.group()) for m in _CAPITAL_WORD.finditer(folded, start, end)),
                                  sorted(lower))
