@@ -63,6 +63,10 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
         return []
     top = max(list(weight.values()) + list(region_weight.values()))
     out: dict[tuple[str, str], RegionScore] = {}
+    # M49 areas: [about, score] gathered over their member countries, made into RegionScores once
+    # at the end (the score is rounded at each step, as the result was before).
+    areas: dict[tuple[str, str], list] = {}
+    m49_areas = g.m49_areas
     for cc, w in weight.items():
         score = w / top
         about = score >= ABOUT_RATIO or cc in about_forced
@@ -70,18 +74,22 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
         out[("country", cc)] = RegionScore(cc, info["name"], "country", "about" if about else "mentioned", round(score, 4))
         for kind in ("intermediate", "subregion", "region"):
             code = info.get(kind)
-            if not code or code not in g.m49_areas:
+            if not code or code not in m49_areas:
                 continue
-            prev = out.get((kind, code))
-            rel = "about" if about or (prev is not None and prev.relevance == "about") else "mentioned"
-            best = max(score, prev.score if prev else 0.0)
-            out[(kind, code)] = RegionScore(code, g.m49_areas[code]["name"], kind, rel, round(best, 4))  # type: ignore[arg-type]
+            prev = areas.get((kind, code))
+            if prev is None:
+                areas[(kind, code)] = [about, round(max(score, 0.0), 4)]
+            else:
+                prev[0] = about or prev[0]
+                prev[1] = round(max(score, prev[1]), 4)
     for code, w in region_weight.items():
-        kind = g.m49_areas[code]["kind"]
+        kind = m49_areas[code]["kind"]
         score = min(1.0, w / top)
-        prev = out.get((kind, code))
+        prev = areas.get((kind, code))
         if prev is not None:
-            out[(kind, code)] = RegionScore(code, prev.name, prev.kind, prev.relevance, max(prev.score, round(score, 4)))
+            prev[1] = max(prev[1], round(score, 4))
         else:
-            out[(kind, code)] = RegionScore(code, g.m49_areas[code]["name"], kind, "mentioned", round(score, 4))  # type: ignore[arg-type]
+            areas[(kind, code)] = [False, round(score, 4)]
+    for (kind, code), (about, score) in areas.items():
+        out[(kind, code)] = RegionScore(code, m49_areas[code]["name"], kind, "about" if about else "mentioned", score)  # type: ignore[arg-type]
     return sorted(out.values(), key=lambda r: (-r.score, _KIND_ORDER[r.kind], r.code))
