@@ -42,6 +42,20 @@ def test_the_shipped_model_reads_articles_by_topic():
     assert [topics[0].code for topics in out] == list(stories)
 
 
+def test_desks_the_article_sets_lack_still_win_long_stories():
+    # Written for this test. The top head's article prior is tuned on BBC, AG News and Reuters,
+    # which have no war, crime, disaster or health desk: it must not make those topics
+    # unreachable for a long story (one of several paragraphs, read by the head alone).
+    stories = {
+        "medtop:16000000": ("Troops shell rebel-held town", "Army artillery shelled the rebel-held town for a third day, killing at least 20 fighters and civilians, as government troops advanced on the insurgents' last stronghold.\n\nThe ceasefire brokered last month has collapsed, and aid agencies said thousands had fled the fighting. Witnesses said air strikes hit a market, and the rebels shot down a military helicopter.\n\nThe army said it had killed dozens of militants and captured weapons, while the rebel commander said his forces had ambushed a convoy and taken soldiers prisoner."),
+        "medtop:02000000": ("Man jailed for life for murder", "A man was jailed for life on Friday for the murder of a shopkeeper who was stabbed during a robbery last year. The jury took four hours to find him guilty.\n\nDetectives said the defendant had been caught on security cameras and arrested two days later with the victim's phone. The judge told him he must serve at least 25 years in prison before he can be considered for parole.\n\nThe victim's family said outside court that justice had been done, and police thanked witnesses who came forward."),
+        "medtop:03000000": ("Earthquake kills dozens", "A magnitude 6.8 earthquake struck the mountain region before dawn, collapsing houses and killing at least 40 people.\n\nRescue teams dug through rubble for survivors as aftershocks shook the area, and the regional hospital treated hundreds of injured. Roads were blocked by landslides, hampering the emergency services.\n\nThe government declared a state of emergency and sent soldiers and tents to the worst-hit villages, where thousands of families spent the night in the open."),
+        "medtop:07000000": ("Flu cases rise as hospitals fill", "Hospitals reported a sharp rise in flu admissions this week, and doctors urged older patients to get vaccinated as wards filled.\n\nThe health service said the number of patients in intensive care with influenza had doubled in a fortnight, and that outbreaks in care homes were adding to pressure on emergency departments.\n\nNurses said staff sickness made the winter harder, and the health minister promised funding for extra beds and a wider vaccination campaign."),
+    }
+    out = TopicTagger().predict([_article(t, b) for t, b in stories.values()])
+    assert [topics[0].code for topics in out] == list(stories)
+
+
 def test_every_article_gets_a_level_one_topic_with_scores_in_range():
     out = TopicTagger().predict([_article(None, ""), _article("Budget vote", "Parliament passed the budget on Tuesday.")])
     for topics in out:

@@ -64,6 +64,7 @@ class TopicModel:
         top_bias: np.ndarray | None = None,
         blend_tokens: float = 1.0,
         blend_weight: float = 1.0,
+        titled_is_article: bool = False,
     ) -> None:
         self.labels = labels
         self.featurizer = featurizer
@@ -89,6 +90,7 @@ class TopicModel:
         # whose bias corrects the training mix's prior for articles (see shipped.py).
         self.blend_tokens = float(blend_tokens)
         self.blend_weight = float(blend_weight)
+        self.titled_is_article = bool(titled_is_article)
         self._weights = None
         self.children: dict[str, list[int]] = {}
         for j, lab in enumerate(labels):
@@ -110,7 +112,7 @@ class TopicModel:
         """Calibrated scores (one row per (title, body) pair) and the label index of each row's
         guaranteed top-level topic."""
         x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config)
-        scores, top = self.scores_and_top_of(x, n_tokens)
+        scores, top = self.scores_and_top_of(x, self.blend_length(parts, n_tokens))
         if windows is not None:
             # A topic is as present as its strongest window says (features.FeatureConfig.window_tokens);
             # the guaranteed topic stays the whole article's.
@@ -126,6 +128,16 @@ class TopicModel:
         k = len(self.labels)
         scores = self.calibrate(d[:, :k] + self.intercept)
         return scores, self.top_level[np.argmax(self.top_choice(scores, d[:, k:], n_tokens), axis=1)]
+
+    def blend_length(self, parts: list[tuple[str, str]], n_tokens: np.ndarray) -> np.ndarray:
+        """The length `top_choice` blends by: the token count, or, with `titled_is_article`, no
+        limit for a text with both a title and a body. The one-vs-rest scores are for texts like
+        the training examples, a bare headline or a bare summary; a titled story, even a short
+        brief, is an article, read by the head with its article prior."""
+        if not self.titled_is_article:
+            return n_tokens
+        titled = np.fromiter((bool(t) and bool(b) and not t.isspace() and not b.isspace() for t, b in parts), dtype=bool, count=len(parts))
+        return np.where(titled, np.inf, n_tokens)
 
     def top_choice(self, scores: np.ndarray, head: np.ndarray | None, n_tokens: np.ndarray) -> np.ndarray:
         """The values whose argmax over the top-level classes is the guaranteed topic."""
@@ -170,7 +182,7 @@ class TopicModel:
             "vocabulary": self.featurizer.vocabulary,
         }
         if self.top_coef is not None:
-            doc["top_head"] = {"blend_tokens": self.blend_tokens, "blend_weight": self.blend_weight}
+            doc["top_head"] = {"blend_tokens": self.blend_tokens, "blend_weight": self.blend_weight, "titled_is_article": self.titled_is_article}
         (out_dir / "model.json").write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
         (out_dir / "manifest.json").write_text(json.dumps(self.manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -99,6 +99,32 @@ HEAD_LEXICONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Pseudo-documents for the top head, written for newstag: the wording of business-wire copy that
+# neither training corpus has (summaries and headlines carry no results tables). An earnings
+# report ("4th qtr net, shr 35 cts vs 25 cts, revs 32 mln vs 23 mln") is otherwise read as a
+# match report by the head: quarters, scores and "vs" are sports words in the training texts.
+# Each line is one pseudo-document; terms recur across lines so the vocabulary keeps them.
+HEAD_PSEUDO_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "medtop:04000000": (
+        "4th qtr net shr cts vs cts net mln vs mln revs mln vs mln year shr dlrs vs dlrs",
+        "3rd qtr loss shr loss cts vs profit cts net loss mln vs profit revs mln vs mln",
+        "1st qtr net oper shr cts vs cts oper net mln vs mln sales mln vs mln avg shrs mln",
+        "2nd qtr net shr profit cts vs loss cts net profit vs loss revs sales nine mths six mths",
+        "year net shr dlrs vs dlrs net mln dlrs vs mln dlrs revs billion vs billion note extraordinary gain",
+        "qtly div cts vs cts prior pay record regular dividend quarterly dividend payable to shareholders of record",
+        "dividend raised stock split shareholders record date pay date qtly div semi annual div",
+        "company said it agreed to acquire the shares for mln dlrs in cash tender offer merger takeover bid",
+        "acquisition merger agreement shareholders approve takeover offer per share stake pct of the outstanding shares",
+        "net income per share earnings revenues sales operating profit fiscal year quarter results",
+        "tonnes of wheat corn sugar soybeans exported sold traders said export sales shipment",
+        "crude oil prices barrels per day opec output refinery production petroleum prices",
+        "treasury bills money supply interest rates central bank bond yields currency exchange rates dollar",
+        "trade surplus trade deficit exports imports current account balance of payments mln dlrs billion dlrs",
+        "prices rose pct inflation consumer prices gross national product economic growth forecast pct",
+    ),
+}
+
+
 def head_matches(text: str) -> set[str]:
     """Codes whose head-only phrases occur in `text` (whole tokens)."""
     padded = f" {' '.join(tokens(text))} "
