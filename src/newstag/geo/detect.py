@@ -84,15 +84,14 @@ _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
 _MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 # Spellings that tell American from Commonwealth English: the story's home among English-speaking
 # countries when its towns have namesakes in both ("Mansfield", "Cambridge", "Hamilton").
-# Each alternative begins with its first letter, then `(?<!\w.)` (the letter starts a word, as
-# \b would say before it): the regex engine then only stops at those twelve letters. The words
-# matched (a prefix of the story's word: "colours", "centred") tell the side by SPELLING_SIDE.
-_AT_WORD_START = r"(?<!\w.)"
+# Found as a non-word character and the word after it (what \b before a letter says; the caller
+# puts a space before the text for its first word), so the regex engine stops only at spaces and
+# punctuation. The words matched (a prefix of the story's word: "colours", "centred") tell the
+# side by SPELLING_SIDE.
 _SPELLING = re.compile(
-    rf"c{_AT_WORD_START}(?:olou?r|ent(?:er|re)|ouncillor|ounselor)|f{_AT_WORD_START}avou?r|n{_AT_WORD_START}eighbou?r|"
-    rf"l{_AT_WORD_START}abou?r|h{_AT_WORD_START}(?:onou?r|arbou?r)|t{_AT_WORD_START}(?:heat(?:er|re)|yre|ravelled|raveled)|"
-    rf"p{_AT_WORD_START}(?:er ?cent|rogram(?:me)?)|o{_AT_WORD_START}rgani[sz]ation|r{_AT_WORD_START}eali[sz]e|"
-    rf"w{_AT_WORD_START}hilst|k{_AT_WORD_START}erb|d{_AT_WORD_START}efen[cs]e")
+    r"\W(c(?:olou?r|ent(?:er|re)|ouncillor|ounselor)|favou?r|neighbou?r|labou?r|h(?:onou?r|arbou?r)|"
+    r"t(?:heat(?:er|re)|yre|ravelled|raveled)|p(?:er ?cent|rogram(?:me)?)|organi[sz]ation|reali[sz]e|whilst|kerb|"
+    r"defen[cs]e)")
 _GB_SPELLINGS = ("colour favour neighbour labour honour harbour centre theatre organisation realise programme "
                  "councillor whilst tyre kerb travelled defence").split() + ["per cent"]
 _US_SPELLINGS = "color favor neighbor labor honor harbor center theater percent organization realize counselor traveled defense"
@@ -549,7 +548,7 @@ class Detector:
     def dialect(article: Article) -> str | None:
         """"US" or "GB" (Commonwealth) by the story's spelling; None when it does not tell."""
         us = gb = 0
-        for word in _SPELLING.findall(article.text):
+        for word in _SPELLING.findall(" " + article.text):
             side = SPELLING_SIDE.get(word)
             if side == "GB":
                 gb += 1
