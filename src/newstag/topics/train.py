@@ -6,7 +6,9 @@ example's positive top-level classes (an example with several shares its weight 
 balanced class weights. CNB was chosen over the one-vs-rest scores and a softmax regression for
 the top-1 decision: it is robust to the length shift from short training texts to full articles
 (it estimates each class from the complement of the others, so a class with few, short examples
-is not starved), it fits in seconds, and on dev it gave the best top-1 (see shipped.py).
+is not starved), it fits in seconds, and on dev it gave the best top-1 (see shipped.py). A linear
+SVM head (C 0.3, same rows and balancing, its intercepts under the tuned bias) was compared in
+round 3: BBC 0.897 vs 0.901, AG News 0.832 vs 0.857, Reuters 0.942 for both.
 
 Used twice: `build_shipped_model` (topics/shipped.py) trains the shipped IPTC model from the
 CC-licensed corpora in ../shared, and `train_model` trains on a newsroom's own tagged archive:
