@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from newstag.geo.gazetteer.build import ALT, COMMON, GIVEN
 from newstag.geo.gazetteer.store import Candidate, Gazetteer
 from newstag.geo.normalize import first_word, fold, headline_case
+from newstag.geo.records import detected_maker, make_mention
 from newstag.types import Article, Mention
 
 # Capitalised words that may stand before a place name without making it a surname.
@@ -112,6 +113,9 @@ class Detected:
     alt: bool = False  # matched an alternate name only
     # Written the way places are: "in Berea", "Ozark police", "a Gainesville man".
     placelike: bool = False
+
+
+make_detected = detected_maker(Detected)  # Detected(...) in half the time (see records.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,20 +349,15 @@ class Detector:
                         continue
             d = self._detected(text, a, b, info, field, in_title, sentences, qualifier)
             if info.is_name and ((prev is not None and prev in _PLACE_BEFORE) or _PLACE_NOUN_AFTER.match(folded, b)):
-                d = Detected(d.mention, d.candidates, d.qualifier, d.alt, True)
+                d = make_detected(d.mention, d.candidates, d.qualifier, d.alt, True)
             out.append(d)
         return out
 
     @staticmethod
     def _detected(text, a, b, info: _Alias, field, in_title, sentences, qualifier) -> Detected:
         sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
-        return Detected(
-            Mention(text=text[a:b], start=a, end=b, kind=info.kind, field=field,  # type: ignore[arg-type]
-                    in_title=in_title, sentence=sentence),
-            info.candidates,
-            qualifier,
-            alt=info.alt,
-        )
+        return make_detected(make_mention(text[a:b], a, b, info.kind, field, in_title, False, sentence),
+                              info.candidates, qualifier, info.alt, False)
 
     def _inline_datelines(self, text: str, folded: str, body_start: int, body_end: int,
                           skip: tuple[int, int] | None) -> list[Detected]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from newstag.geo.gazetteer.store import Gazetteer
+from newstag.geo.records import make_region_score
 from newstag.types import RegionScore, Resolution
 
 KIND_WEIGHT = {"country": 1.0, "seat": 1.0, "demonym": 0.7, "city": 0.8, "admin1": 0.8, "admin2": 0.6}
@@ -71,7 +72,7 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
         score = w / top
         about = score >= ABOUT_RATIO or cc in about_forced
         info = g.m49_countries[cc]
-        out[("country", cc)] = RegionScore(cc, info["name"], "country", "about" if about else "mentioned", round(score, 4))
+        out[("country", cc)] = make_region_score(cc, info["name"], "country", "about" if about else "mentioned", round(score, 4))
         for kind in ("intermediate", "subregion", "region"):
             code = info.get(kind)
             if not code or code not in m49_areas:
@@ -91,5 +92,5 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
         else:
             areas[(kind, code)] = [False, round(score, 4)]
     for (kind, code), (about, score) in areas.items():
-        out[(kind, code)] = RegionScore(code, m49_areas[code]["name"], kind, "about" if about else "mentioned", score)  # type: ignore[arg-type]
+        out[(kind, code)] = make_region_score(code, m49_areas[code]["name"], kind, "about" if about else "mentioned", score)  # type: ignore[arg-type]
     return sorted(out.values(), key=lambda r: (-r.score, _KIND_ORDER[r.kind], r.code))

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 
-from newstag.geo.detect import Detected
+from newstag.geo.detect import Detected, make_detected
+from newstag.geo.records import make_resolution
 from newstag.geo.gazetteer.store import Candidate, Gazetteer
 from newstag.types import Resolution
 
@@ -221,7 +222,7 @@ class Resolver:
                 qualified.setdefault(d.mention.text, d.qualifier)
         if not qualified:
             return detected
-        return [Detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike)
+        return [make_detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike)
                 if d.qualifier is None and d.candidates and d.mention.text in qualified else d
                 for d in detected]
 
@@ -270,7 +271,7 @@ class Resolver:
         for i, d in enumerate(detected):
             m = d.mention
             if not d.candidates:
-                out.append(Resolution(m, None, 0.0, "unresolved", "not in the gazetteer"))
+                out.append(make_resolution(m, None, 0.0, "unresolved", "not in the gazetteer"))
                 continue
             if without_home is not None and home not in facts_of(d.candidates)[1]:
                 out.append(without_home[i])
@@ -283,7 +284,7 @@ class Resolver:
                 result = memo[key] = self._best(d, countries, states, dateline_country, weak, home,
                                                 m.text in placelike, m.text in repeated)
             place_pid, score, rtype, reason = result
-            out.append(Resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
+            out.append(make_resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
 
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
