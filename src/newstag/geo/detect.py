@@ -277,8 +277,9 @@ class Detector:
         else:
             folded = folded_text
         out: list[Detected] = []
+        aliases = self._aliases
         for idx, a, b in self._matches(folded, start, end):
-            info = self._alias(idx)
+            info = aliases.get(idx) or self._alias(idx)
             if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
             if skip is not None and a < skip[1] and b > skip[0]:
@@ -294,9 +295,15 @@ class Detector:
             alias = info.text
             prev = None
             prev_start = a
-            if a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
-                j = max(folded.rfind(" ", max(start, a - 41), a - 1), folded.rfind("\n", max(start, a - 41), a - 1)) + 1
-                pm = _PREV_WORD.search(folded, max(j, start, a - 41), a - 1)
+            # The word before: read by the person and demonym rules below (not in headlines).
+            if ((not headline and (info.is_name or info.kind == "demonym")) or (_PLACE_BEFORE and info.is_name)) \
+                    and a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
+                lo = a - 41 if a - 41 > start else start
+                j = folded.rfind(" ", lo, a - 1)
+                k = folded.rfind("\n", lo, a - 1)
+                if k > j:
+                    j = k
+                pm = _PREV_WORD.search(folded, j + 1 if j >= 0 else lo, a - 1)  # after the last space, within 41
                 if pm is not None:
                     prev, prev_start = pm.group(), pm.start()
             if info.kind == "demonym" and not headline:
