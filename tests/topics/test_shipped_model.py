@@ -104,3 +104,13 @@ def test_short_texts_follow_one_vs_rest_and_articles_follow_the_top_head():
     head[:, 1] += 100.0  # the head (after its bias) prefers the second
     choice = model.top_choice(scores, head, np.array([0, 10 * model.blend_tokens]))
     assert np.argmax(choice, axis=1).tolist() == [0, 1]
+
+
+def test_a_titled_story_is_an_article_and_a_bare_headline_or_summary_is_not():
+    import numpy as np
+
+    model = TopicTagger().model
+    assert model.titled_is_article
+    parts = [("Bank holds rates", "The central bank kept rates on hold."), ("Bank holds rates", ""), ("", "The central bank kept rates on hold."), ("  ", "x")]
+    n = np.array([11, 3, 8, 1])
+    assert model.blend_length(parts, n).tolist() == [np.inf, 3, 8, 1]

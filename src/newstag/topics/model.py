@@ -7,9 +7,11 @@ A model directory holds three files, none of them a pickle:
                    score), idf (per feature), bigrams (pairs of unigram ids, see features.py);
                    optionally top_coef (features x top-level classes) and top_bias: the head that
                    picks the article's one guaranteed topic (Complement Naive Bayes, see train.py),
-                   blended with the one-vs-rest scores by text length (model.json "top_head")
+                   blended with the one-vs-rest scores by text length (model.json "top_head";
+                   with "titled_is_article", a text with a title and a body is read by the head)
     model.json     format, labels [{code, label, level, parent}], vocabulary (unigrams in column
-                   order), features (how an article is read: FeatureConfig)
+                   order), features (how an article is read: FeatureConfig, including the
+                   paragraph windows that further topics are also scored on)
     manifest.json  what it was trained on (files, checksums, licences), library versions, figures
 
 The shipped IPTC model lives in `newstag/data/topics/iptc/`; `newstag train` writes the same
