@@ -146,6 +146,8 @@ _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 # Where an alias may begin: a capital and the letters after it (its first word). No look-behind
 # in the pattern: it would make the regex engine try every position; the caller checks instead.
 _CAPITAL_WORD = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F][^\W\d_]*")
+# The same on ASCII text, where it can only match [A-Z][A-Za-z]*: plain byte classes, a third faster.
+_CAPITAL_WORD_ASCII = re.compile(r"[A-Z][A-Za-z]*")
 
 # The word before a mention, for the person-name rules: a word, then exactly one space.
 _PREV_WORD = re.compile(r"[A-Za-z][\w.'\-]*$")
@@ -233,11 +235,12 @@ class Detector:
             while i >= 0:
                 lower.append((i, w))
                 i = folded.find(alias, i + 1, end)
+        capital_word = _CAPITAL_WORD_ASCII if folded.isascii() else _CAPITAL_WORD
         if lower:  # "the Gulf": rare, so looked for by name instead of in the regex
-            starts = heapq.merge(((m.start(), m.group()) for m in _CAPITAL_WORD.finditer(folded, start, end)),
+            starts = heapq.merge(((m.start(), m.group()) for m in capital_word.finditer(folded, start, end)),
                                  sorted(lower))
         else:
-            starts = _CAPITAL_WORD.finditer(folded, start, end)
+            starts = capital_word.finditer(folded, start, end)
         for m in starts:
             if lower:
                 s, word = m
