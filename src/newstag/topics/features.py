@@ -161,6 +161,8 @@ class Featurizer:
         self.bigram_keys = pairs[:, 0] * u + pairs[:, 1]
         if len(self.bigram_keys) > 1 and np.any(np.diff(self.bigram_keys) <= 0):
             raise ValueError("bigram pairs must be sorted by key and unique")
+        self.starts_bigram = np.zeros(max(u, 1), dtype=bool)
+        self.starts_bigram[pairs[:, 0]] = True
         self.idf = np.asarray(idf, dtype=np.float32)
         if len(self.idf) != self.n_features:
             raise ValueError(f"vocabulary has {self.n_features} terms but idf has {len(self.idf)} values")
@@ -305,7 +307,8 @@ class Featurizer:
         out = np.full(max(len(ids) - 1, 0), -1, dtype=np.int64)
         if len(self.bigram_keys) and len(ids) > 1:
             a, b = ids[:-1], ids[1:]
-            ok = np.flatnonzero((a >= 0) & (b >= 0))
+            # Only words that start some bigram are searched for (about half of the pairs).
+            ok = np.flatnonzero((a >= 0) & (b >= 0) & self.starts_bigram[np.maximum(a, 0)])
             keys = a[ok] * self.n_unigrams + b[ok]
             at = np.searchsorted(self.bigram_keys, keys)
             at[at == len(self.bigram_keys)] = 0
