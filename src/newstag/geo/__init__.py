@@ -23,20 +23,19 @@ class GeoTagger:
     def _load(self):
         if self._stages is None:
             from newstag.geo.detect import Detector
+            from newstag.geo.focus import focus
             from newstag.geo.gazetteer.store import load_gazetteer
             from newstag.geo.resolve import Resolver
 
             g = load_gazetteer()
-            self._stages = (g, Detector(g), Resolver(g))
+            self._stages = (g, Detector(g), Resolver(g), focus)
         return self._stages
 
     def tag(self, article: Article) -> tuple[tuple[Resolution, ...], tuple[RegionScore, ...]]:
-        from newstag.geo.focus import focus
-
-        g, detector, resolver = self._load()
+        g, detector, resolver, focus = self._load()
         resolutions = resolver.resolve(detector.detect(article), lambda: detector.dialect(article))
         return tuple(resolutions), tuple(focus(resolutions, g))
 
     def versions(self) -> dict[str, str]:
-        g, _, _ = self._load()
+        g = self._load()[0]
         return {"gazetteer": g.build_id}

@@ -527,11 +527,11 @@ class Detector:
         if article.title_span is not None:
             ts = article.title_span
             seg = text[ts.start : ts.end]
-            title_hits = self._scan(text, folded, ts.start, ts.end, _is_headline(seg) or _mostly_upper(seg), "text", True,
+            title_hits = self._scan(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg), "text", True,
                                     None, dl_span, persons, initial)
         elif article.title:
             seg = article.title
-            title_hits = self._scan(seg, fold(seg), 0, len(seg), _is_headline(seg) or _mostly_upper(seg), "title", True,
+            title_hits = self._scan(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg), "title", True,
                                     None, None, persons, [])
         if title_hits:
             body_aliases = {d.mention.text for d in body_hits}
@@ -545,10 +545,13 @@ class Detector:
             body_hits = sorted(body_hits + [d for d in initial if d.mention.text in named and d.mention.field == "text"],
                                key=lambda d: d.mention.start)
         # A name that was a person's name somewhere in the story is a person everywhere in it.
-        for d in title_hits + body_hits:
-            if d.mention.kind == "name" and fold(d.mention.text) in persons:
-                continue
-            found.append(d)
+        if persons:
+            for d in title_hits + body_hits:
+                if d.mention.kind == "name" and fold(d.mention.text) in persons:
+                    continue
+                found.append(d)
+        else:
+            found.extend(title_hits + body_hits)
         found.extend(self._state_abbreviations(text, folded, body_hits + inline))
         found.sort(key=lambda d: (d.mention.field != "title", d.mention.start))
         return found
