@@ -122,10 +122,12 @@ class Resolver:
             self._priors[k] = p
         return p
 
-    def _context(self, detected: list[Detected], counts: dict[str, int] | None = None) -> tuple[set[str], set[str], str | None]:
+    def _context(self, detected: list[Detected], counts: dict[str, int] | None = None,
+                 facts: list[tuple] | None = None) -> tuple[set[str], set[str], str | None]:
         """Countries and US states the story names without ambiguity, and the dateline country.
 
-        `counts`: how often each name is written (mention text -> count), if already counted."""
+        `counts`: how often each name is written (mention text -> count), if already counted;
+        `facts`: `_facts_of` each mention's candidates, if already looked up."""
         g = self.g
         countries: set[str] = set()
         states: set[str] = set()
@@ -133,8 +135,9 @@ class Resolver:
         if counts is None:
             counts = _count_names(detected)
         facts_of = self._facts_of
-        for d in detected:
-            _, cs, types = facts_of(d.candidates)
+        if facts is None:
+            facts = [facts_of(d.candidates) for d in detected]
+        for d, (rows, cs, types) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
                     if d.qualifier is not None:  # "LONDON, Ky."
@@ -143,7 +146,6 @@ class Resolver:
                             states.add(d.qualifier[1])
                     else:
                         # The candidate of the highest prior (and spelling), the first of equals.
-                        rows = facts_of(d.candidates)[0]
                         several = len(rows) > 1
                         best_score = None
                         for _, cc, t, _, prior in rows:
@@ -179,16 +181,17 @@ class Resolver:
             countries.add(dateline_country)
         return countries, states, dateline_country
 
-    def _weak_context(self, detected: list[Detected], g: Gazetteer) -> dict[str, set[str]]:
+    def _weak_context(self, detected: list[Detected], g: Gazetteer, facts: list[tuple] | None = None) -> dict[str, set[str]]:
         """For each country, the distinct names in the story that could be in it.
 
         Local news names many small places and rarely its own country: "Mansfield", "Ozark" and
         "Dublin" in one story all have a US candidate, and that agreement is the evidence.
         """
         weak: dict[str, set[str]] = {}
-        facts_of = self._facts_of
-        for d in detected:
-            for cc in facts_of(d.candidates)[1]:
+        if facts is None:
+            facts = [self._facts_of(d.candidates) for d in detected]
+        for d, (_, cs, _) in zip(detected, facts):
+            for cc in cs:
                 if cc is not None:
                     weak.setdefault(cc, set()).add(d.mention.text)
         return weak
@@ -232,8 +235,9 @@ class Resolver:
         self._dialect_of = dialect if callable(dialect) else (lambda: dialect)
         self._dialect = None  # worked out on first need: most stories never need it
         counts = _count_names(detected)
-        context = self._context(detected, counts)
-        weak = self._weak_context(detected, self.g)
+        facts = [self._facts_of(d.candidates) for d in detected]
+        context = self._context(detected, counts, facts)
+        weak = self._weak_context(detected, self.g, facts)
         first = self._resolve(detected, context, weak, None, counts)
         home = self._home(detected, first) if HOME_BONUS else None
         if home is None or home in context[0]:
@@ -364,7 +368,7 @@ class Resolver:
         if placelike and not support:
             # "Ozark police", "in Berea": a place for sure; which namesake is the prior's guess.
             support = ["written as a place"]
-        z = sum(math.exp(s - best_s) for s, _, _ in scored)
+        z = sum([math.exp(s - best_s) for s, _, _ in scored])
         confidence = 1.0 / z
         t = g.ptype[best.pid]
         if (
