@@ -155,13 +155,6 @@ _CAPITAL_WORD_ASCII = re.compile(r"[A-Z][A-Za-z]*")
 _PREV_WORD = re.compile(r"[A-Za-z][\w.'\-]*$")
 
 
-def _find_all(text: str, sub: str, start: int, end: int):
-    i = text.find(sub, start, end)
-    while i >= 0:
-        yield i
-        i = text.find(sub, i + 1, end)
-
-
 def _mostly_upper(s: str) -> bool:
     """More than four ASCII capitals [A-Z] to each ASCII small letter [a-z]."""
     # Counted in C by deleting the letters from the UTF-8 bytes (other characters encode to
