@@ -241,10 +241,11 @@ class Detector:
                 s, word = m
             else:
                 word = m.group()
-                s = m.start()
             entry = cached(word, False)
             if entry is None:
                 continue
+            if not lower:
+                s = m.start()
             if s < taken or (s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#")):
                 continue
             if entry is False:
