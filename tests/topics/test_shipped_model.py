@@ -114,3 +114,15 @@ def test_a_titled_story_is_an_article_and_a_bare_headline_or_summary_is_not():
     parts = [("Bank holds rates", "The central bank kept rates on hold."), ("Bank holds rates", ""), ("", "The central bank kept rates on hold."), ("  ", "x")]
     n = np.array([11, 3, 8, 1])
     assert model.blend_length(parts, n).tolist() == [np.inf, 3, 8, 1]
+
+
+def test_a_headline_in_capitals_is_read_as_wire_copy_by_the_head():
+    import numpy as np
+
+    model = TopicTagger().model
+    assert model.capitals_is_article
+    # A wire headline sent without a body, in capitals, in either field; a sentence-case web
+    # headline and a text with no letters stay with their token count.
+    parts = [("CENTRAL BANK HOLDS RATES AT 4 PCT", ""), ("", "OIL OUTPUT CUT AGREED"), ("Central bank holds rates", ""), ("", "1987 - 88")]
+    n = np.array([7, 4, 4, 2])
+    assert model.blend_length(parts, n).tolist() == [np.inf, np.inf, 4, 2]

@@ -112,3 +112,26 @@ def test_unknown_label_names_the_fix(tmp_path):
     data.write_text(json.dumps({"text": "x", "desk": ["c"]}))
     with pytest.raises(TrainingError, match="--taxonomy"):
         train_model(data, "desk", taxonomy, tmp_path / "model")
+
+
+def test_the_words_only_view_adds_to_the_word_rows_of_the_head_and_keeps_it_linear():
+    from newstag.topics.features import FeatureConfig
+    from newstag.topics.model import Label
+    from newstag.topics.train import Examples, fit_model
+
+    rng = random.Random(1)
+    topics = list(VOCAB)
+    parts = [(_sentence(rng, t), _sentence(rng, t)) for _ in range(30) for t in topics]
+    positive = np.array([[t == u for u in topics] for _ in range(30) for t in topics])
+    train = Examples(parts, positive, np.ones_like(positive))
+    none = Examples([], positive[:0], positive[:0])
+    labels = [Label(t, t, 1, None) for t in topics]
+    plain = fit_model(labels, train, none, FeatureConfig())
+    both = fit_model(labels, train, none, FeatureConfig(), unigram_view=0.5)
+    u = plain.featurizer.n_unigrams
+    assert u < plain.featurizer.n_features  # the corpus has word pairs
+    np.testing.assert_array_equal(both.top_coef[u:], plain.top_coef[u:])
+    assert not np.allclose(both.top_coef[:u], plain.top_coef[:u])
+    # Still one linear head that reads the stories by their words.
+    _, top = both.score_and_top([("Crane at the quay", "Fishing boats and sailors waited on the pier."), ("Homework", "Teachers set homework for pupils.")])
+    assert [labels[j].code for j in top] == ["harbour", "school"]

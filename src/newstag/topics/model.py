@@ -8,7 +8,8 @@ A model directory holds three files, none of them a pickle:
                    optionally top_coef (features x top-level classes) and top_bias: the head that
                    picks the article's one guaranteed topic (Complement Naive Bayes, see train.py),
                    blended with the one-vs-rest scores by text length (model.json "top_head";
-                   with "titled_is_article", a text with a title and a body is read by the head)
+                   with "titled_is_article", a text with a title and a body is read by the head;
+                   with "capitals_is_article", so is a text written wholly in capitals)
     model.json     format, labels [{code, label, level, parent}], vocabulary (unigrams in column
                    order), features (how an article is read: FeatureConfig, including the
                    paragraph windows that further topics are also scored on)
@@ -67,6 +68,7 @@ class TopicModel:
         blend_tokens: float = 1.0,
         blend_weight: float = 1.0,
         titled_is_article: bool = False,
+        capitals_is_article: bool = False,
     ) -> None:
         self.labels = labels
         self.featurizer = featurizer
@@ -93,6 +95,7 @@ class TopicModel:
         self.blend_tokens = float(blend_tokens)
         self.blend_weight = float(blend_weight)
         self.titled_is_article = bool(titled_is_article)
+        self.capitals_is_article = bool(capitals_is_article)
         self._weights = None
         self.children: dict[str, list[int]] = {}
         for j, lab in enumerate(labels):
@@ -132,14 +135,24 @@ class TopicModel:
         return scores, self.top_level[np.argmax(self.top_choice(scores, d[:, k:], n_tokens), axis=1)]
 
     def blend_length(self, parts: list[tuple[str, str]], n_tokens: np.ndarray) -> np.ndarray:
-        """The length `top_choice` blends by: the token count, or, with `titled_is_article`, no
-        limit for a text with both a title and a body. The one-vs-rest scores are for texts like
-        the training examples, a bare headline or a bare summary; a titled story, even a short
-        brief, is an article, read by the head with its article prior."""
-        if not self.titled_is_article:
+        """The length `top_choice` blends by: the token count, or no limit for a text that is an
+        article whatever its length. The one-vs-rest scores are for texts like the training
+        examples, a bare headline or a bare summary. With `titled_is_article`, a titled story, even
+        a short brief, is an article, read by the head with its article prior. With
+        `capitals_is_article`, so is a text written wholly in capitals: a news agency's headline
+        (wire copy sent without a body), not the sentence-case web headline the one-vs-rest
+        scores were trained on."""
+        if not (self.titled_is_article or self.capitals_is_article):
             return n_tokens
-        titled = np.fromiter((bool(t) and bool(b) and not t.isspace() and not b.isspace() for t, b in parts), dtype=bool, count=len(parts))
-        return np.where(titled, np.inf, n_tokens)
+        article = np.fromiter((self._reads_as_article(t, b) for t, b in parts), dtype=bool, count=len(parts))
+        return np.where(article, np.inf, n_tokens)
+
+    def _reads_as_article(self, title: str, body: str) -> bool:
+        has_title, has_body = bool(title) and not title.isspace(), bool(body) and not body.isspace()
+        if has_title and has_body:
+            return self.titled_is_article
+        # str.isupper: at least one cased letter and no lower-case one.
+        return self.capitals_is_article and (title if has_title else body).isupper()
 
     def top_choice(self, scores: np.ndarray, head: np.ndarray | None, n_tokens: np.ndarray) -> np.ndarray:
         """The values whose argmax over the top-level classes is the guaranteed topic."""
@@ -184,7 +197,7 @@ class TopicModel:
             "vocabulary": self.featurizer.vocabulary,
         }
         if self.top_coef is not None:
-            doc["top_head"] = {"blend_tokens": self.blend_tokens, "blend_weight": self.blend_weight, "titled_is_article": self.titled_is_article}
+            doc["top_head"] = {"blend_tokens": self.blend_tokens, "blend_weight": self.blend_weight, "titled_is_article": self.titled_is_article, "capitals_is_article": self.capitals_is_article}
         (out_dir / "model.json").write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
         (out_dir / "manifest.json").write_text(json.dumps(self.manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
