@@ -225,10 +225,11 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
                         c.get("population", 0), m49code=CONTINENT_M49.get(code))
         add_alias(c["name"], pid, "name")
     region_pid: dict[str, int] = {}
+    region_geonameid = {code: int(gid) for code, gid in _table("m49_geonames.json")["ids"].items()}
     for code, area in sorted(m49["areas"].items()):
         if area["kind"] == "world":
             continue
-        region_pid[code] = add_place(None, area["name"], None, None, None, "region", m49code=code)
+        region_pid[code] = add_place(region_geonameid.get(code), area["name"], None, None, None, "region", m49code=code)
         add_alias(area["name"], region_pid[code], "name")
     for name, code in sorted(regions_tbl.items()):
         if code not in region_pid:
@@ -291,7 +292,7 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
         "countryinfo": _version("countryinfo"),
         "m49.json": _sha256(m49_path),
         **{f"geo/tables/{n}": hashlib.sha256((TABLES / n).read_bytes()).hexdigest()
-           for n in ("countries.json", "seats.json", "regions.json", "words.json")},
+           for n in ("countries.json", "seats.json", "regions.json", "m49_geonames.json", "words.json")},
     }
     build_id = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:12]
     manifest = {
