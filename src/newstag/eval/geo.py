@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from newstag.errors import InputError
+from newstag.eval.metrics import prf
 
 GEO_CORPORA = ("lgl", "geowebnews", "trnews", "geovirus")
 ALL_CORPORA = GEO_CORPORA + ("reuters",)
@@ -35,13 +36,6 @@ def _read_jsonl(path: Path) -> list[dict]:
         raise InputError(f"{path} is missing: pass the folder that holds data/geo and data/reuters21578 (../shared)")
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -114,14 +108,14 @@ def _eval_geo_corpus(records: list[dict], tagger, baseline: bool) -> dict:
     result = {
         "docs": len(records),
         "newstag": {
-            "country": _prf(tp, fp, fn),
+            "country": prf(tp, fp, fn),
             "mention_recall": round(found_mentions / gold_mentions, 4) if gold_mentions else 0.0,
             "resolution_precision": round(resolved_right / resolved_on_gold, 4) if resolved_on_gold else 0.0,
             "docs_per_second": round(len(records) / seconds, 1) if seconds else 0.0,
         },
     }
     if baseline:
-        result["geotext"] = {"country": _prf(gtp, gfp, gfn)}
+        result["geotext"] = {"country": prf(gtp, gfp, gfn)}
     return result
 
 
@@ -175,13 +169,13 @@ def _eval_reuters(docs: list[tuple[dict, set[str]]], tagger, baseline: bool) -> 
     result = {
         "docs": n,
         "newstag": {
-            "about": _prf(tp, fp, fn),
+            "about": prf(tp, fp, fn),
             "top1": round(top1 / n, 4) if n else 0.0,
             "docs_per_second": round(n / seconds, 1) if seconds else 0.0,
         },
     }
     if baseline:
-        result["geotext"] = {"about": _prf(gtp, gfp, gfn), "top1": round(gtop1 / n, 4) if n else 0.0}
+        result["geotext"] = {"about": prf(gtp, gfp, gfn), "top1": round(gtop1 / n, 4) if n else 0.0}
     return result
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newstag.eval.metrics import prf
 from newstag.topics.corpora import TRAINING_CORPORA, load_mapping, read_jsonl
 from newstag.topics.taxonomy import Taxonomy, iptc
 from newstag.types import Article, Span
@@ -113,17 +114,13 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
     for c, j in col.items():
         rows = known_m[:, j]
         p, y = pred[rows, j], gold_m[rows, j]
-        tp, fp, fn = int((p & y).sum()), int((p & ~y).sum()), int((~p & y).sum())
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec_ = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec_ / (prec + rec_) if prec + rec_ else 0.0
+        scores = prf(int((p & y).sum()), int((p & ~y).sum()), int((~p & y).sum()))
         per_class[c] = {
             "label": tax[c].label,
             "support": int(y.sum()),
             "predicted": int(p.sum()),
-            "precision": round(prec, 4),
-            "recall": round(rec_, 4),
-            "f1": round(f1, 4) if y.sum() else None,
+            **scores,
+            "f1": scores["f1"] if y.sum() else None,
         }
     scored = [v["f1"] for v in per_class.values() if v["f1"] is not None]
     result["short_texts"] = {

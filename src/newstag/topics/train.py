@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from newstag.errors import InputError, TrainingError
+from newstag.eval.metrics import prf
 from newstag.topics.features import FeatureConfig, Featurizer
 from newstag.topics.model import Label, TopicModel
 from newstag.topics.taxonomy import Taxonomy, iptc, taxonomy_from_json
@@ -336,11 +337,8 @@ def per_class_prf(pred: np.ndarray, positive: np.ndarray, known: np.ndarray, lab
     for j, lab in enumerate(labels):
         rows = known[:, j]
         p, y = pred[rows, j], positive[rows, j]
-        tp, fp, fn = int((p & y).sum()), int((p & ~y).sum()), int((~p & y).sum())
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        out[lab.code] = {"label": lab.label, "precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "support": int(y.sum())}
+        scores = prf(int((p & y).sum()), int((p & ~y).sum()), int((~p & y).sum()))
+        out[lab.code] = {"label": lab.label, **scores, "support": int(y.sum())}
     return out
 
 
