@@ -143,9 +143,15 @@ class _Pool:
         # Imported here: a run with one job (and `newstag tag article.txt`) never pays for them.
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-        # fork: workers inherit the modules already imported, so they start in milliseconds; the
-        # parent has loaded no artifact (it never tags), so each worker loads its own, once.
+        # fork: workers inherit the modules already imported, so they start in milliseconds.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork":
+            # Load the artifacts once here, before forking: every worker then shares the parent's
+            # gazetteer and model pages copy-on-write instead of loading its own (a second of CPU
+            # and ~250 MB per worker saved; the workers start tagging at once).
+            from newstag.pipeline import Tagger
+
+            Tagger(self.options).versions()
         return ProcessPoolExecutor(
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context(method),
