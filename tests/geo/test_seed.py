@@ -36,6 +36,8 @@ def test_seed_regions_and_places(geo, seed_text):
     assert caribbean and all(r.place is not None and r.place.m49 == "029" for r in caribbean)
     # GeoNames' own feature for the UN M49 Caribbean (its "un m49 region" parent of Cuba).
     assert {r.place.geonameid for r in caribbean} == {7729891}
+    # "a visit ... to the Caribbean Island" is Cuba, the story's one Caribbean country.
+    assert ids["Caribbean Island"] == {CUBA}
     latin = [r for r in places if r.mention.text == "Latin America"]
     assert latin and latin[0].place.m49 == "419"
     # "Russia Flag" before the dateline is scraping debris, not a mention.

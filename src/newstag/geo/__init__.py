@@ -3,6 +3,7 @@
 Stages, in order (each its own module):
     detect.py   Article -> Mention*             (gazetteer matching, filters)
     resolve.py  Mention* -> Resolution*         (priors, dateline, co-occurrence)
+    anaphora.py Resolution* -> Resolution*      ("the Caribbean island" -> the story's Caribbean country)
     focus.py    Resolution* -> RegionScore*     (about vs mentioned, M49 roll-up)
 The gazetteer they share is built by `gazetteer/build.py` and read by `gazetteer/store.py`.
 """
@@ -22,18 +23,20 @@ class GeoTagger:
 
     def _load(self):
         if self._stages is None:
+            from newstag.geo.anaphora import resolve_region_anaphora
             from newstag.geo.detect import Detector
             from newstag.geo.focus import focus
             from newstag.geo.gazetteer.store import load_gazetteer
             from newstag.geo.resolve import Resolver
 
             g = load_gazetteer()
-            self._stages = (g, Detector(g), Resolver(g), focus)
+            self._stages = (g, Detector(g), Resolver(g), resolve_region_anaphora, focus)
         return self._stages
 
     def tag(self, article: Article) -> tuple[tuple[Resolution, ...], tuple[RegionScore, ...]]:
-        g, detector, resolver, focus = self._load()
+        g, detector, resolver, anaphora, focus = self._load()
         resolutions = resolver.resolve(detector.detect(article), lambda: detector.dialect(article))
+        resolutions = anaphora(article, resolutions, g)
         return tuple(resolutions), tuple(focus(resolutions, g))
 
     def versions(self) -> dict[str, str]:
