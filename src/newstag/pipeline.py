@@ -3,7 +3,8 @@
     1. parse   RawDocument -> Article          title, body, footer, dateline, agencies
     2. geo     Article -> Resolution*, RegionScore*
          2a. detect   place names, demonyms, seats of government, region names  (geo/detect.py)
-         2b. resolve  each mention to a GeoNames place, or unresolved             (geo/resolve.py)
+         2b. resolve  each mention to a GeoNames place, or unresolved             (geo/resolve.py,
+                      then "the Caribbean island" -> the story's country         geo/anaphora.py)
          2c. focus    countries and M49 regions, "about" vs "mentioned"          (geo/focus.py)
     3. topics  Article* -> TopicScore*          IPTC Media Topics, in batches
     4. assemble TaggedArticle                    (here, and only here)
