@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import orjson
 
 from newstag.emit.record import to_record
 from newstag.emit.table import COLUMNS, to_row
 from newstag.emit.text import to_text
-from newstag.emit.writers import Writer
+from newstag.batch.output import Output
+from newstag.emit.writers import encode
 from newstag.parse import parse_document
 from newstag.types import Mention, Place, RawDocument, RegionScore, Resolution, TaggedArticle, TopicScore
 
@@ -59,15 +58,14 @@ def test_csv_row_has_every_column():
     assert row["countries_about"] == "PE|CL" and row["countries_mentioned"] == "BR"
 
 
-def test_json_writer_gives_an_object_for_one_and_an_array_for_many():
-    one = io.BytesIO()
-    w = Writer(one, "json")
-    w.write(tagged())
-    w.close()
-    assert isinstance(orjson.loads(one.getvalue()), dict)
-    many = io.BytesIO()
-    w = Writer(many, "json")
-    w.write(tagged())
-    w.write(tagged())
-    w.close()
-    assert len(orjson.loads(many.getvalue())) == 2
+def test_json_output_gives_an_object_for_one_and_an_array_for_many(tmp_path):
+    one = tmp_path / "one.json"
+    out = Output(one, "json")
+    out.write([encode(tagged(), "json")])
+    out.close()
+    assert isinstance(orjson.loads(one.read_bytes()), dict)
+    many = tmp_path / "many.json"
+    out = Output(many, "json")
+    out.write([encode(tagged(), "json"), encode(tagged(), "json")])
+    out.close()
+    assert len(orjson.loads(many.read_bytes())) == 2

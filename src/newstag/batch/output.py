@@ -1,44 +1,25 @@
 """Batch output: each record encoded where it was tagged (in a worker), written in order by the parent.
 
-    encode()  TaggedArticle -> one encoded record (bytes; a row dict for Parquet); runs in workers,
-              so the parent only writes bytes
+    encode()  (emit/writers.py) TaggedArticle -> one encoded record (bytes; a row dict for
+              Parquet); runs in workers, so the parent only writes bytes
     Output    the output file or stdout: writes encoded records in order and frames the document
               (CSV header, JSON array, text separators, Parquet row groups)
 
-Formats are those of `emit/writers.py` (same record, row and text) plus `parquet`.
+Formats are those of `emit/writers.py`.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-import orjson
+from newstag.emit.table import csv_header
+from newstag.emit.text import SEPARATOR
+from newstag.emit.writers import OUTPUT_FORMATS as BATCH_FORMATS
+from newstag.emit.writers import Encoded, encode
 
-from newstag.emit.record import to_record
-from newstag.emit.table import csv_header, csv_rows, to_row
-from newstag.emit.text import SEPARATOR, to_text
-from newstag.emit.writers import OUTPUT_FORMATS as TEXT_FORMATS
-from newstag.types import TaggedArticle
-
-BATCH_FORMATS = (*TEXT_FORMATS, "parquet")
-
-Encoded = Any  # bytes, or a row dict for Parquet
-
-
-def encode(tagged: TaggedArticle, fmt: str) -> Encoded:
-    if fmt == "jsonl":
-        return orjson.dumps(to_record(tagged)) + b"\n"
-    if fmt == "csv":
-        return csv_rows([tagged]).encode()
-    if fmt == "text":
-        return to_text(tagged).encode()
-    if fmt == "json":
-        return orjson.dumps(to_record(tagged), option=orjson.OPT_INDENT_2)
-    if fmt == "parquet":
-        return to_row(tagged)
-    raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(BATCH_FORMATS)}")
+__all__ = ["BATCH_FORMATS", "Encoded", "Output", "encode", "format_for_path"]
 
 
 def format_for_path(path: Path | None) -> str | None:

@@ -179,18 +179,6 @@ def _eval_reuters(docs: list[tuple[dict, set[str]]], tagger, baseline: bool) -> 
     return result
 
 
-class _GeoOnly:
-    """Just the geo stage, so the figures measure it and not topics."""
-
-    def __init__(self) -> None:
-        from newstag.geo import GeoTagger
-
-        self.geo = GeoTagger()
-
-    def tag(self, article):
-        return self.geo.tag(article)
-
-
 def run_geo_eval(shared_dir: Path, corpora: list[str] | None = None, baseline: bool = True) -> dict:
     """Score newstag (and geotext, when `baseline`) on the dev sets; returns the figures."""
     shared_dir = Path(shared_dir)
@@ -198,9 +186,11 @@ def run_geo_eval(shared_dir: Path, corpora: list[str] | None = None, baseline: b
     unknown = [c for c in names if c not in ALL_CORPORA]
     if unknown:
         raise InputError(f"unknown geo evaluation corpus {unknown}: choose from {', '.join(ALL_CORPORA)}")
-    tagger = _GeoOnly()
-    tagger.geo.versions()  # load the gazetteer before the clock starts
-    results: dict = {"corpora": {}, "versions": tagger.geo.versions()}
+    from newstag.geo import GeoTagger
+
+    tagger = GeoTagger()  # just the geo stage, so the figures measure it and not topics
+    tagger.versions()  # load the gazetteer before the clock starts
+    results: dict = {"corpora": {}, "versions": tagger.versions()}
     for name in names:
         if name == "reuters":
             results["corpora"][name] = _eval_reuters(_reuters_documents(shared_dir), tagger, baseline)
