@@ -20,10 +20,9 @@ from pathlib import Path
 
 from newstag.batch.output import Output, format_for_path
 from newstag.batch.parallel import failed_chunk, tag_chunks
-from newstag.batch.stream import CHUNK_DOCS, chunked, iter_items, stdin_head
+from newstag.batch.stream import CHUNK_DOCS, chunked, iter_items, sniff_format
 from newstag.errors import InputError
 from newstag.options import TagOptions
-from newstag.parse.readers import detect_format
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +40,10 @@ def default_output_format(paths: list[str], input_format: str | None, output: Pa
         return by_name
     fmt = input_format
     if fmt is None:
-        first = paths[0] if paths else "-"
-        if first == "-":
-            fmt = detect_format("-", stdin_head())
-        else:
-            fmt = detect_format(first)
-            if fmt == "raw":
-                try:
-                    with open(first, "rb") as f:
-                        fmt = detect_format(first, f.read(256))
-                except OSError:
-                    pass  # reported when the input is read
+        try:
+            fmt = sniff_format(paths[0] if paths else "-")
+        except InputError:
+            fmt = "raw"  # unreadable: reported when the input is read
     return "jsonl" if fmt in ("jsonl", "csv", "parquet", "tsv") else "text"
 
 

@@ -38,7 +38,7 @@ _SKIP_SLICE = 1 << 20
 def iter_items(paths: Iterable[str], input_format: str | None = None, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Item]:
     """Every input record of every path, in order; "-" is stdin."""
     for path in paths:
-        fmt = input_format or _sniff(path)
+        fmt = input_format or sniff_format(path)
         if fmt == "jsonl":
             stream = sys.stdin.buffer if path == "-" else _open(path)
             try:
@@ -98,7 +98,8 @@ def chunked(items: Iterable[Item], max_docs: int = CHUNK_DOCS, max_bytes: int = 
         yield chunk
 
 
-def _sniff(path: str) -> str:
+def sniff_format(path: str) -> str:
+    """The input format of `path`: from its suffix, else from its first bytes ("-": stdin, left unread)."""
     if path == "-":
         return detect_format(path, stdin_head())
     fmt = detect_format(path)

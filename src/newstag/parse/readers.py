@@ -46,12 +46,6 @@ def detect_format(path: str, head: bytes = b"") -> str:
     return "raw"
 
 
-def read_inputs(paths: Iterable[str], input_format: str | None = None) -> Iterator[RawDocument]:
-    """Documents from every path in order; "-" is stdin."""
-    for path in paths:
-        yield from read_path(path, input_format)
-
-
 def read_path(path: str, input_format: str | None = None) -> Iterator[RawDocument]:
     stream = _open(path)
     try:
