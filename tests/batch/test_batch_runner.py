@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 
 import orjson
 import pytest
@@ -136,6 +138,58 @@ def test_progress_goes_to_stderr_only(tmp_path, capfd):
     captured = capfd.readouterr()
     assert [orjson.loads(line)["id"] for line in captured.out.splitlines()] == ["port", "rice", "court", "4", "match"]
     assert "5doc" in captured.err.replace(" ", "")
+
+
+def test_progress_of_a_file_is_in_bytes_of_its_size(tmp_path, capfd):
+    # A regular file has a known size: the bar counts bytes against it (an ETA), documents beside.
+    source = tmp_path / "in.jsonl"
+    data = b"".join(_line(a) for a in ARTICLES) + b"not json\n" * 3
+    source.write_bytes(data)
+    run_tag([str(source)], options=TagOptions(geo=False, topics=False), output_format="jsonl", progress=True,
+            chunk_docs=3)
+    captured = capfd.readouterr()
+    assert [orjson.loads(line)["id"] for line in captured.out.splitlines()] == ["port", "rice", "court", "4", "match", "6", "7", "8"]
+    final = captured.err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "100%" in final and f"{len(data)}/{len(data)}" in final.replace(".00", "") and "8 docs" in final
+
+
+def test_progress_of_a_pipe_counts_documents(tmp_path):
+    lines = b"".join(_line(a) for a in ARTICLES)
+    result = subprocess.run([sys.executable, "-m", "newstag.cli", "tag", "--progress", "--no-geo", "--no-topics"],
+                            input=lines, capture_output=True, check=True)
+    assert [orjson.loads(line)["id"] for line in result.stdout.splitlines()] == ["port", "rice", "court", "4", "match"]
+    assert "5doc" in result.stderr.decode().replace(" ", "")
+
+
+def test_progress_of_a_resumed_run_starts_where_the_kept_records_end(tmp_path, capfd):
+    source = tmp_path / "in.jsonl"
+    data = b"".join(_line(a) for a in ARTICLES)
+    source.write_bytes(data)
+    out = tmp_path / "out.jsonl"
+    options = TagOptions(geo=False, topics=False)
+    run_tag([str(source)], options=options, output_format="jsonl", output=out)
+    full = out.read_bytes()
+    out.write_bytes(b"".join(full.splitlines(keepends=True)[:3]))
+    capfd.readouterr()
+    run_tag([str(source)], options=options, output_format="jsonl", output=out, resume=True, progress=True)
+    captured = capfd.readouterr()
+    assert captured.out == "" and out.read_bytes() == full
+    final = captured.err.replace("\r", "\n").strip().splitlines()[-1]
+    assert f"{len(data)}/{len(data)}" in final.replace(".00", "") and "2 docs" in final
+
+
+def test_progress_of_a_resumed_run_starts_after_the_skipped_bytes(capfd):
+    from newstag.batch.runner import _Progress
+
+    bar = _Progress(total_bytes=100)
+    read = bar.count_read(iter([(1, b"a" * 30), (2, b"b" * 30), (3, b"c" * 40)]))
+    next(read), next(read)  # what --resume skips
+    rest = bar.resumed(read, 2)
+    assert next(rest) == (3, b"c" * 40) and bar.bar.n == 60
+    bar.written([(3, b"c" * 40)])
+    assert bar.bar.n == 100
+    bar.close(complete=True)
+    assert capfd.readouterr().out == ""
 
 
 def test_no_progress_bar_unless_asked_or_a_terminal(tmp_path, capfd):

@@ -13,14 +13,16 @@ carries an `error`. Memory stays flat: a bounded number of chunks is ever in fli
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from newstag.batch.output import Output, format_for_path
 from newstag.batch.parallel import failed_chunk, tag_chunks
-from newstag.batch.stream import CHUNK_DOCS, chunked, iter_items, sniff_format
+from newstag.batch.stream import CHUNK_DOCS, Item, chunked, iter_items, sniff_format
 from newstag.errors import InputError
 from newstag.options import TagOptions
 
@@ -66,7 +68,11 @@ def run_tag(
               holds are kept and their inputs skipped (see batch/resume.py)
     progress  a progress bar on stderr; None: only when stderr is a terminal
     """
-    items = iter_items(list(paths), input_format)
+    paths = list(paths)
+    items = iter_items(paths, input_format)
+    bar = _Progress.start(progress, paths, input_format)
+    if bar is not None:
+        items = bar.count_read(items)
     skipped = 0
     if resume:
         if output is None or output_format != "jsonl":
@@ -76,9 +82,10 @@ def run_tag(
 
             skipped = complete_records(output)
             items = skip_done(items, output, skipped)
+            if bar is not None:
+                items = bar.resumed(items, skipped)
 
     sink = Output(output, output_format, append=resume and skipped > 0)
-    bar = _progress_bar(progress, skipped)
     records = errors = 0
     complete = False
     try:
@@ -91,21 +98,86 @@ def run_tag(
             records += len(result.records)
             errors += result.errors
             if bar is not None:
-                bar.update(len(result.records))
+                bar.written(chunk)
         complete = True
     finally:
         if bar is not None:
-            bar.close()
+            bar.close(complete)
         sink.close(complete=complete)
     return BatchSummary(records=records, errors=errors, skipped=skipped)
 
 
-def _progress_bar(progress: bool | None, initial: int):
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress:
-        return None
-    from tqdm import tqdm
+class _Progress:
+    """The progress bar on stderr, never on stdout (stdout may be the output).
 
-    # stderr, never stdout: stdout may be the output.
-    return tqdm(file=sys.stderr, unit="doc", initial=initial, dynamic_ncols=True, smoothing=0.1)
+    JSON Lines read from regular files: in bytes of input written out, against the files' total
+    size, so that the bar shows how far the run is and an ETA. Otherwise (stdin, a pipe, other
+    formats) the total is unknown: documents written, as a count.
+    """
+
+    def __init__(self, total_bytes: int | None) -> None:
+        from tqdm import tqdm
+
+        self.total_bytes = total_bytes
+        self.read = 0  # bytes of the lines read so far (JSON Lines)
+        self.docs = 0  # documents written by this run
+        if total_bytes is None:
+            self.bar = tqdm(file=sys.stderr, unit="doc", dynamic_ncols=True, smoothing=0.1)
+        else:
+            self.bar = tqdm(file=sys.stderr, total=total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
+                            dynamic_ncols=True, smoothing=0.1)
+
+    @classmethod
+    def start(cls, progress: bool | None, paths: list[str], input_format: str | None) -> _Progress | None:
+        if progress is None:
+            progress = sys.stderr.isatty()
+        if not progress:
+            return None
+        return cls(_jsonl_file_bytes(paths, input_format))
+
+    def count_read(self, items: Iterable[Item]) -> Iterator[Item]:
+        """`items` unchanged; counts the bytes of the lines read."""
+        for item in items:
+            if isinstance(item, tuple):
+                self.read += len(item[1])
+            yield item
+
+    def resumed(self, items: Iterable[Item], skipped: int) -> Iterator[Item]:
+        """`items` after --resume skipped `skipped` of them: the bar starts where they end."""
+        if self.total_bytes is None:
+            self.bar.update(skipped)
+            yield from items
+            return
+        for item in items:
+            # The first item left: every byte read before it was skipped.
+            self.bar.update(self.read - (len(item[1]) if isinstance(item, tuple) else 0))
+            yield item
+            break
+        yield from items
+
+    def written(self, chunk: list[Item]) -> None:
+        if self.total_bytes is None:
+            self.bar.update(len(chunk))
+            return
+        self.docs += len(chunk)
+        # A line over the size limit is an error item without its bytes: close() squares the count.
+        self.bar.update(sum(len(i[1]) for i in chunk if isinstance(i, tuple)))
+        self.bar.set_postfix_str(f"{self.docs:,} docs", refresh=False)
+
+    def close(self, complete: bool) -> None:
+        if complete and self.total_bytes is not None and self.bar.n < self.total_bytes:
+            self.bar.update(self.total_bytes - self.bar.n)
+        self.bar.close()
+
+
+def _jsonl_file_bytes(paths: list[str], input_format: str | None) -> int | None:
+    """The total size of `paths` when all are JSON Lines regular files; else None."""
+    total = 0
+    for path in paths:
+        try:
+            if path == "-" or not stat.S_ISREG(os.stat(path).st_mode) or (input_format or sniff_format(path)) != "jsonl":
+                return None
+            total += os.path.getsize(path)
+        except (OSError, InputError):
+            return None  # reported when the input is read
+    return total
