@@ -204,12 +204,18 @@ def train(
 def eval_topics(
     shared: SharedOption = Path("../shared"),
     topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="Evaluate this model instead of the shipped one.")] = None,
+    ceiling: Annotated[bool, typer.Option("--ceiling", help="Also train a throwaway in-domain model on BBC / AG News train (never shipped) as a yardstick.")] = False,
 ) -> None:
     """Top-1 accuracy on BBC, AG News and Reuters dev; per-class P/R/F1 on Wikipedia + HuffPost dev."""
     from newstag.eval.topics import print_topics_report, run_topics_eval
 
     _need_shared(shared)
-    print_topics_report(run_topics_eval(shared, model_dir=topic_model), file=sys.stdout)
+    result = run_topics_eval(shared, model_dir=topic_model)
+    print_topics_report(result, file=sys.stdout)
+    if ceiling:
+        from newstag.eval.topics_ceiling import print_ceiling, run_ceiling
+
+        print_ceiling(run_ceiling(shared), result["top1"], file=sys.stdout)
 
 
 def run() -> None:  # pragma: no cover - console entry point alias
