@@ -45,6 +45,23 @@ def test_text_footer_lists_about_then_mentioned_then_regions():
     assert "\nRegions: Peru, Chile, Brazil, Latin America and the Caribbean\n" in out
 
 
+def test_text_footer_separates_topics_whose_labels_hold_commas():
+    import dataclasses
+
+    two = dataclasses.replace(
+        tagged(),
+        general=(
+            TopicScore("medtop:04000000", "economy, business and finance", 1, 0.9),
+            TopicScore("medtop:11000000", "politics and government", 1, 0.8),
+        ),
+    )
+    line = next(l for l in to_text(two).splitlines() if l.startswith("General:"))
+    assert line.removeprefix("General: ").split("; ") == ["economy, business and finance", "politics and government"]
+    row = to_row(two)
+    assert row["general"].split("|") == ["economy, business and finance", "politics and government"]
+    assert row["regions"].split("|") == ["Peru", "Chile", "Brazil", "Latin America and the Caribbean"]
+
+
 def test_record_dateline_place_comes_from_the_dateline_mention():
     record = to_record(tagged())
     assert record["dateline"]["text"] == "Lima"

@@ -10,7 +10,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from newstag.emit.text import regions_line
+from newstag.emit.text import region_names
 from newstag.types import TaggedArticle
 
 COLUMNS = (
@@ -39,7 +39,7 @@ def to_row(tagged: TaggedArticle) -> dict[str, Any]:
         "agencies": "|".join(a.agencies),
         "general": "|".join(t.label for t in tagged.general),
         "general_codes": "|".join(t.code for t in tagged.general),
-        "regions": regions_line(tagged).replace(", ", "|"),
+        "regions": "|".join(region_names(tagged)),
         "countries_about": "|".join(r.code for r in tagged.regions if r.kind == "country" and r.relevance == "about"),
         "countries_mentioned": "|".join(r.code for r in tagged.regions if r.kind == "country" and r.relevance == "mentioned"),
         "region_codes": "|".join(r.code for r in tagged.regions if r.kind != "country"),

@@ -12,16 +12,26 @@ from newstag.types import TaggedArticle
 SEPARATOR = "---"
 
 
+# IPTC labels hold commas of their own ("economy, business and finance"), so topics are separated
+# by semicolons; country and M49 region names hold none, so regions keep the newsroom's commas.
+GENERAL_SEPARATOR = "; "
+REGIONS_SEPARATOR = ", "
+
+
 def general_line(tagged: TaggedArticle) -> str:
-    return ", ".join(t.label for t in tagged.general)
+    return GENERAL_SEPARATOR.join(t.label for t in tagged.general)
 
 
-def regions_line(tagged: TaggedArticle) -> str:
+def region_names(tagged: TaggedArticle) -> list[str]:
     """Countries the story is about, then countries mentioned, then the regions it is about."""
     about = [r.name for r in tagged.regions if r.kind == "country" and r.relevance == "about"]
     mentioned = [r.name for r in tagged.regions if r.kind == "country" and r.relevance == "mentioned"]
     regions = [r.name for r in tagged.regions if r.kind != "country" and r.relevance == "about"]
-    return ", ".join(about + mentioned + regions)
+    return about + mentioned + regions
+
+
+def regions_line(tagged: TaggedArticle) -> str:
+    return REGIONS_SEPARATOR.join(region_names(tagged))
 
 
 def to_text(tagged: TaggedArticle) -> str:
