@@ -138,6 +138,28 @@ def test_a_country_name_is_not_taken_by_a_town_on_country_evidence_alone(tag):
     assert resolved(tag("She died at a nursing home in Lebanon, Pa., on Thursday.")[0])["Lebanon"] == "US"
 
 
+def test_provinces_states_and_counties_have_geonames_ids_and_points(tag):
+    places, _ = tag("Floods cut roads across Queensland this week. Queensland officials said more rain was due.")
+    queensland = _by_text(places, "Queensland")[0].place
+    assert queensland.type == "admin1" and queensland.country == "AU" and queensland.geonameid is not None
+    assert -29 < queensland.lat < -10 and 138 < queensland.lon < 154  # inside the state, where its people are
+    places, _ = tag("Snow fell across Manitoba on Sunday. Roads in Manitoba were closed.")
+    manitoba = _by_text(places, "Manitoba")[0].place
+    assert manitoba.geonameid is not None and 49 < manitoba.lat < 60 and -102 < manitoba.lon < -89
+    places, _ = tag("Henry County in Georgia opened shelters after the storm, the sheriff said.")
+    county = _by_text(places, "Henry County")[0].place
+    assert county.type == "admin2" and county.admin1 == "GA" and county.geonameid is not None
+    assert 33 < county.lat < 34 and -85 < county.lon < -83.5
+    # "X, Georgia" is read as the Georgia that holds an X, and a named Georgia points a US county
+    # at the state's own namesake.
+    for text, expected in (("The flight from Atlanta, Georgia, landed late on Monday.", ("admin1", "US")),
+                           ("Officials in Tbilisi, Georgia, said the talks went well.", ("country", "GE"))):
+        georgia = _by_text(tag(text)[0], "Georgia")[0].place
+        assert (georgia.type, georgia.country) == expected
+    # Different subdivisions never share an id.
+    assert len({queensland.geonameid, manitoba.geonameid, county.geonameid}) == 3
+
+
 def test_a_foreign_first_level_division_named_once_needs_its_country(tag):
     places, _ = tag("Fans of the Grad rock band queued outside the arena on Friday.")
     assert all(r.place is None for r in places if r.mention.text == "Grad")

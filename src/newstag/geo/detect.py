@@ -312,7 +312,7 @@ class Detector:
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
-            qualifier = self._qualifier(folded, b) if info.is_name and b < end and folded[b] == "," else None
+            qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
             if info.is_name and not headline:
                 if prev is not None and (prev in g.titles or _INITIALS.match(prev)):
                     persons.add(alias)  # "President Jordan", "J.M. Barrie"
@@ -384,7 +384,7 @@ class Detector:
             cands = self._places_only(self.g.lookup(folded[a:b]))
             if not cands:
                 continue
-            qualifier = self._qualifier(headline_case(folded[b:m.end()]), 0) if m.group(2) else None
+            qualifier = self._qualifier(headline_case(folded[b:m.end()]), 0, cands) if m.group(2) else None
             out.append(Detected(Mention(text=text[a:b], start=a, end=b, kind=self._kind(cands), in_dateline=True,
                                         sentence=0), cands, qualifier))
         return out
@@ -449,26 +449,38 @@ class Detector:
         token = text[j : i + 1]
         return not (token in self.g.titles or (len(token) <= 4 and token[:1].isupper()))
 
-    def _qualifier(self, text: str, end: int) -> tuple[str, str | None] | None:
-        """'Springfield, Ill.' -> ("US", "IL"); 'Salvador, Brazil' -> ("BR", None)."""
+    def _qualifier(self, text: str, end: int, qualified: tuple[Candidate, ...] = ()) -> tuple[str, str | None] | None:
+        """'Springfield, Ill.' -> ("US", "IL"); 'Salvador, Brazil' -> ("BR", None).
+
+        `qualified`: the candidates of the place before the comma. A qualifier that is itself
+        ambiguous ("Henry County, Georgia": the country or the US state) is read as the one that
+        holds one of them: "X, Y" says that X lies in Y."""
         m = _QUALIFIER.match(text, end)
         if not m:
             return None
         words = m.group(1)
         # "France, Germany and Italy" is a list, not France qualified by Germany.
         in_list = _LIST_GOES_ON.match(text, m.end()) is not None
+        g = self.g
         for cand in (words, words.split(" ")[0]):
-            state = self.g.us_state_abbr.get(cand)
+            state = g.us_state_abbr.get(cand)
             if state is not None:
                 return ("US", state)
             if in_list:
                 continue
-            for c in self.g.lookup(cand.rstrip(".")):
-                t = self.g.ptype[c.pid]
+            readings = []
+            for c in g.lookup(cand.rstrip(".")):
+                t = g.ptype[c.pid]
                 if c.kind == "name" and t == "country":
-                    return (self.g.pcountry[c.pid], None)
-                if c.kind == "name" and t == "admin1":
-                    return (self.g.pcountry[c.pid], self.g.padmin1[c.pid])
+                    readings.append((g.pcountry[c.pid], None))
+                elif c.kind == "name" and t == "admin1":
+                    readings.append((g.pcountry[c.pid], g.padmin1[c.pid]))
+            if len(readings) > 1:
+                for cc, admin1 in readings:
+                    if any(g.pcountry[q.pid] == cc and (admin1 is None or g.padmin1[q.pid] == admin1) for q in qualified):
+                        return (cc, admin1)
+            if readings:
+                return readings[0]
         return None
 
     @staticmethod
@@ -498,7 +510,7 @@ class Detector:
                 place, _, rest = dl.text.partition(",")
                 cands = g.lookup(place)
                 # "LONDON, Ky.": the qualifier picks the namesake, as it does in the text.
-                dl_qualifier = self._qualifier(headline_case("," + rest), 0)
+                dl_qualifier = self._qualifier(headline_case("," + rest), 0, cands)
             found.append(
                 Detected(
                     Mention(text=text[dl.start : dl.end], start=dl.start, end=dl.end, kind=self._kind(cands) if cands else "name",

@@ -137,8 +137,14 @@ class Resolver:
         facts_of = self._facts_of
         if facts is None:
             facts = [facts_of(d.candidates) for d in detected]
+        # A US state named like a country ("Georgia"): the state if the story is in the US on
+        # other evidence (see the end). Only a country namesake: a state shared with towns and
+        # provinces elsewhere ("Victoria", "Washington") is no sign of its own.
+        shared_state_names: set[str] = set()
         for d, (rows, cs, types) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
+                if "US" in cs and d.mention.kind == "name" and any(t == "country" and cc != "US" for _, cc, t, _, _ in rows):
+                    shared_state_names.update(a for _, cc, t, a, _ in rows if cc == "US" and t == "admin1")
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
                     if d.qualifier is not None:  # "LONDON, Ky."
                         dateline_country = d.qualifier[0]
@@ -179,6 +185,8 @@ class Resolver:
                     states.add(d.qualifier[1])
         if dateline_country:
             countries.add(dateline_country)
+        if shared_state_names and "US" in countries:
+            states |= shared_state_names  # "Henry County in Georgia": Georgia's Henry County
         return countries, states, dateline_country
 
     def _weak_context(self, detected: list[Detected], g: Gazetteer, facts: list[tuple] | None = None) -> dict[str, set[str]]:

