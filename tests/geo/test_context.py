@@ -107,6 +107,8 @@ def test_a_street_or_a_sea_is_no_mention_of_the_place_it_is_named_after(tag):
     assert resolved(places)["Nelson Street"] is None
     assert resolved(places)["Indian Ocean"] is None
     assert not any(r.place is not None for r in places)
+    places, _ = tag("The runner crossed the line at the Brandenburg Gate in Berlin on Sunday.")
+    assert resolved(places)["Brandenburg Gate"] is None and resolved(places)["Berlin"] == "DE"
 
 
 def test_a_language_or_a_surname_is_not_its_country(tag):

@@ -72,9 +72,10 @@ _PLACE_NOUN_AFTER = re.compile(
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department)\b")
 # A name that opens a street's, an estate's or a sea's name is not a mention of the place: "Nelson
-# Street", "Southland Vista Court", "Northland apartments", "the Indian Ocean", "South China Sea".
+# Street", "Southland Vista Court", "Northland apartments", "the Indian Ocean", "South China Sea",
+# "the Brandenburg Gate" (in Berlin, not in Brandenburg).
 _NOT_THE_PLACE_AFTER = re.compile(
-    r" (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Vista|[Aa]partments|Sea|Ocean)\b")
+    r" (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Vista|[Aa]partments|Sea|Ocean|Gate)\b")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
 _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:in|speaks?|spoke|speaking|studying|study|learn|learning|learned|fluent in)|"
                               r"\bin [A-Z][a-z]+ (?:and|or)) $")
