@@ -57,6 +57,14 @@ def test_region_names_appear_in_regions(tag):
     assert codes["419"].kind == "subregion" and codes["035"].kind == "subregion"
 
 
+def test_written_regions_are_about_only_a_story_without_countries(tag):
+    _, regions = tag("Drought in the Sahel and the Horn of Africa left millions short of food, aid agencies said.")
+    assert {r.code: r.relevance for r in regions} == {"011": "about", "014": "about"}
+    _, regions = tag("Kenya asked donors for help as drought in the Sahel spread, aid agencies said.")
+    relevance = {r.code: r.relevance for r in regions}
+    assert relevance["KE"] == "about" and relevance["011"] == "mentioned"
+
+
 def test_headline_only_keeps_strong_names(tag):
     # A title-case headline: "Wilson" and "Borrowing" are capitalised words, not places.
     places, _ = tag("Ottawa said it would borrow more.", title="CANADA'S WILSON SEEKS TEMPORARY BORROWING")

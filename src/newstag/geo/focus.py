@@ -5,7 +5,9 @@ weight: dateline > title > lead sentence > later). Scores are weights relative t
 country (the top scores 1.0). A country is "about" when its score reaches ABOUT_RATIO, or when it
 is the dateline's country; every other country is "mentioned". Countries roll up to their M49
 intermediate region, sub-region and region (score: the best member's; "about" when a member is).
-Region names the text writes itself ("Latin America", "the Caribbean") are added as mentioned.
+Region names the text writes itself ("Latin America", "the Caribbean") are added as mentioned,
+or as about when the story names no country at all ("Drought in the Sahel"): then the regions
+are all it says it is about.
 
 The constants are a handful of hand-set numbers, not trained weights; they were checked
 together against the Reuters-21578 dev figures of `newstag eval geo` (not tuned on them
@@ -90,7 +92,7 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
         if prev is not None:
             prev[1] = max(prev[1], round(score, 4))
         else:
-            areas[(kind, code)] = [False, round(score, 4)]
+            areas[(kind, code)] = [not weight and score >= ABOUT_RATIO, round(score, 4)]
     for (kind, code), (about, score) in areas.items():
         out[(kind, code)] = make_region_score(code, m49_areas[code]["name"], kind, "about" if about else "mentioned", score)  # type: ignore[arg-type]
     return sorted(out.values(), key=lambda r: (-r.score, _KIND_ORDER[r.kind], r.code))
