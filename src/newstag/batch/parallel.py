@@ -1,21 +1,24 @@
 """Tagging chunks in order, in this process (`jobs=1`) or in worker processes (`jobs>1`).
 
-    parent   reads items, cuts chunks, keeps at most `2 * jobs` chunks in flight, writes results
-             in input order
-    worker   builds one Tagger when it starts (artifacts load once per worker, on first use),
-             then per chunk: items -> RawDocument -> Tagger.pipe -> encoded records
+    parent   loads the artifacts, forks `jobs` workers (each with its own pipe), reads items, cuts
+             chunks, hands each free worker the next one, writes results in input order; at most
+             IN_FLIGHT_PER_JOB * jobs chunks are out at once
+    worker   builds one Tagger (the artifacts are the parent's, shared copy-on-write), then per
+             chunk: items -> RawDocument -> Tagger.pipe -> encoded records
 
 Every item gives exactly one encoded record. If an article breaks the pipeline, its chunk is
 retagged one article at a time and the culprit alone gets an error record. If a worker process
-dies (a crash in native code, the OOM killer), the chunks that were in flight are retried one at
-a time in a fresh pool; a chunk that kills its worker again gets one error record per item.
+dies (a crash in native code, the OOM killer), the chunk it held is tried once more in a fresh
+worker; a chunk that kills its worker again gets one error record per item.
 A NewstagError (a missing artifact, say) is not about one article: it ends the run.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,10 +31,12 @@ from newstag.options import TagOptions
 from newstag.types import RawDocument, TaggedArticle
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
-# Chunks in flight per worker: one being tagged, one queued, so no worker waits on the parent.
-IN_FLIGHT_PER_JOB = 2
+# Chunks out per worker (sent, or back and waiting for an earlier one to be written): a worker that
+# finishes while an earlier chunk is still being tagged elsewhere goes on with the next ones.
+IN_FLIGHT_PER_JOB = 4
 # After this many articles in a row fail alike, the failure is taken to be the stage's, not theirs.
 SAME_FAILURE_LIMIT = 8
 
@@ -105,101 +110,202 @@ def tag_chunks(
     """(chunk, its result) per chunk, in chunk order."""
     if jobs <= 1:
         tagger = ChunkTagger(options, fmt)
+        frozen = False
         for chunk in chunks:
-            yield chunk, tagger(chunk)
+            result = tagger(chunk)
+            if not frozen:
+                # The first chunk loaded the artifacts: see _freeze_loaded.
+                _freeze_loaded()
+                frozen = True
+            yield chunk, result
         return
     yield from _Pool(options, fmt, jobs).run(chunks)
 
 
+def _freeze_loaded() -> None:
+    """Move every object alive now (modules, gazetteer, topic model) out of the cyclic GC's reach.
+
+    They live as long as the process, so a full collection walking them again and again is wasted
+    work; in a forked worker it would also write to every page that holds one (the GC marks the
+    objects it walks) and so copy the parent's pages that copy-on-write would otherwise share.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 # --- worker side -------------------------------------------------------------------------------
 
-_worker: ChunkTagger | None = None
 
-
-def _start_worker(options: TagOptions, fmt: str) -> None:
-    global _worker
+def _worker_main(conn: Connection, options: TagOptions, fmt: str) -> None:
+    """A worker process: chunks in from `conn`, (status, payload) out, until None or end of file."""
     # Ctrl-C goes to the whole process group; the parent alone decides what to do about it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One worker per core: keep numerical libraries from starting threads of their own.
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
-    _worker = ChunkTagger(options, fmt)
-
-
-def _tag_in_worker(items: list[Item]) -> ChunkResult:
-    assert _worker is not None, "worker not initialised"
-    return _worker(items)
+    tagger = ChunkTagger(options, fmt)
+    while True:
+        try:
+            chunk = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if chunk is None:
+            return
+        try:
+            message = ("ok", tagger(chunk))
+        except Exception as exc:  # a NewstagError (or a bug outside the stages): it ends the run
+            message = ("raise", exc)
+        try:
+            conn.send(message)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+        except Exception as exc:  # an exception that does not pickle
+            conn.send(("raise", RuntimeError(f"{type(exc).__name__} in a worker: {message[1]!r}")))
 
 
 # --- parent side -------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    seq: int | None = None  # the chunk it is tagging
+
+
 class _Pool:
+    """`jobs` worker processes, each with its own pipe; chunks go to whichever worker is free.
+
+    Results are written in chunk order: a result that comes early waits, and at most
+    IN_FLIGHT_PER_JOB * jobs chunks are ever out (sent and not yet written), so memory stays flat.
+    A pipe per worker, not a shared queue: the parent runs no threads, and when a worker dies the
+    parent knows the one chunk it held. A worker that dies mid-message leaves a pipe at end of
+    file, which the parent reads as a dead worker, never as a wait.
+    """
+
     def __init__(self, options: TagOptions, fmt: str, jobs: int) -> None:
-        self.options, self.fmt, self.jobs = options, fmt, jobs
-        self.executor: ProcessPoolExecutor | None = None
-
-    def _new_executor(self) -> ProcessPoolExecutor:
-        # Imported here: a run with one job (and `newstag tag article.txt`) never pays for them.
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        # fork: workers inherit the modules already imported, so they start in milliseconds.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        if method == "fork":
-            # Load the artifacts once here, before forking: every worker then shares the parent's
-            # gazetteer and model pages copy-on-write instead of loading its own (a second of CPU
-            # and ~250 MB per worker saved; the workers start tagging at once).
-            from newstag.pipeline import Tagger
 
-            Tagger(self.options).versions()
-        return ProcessPoolExecutor(
-            max_workers=self.jobs,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_start_worker,
-            initargs=(self.options, self.fmt),
-        )
+        self.options, self.fmt, self.jobs = options, fmt, jobs
+        # fork: workers inherit the modules and artifacts already loaded, so they start at once.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.context = multiprocessing.get_context(method)
+        self.workers: list[_Worker] = []
+
+    def _load_before_fork(self) -> None:
+        if self.context.get_start_method() != "fork":
+            return
+        # Load the artifacts once here, before forking: every worker then shares the parent's
+        # gazetteer and model pages copy-on-write instead of loading its own (a second of CPU
+        # and ~250 MB per worker saved; the workers start tagging at once).
+        from newstag.pipeline import Tagger
+
+        Tagger(self.options).versions()
+        _freeze_loaded()
+
+    def _start_worker(self) -> _Worker:
+        # A forked child flushes the std streams it inherited when it exits: flush them first, so
+        # that no output buffered here is written twice.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        parent_end, child_end = self.context.Pipe(duplex=True)
+        process = self.context.Process(target=_worker_main, args=(child_end, self.options, self.fmt), daemon=True)
+        process.start()
+        child_end.close()  # the worker holds the only copy: its death is end of file here
+        worker = _Worker(process, parent_end)
+        self.workers.append(worker)
+        return worker
+
+    def _stop(self, worker: _Worker, *, terminate: bool) -> None:
+        self.workers.remove(worker)
+        if terminate:
+            worker.process.terminate()
+        else:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        worker.process.join(timeout=None if terminate else 10)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.conn.close()
 
     def run(self, chunks: Iterable[list[Item]]) -> Iterator[tuple[list[Item], ChunkResult]]:
-        self.executor = self._new_executor()
-        pending: deque[tuple[list[Item], Future]] = deque()
+        from multiprocessing.connection import wait
+
+        chunks = iter(chunks)
         limit = IN_FLIGHT_PER_JOB * self.jobs
+        out: dict[int, list[Item]] = {}  # chunks sent and not yet written, by number
+        done: dict[int, ChunkResult] = {}  # their results, once back
+        deaths: dict[int, int] = {}  # chunk number -> workers that died tagging it
+        retry: deque[int] = deque()
+        next_seq = next_out = 0
+        exhausted = False
+        finished = False
+        self._load_before_fork()
+        idle = [self._start_worker() for _ in range(self.jobs)]
         try:
-            for chunk in chunks:
-                pending.append((chunk, self.executor.submit(_tag_in_worker, chunk)))
-                while len(pending) >= limit:
-                    yield from self._collect(pending)
-            while pending:
-                yield from self._collect(pending)
+            while True:
+                # 1. Every free worker gets a chunk (a retried one first), within the in-flight bound.
+                while idle:
+                    if retry:
+                        seq = retry.popleft()
+                    elif not exhausted and next_seq - next_out < limit:
+                        chunk = next(chunks, None)
+                        if chunk is None:
+                            exhausted = True
+                            continue
+                        seq, next_seq = next_seq, next_seq + 1
+                        out[seq] = chunk
+                    else:
+                        break
+                    worker = idle.pop()
+                    worker.seq = seq
+                    try:
+                        worker.conn.send(out[seq])
+                    except OSError:
+                        pass  # dead already: found below, through its pipe
+                # 2. Results in chunk order, while the workers tag.
+                while next_out in done:
+                    yield out.pop(next_out), done.pop(next_out)
+                    next_out += 1
+                busy = [w for w in self.workers if w.seq is not None]
+                if not busy:
+                    if exhausted and not retry:
+                        finished = True
+                        return
+                    continue
+                # 3. Wait for a worker to answer or die.
+                ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+                for worker in busy:
+                    if worker.conn not in ready and worker.process.sentinel not in ready:
+                        continue
+                    seq = worker.seq
+                    try:
+                        status, payload = worker.conn.recv()
+                    except (EOFError, OSError):
+                        # Died mid-chunk (a crash in native code, the OOM killer). The first time,
+                        # the chunk is tried again in a fresh worker; a chunk that kills a worker
+                        # twice gets one error record per item.
+                        self._stop(worker, terminate=True)
+                        deaths[seq] = deaths.get(seq, 0) + 1
+                        if deaths[seq] >= 2:
+                            done[seq] = failed_chunk(out[seq], "a worker process died while tagging this chunk", self.fmt)
+                        else:
+                            retry.append(seq)
+                        idle.append(self._start_worker())
+                        continue
+                    if status == "raise":
+                        raise payload
+                    worker.seq = None
+                    done[seq] = payload
+                    idle.append(worker)
         finally:
-            if pending:
-                # Interrupted (Ctrl-C, an error in the parent): drop the queued chunks and stop the
-                # workers now rather than after their current chunk; nothing they hold is written.
-                for process in list(getattr(self.executor, "_processes", {}).values()):
-                    process.terminate()
-            self.executor.shutdown(wait=True, cancel_futures=True)
-
-    def _collect(self, pending: deque[tuple[list[Item], Future]]) -> Iterator[tuple[list[Item], ChunkResult]]:
-        from concurrent.futures.process import BrokenProcessPool
-
-        chunk, future = pending.popleft()
-        try:
-            result = future.result()
-        except BrokenProcessPool:
-            pass
-        else:
-            yield chunk, result
-            return
-        # A worker died and took the pool with it: every chunk in flight is lost. Retry them one
-        # at a time in a fresh pool, so that a chunk that kills a worker again is known for sure.
-        suspects = [chunk] + [c for c, _ in pending]
-        pending.clear()
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        self.executor = self._new_executor()
-        for suspect in suspects:
-            try:
-                result = self.executor.submit(_tag_in_worker, suspect).result()
-            except BrokenProcessPool:
-                self.executor.shutdown(wait=True, cancel_futures=True)
-                self.executor = self._new_executor()
-                result = failed_chunk(suspect, "a worker process died while tagging this chunk", self.fmt)
-            yield suspect, result
+            # Finished: the workers are told to stop. Interrupted (Ctrl-C, an error, the consumer
+            # gone): they are stopped now rather than after their chunk; nothing they hold is written.
+            for worker in list(self.workers):
+                self._stop(worker, terminate=not finished)
