@@ -21,6 +21,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from newstag.batch.output import Encoded, encode
 from newstag.batch.stream import Item, item_document
 from newstag.errors import NewstagError
 from newstag.options import TagOptions
+from newstag.pipeline import TAG_GC_THRESHOLD
 from newstag.types import RawDocument, TaggedArticle
 
 if TYPE_CHECKING:
@@ -108,18 +110,32 @@ def tag_chunks(
     chunks: Iterable[list[Item]], options: TagOptions, fmt: str, jobs: int = 1
 ) -> Iterator[tuple[list[Item], ChunkResult]]:
     """(chunk, its result) per chunk, in chunk order."""
-    if jobs <= 1:
-        tagger = ChunkTagger(options, fmt)
-        frozen = False
-        for chunk in chunks:
-            result = tagger(chunk)
-            if not frozen:
-                # The first chunk loaded the artifacts: see _freeze_loaded.
-                _freeze_loaded()
-                frozen = True
-            yield chunk, result
-        return
-    yield from _Pool(options, fmt, jobs).run(chunks)
+    with _batch_gc():
+        if jobs <= 1:
+            tagger = ChunkTagger(options, fmt)
+            frozen = False
+            for chunk in chunks:
+                result = tagger(chunk)
+                if not frozen:
+                    _freeze_loaded()  # the first chunk loaded the artifacts
+                    frozen = True
+                yield chunk, result
+            return
+        yield from _Pool(options, fmt, jobs).run(chunks)
+
+
+# The cyclic GC's threshold for the whole batch, encoding included (see pipeline.TAG_GC_THRESHOLD).
+BATCH_GC_THRESHOLD = TAG_GC_THRESHOLD
+
+
+@contextmanager
+def _batch_gc() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(BATCH_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _freeze_loaded() -> None:
@@ -143,6 +159,7 @@ def _worker_main(conn: Connection, options: TagOptions, fmt: str) -> None:
     # One worker per core: keep numerical libraries from starting threads of their own.
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
+    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
     tagger = ChunkTagger(options, fmt)
     while True:
         try:
