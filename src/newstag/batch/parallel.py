@@ -152,8 +152,9 @@ def _freeze_loaded() -> None:
 # --- worker side -------------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, options: TagOptions, fmt: str) -> None:
-    """A worker process: chunks in from `conn`, (status, payload) out, until None or end of file."""
+def _worker_main(inbox: Connection, outbox: Connection, options: TagOptions, fmt: str) -> None:
+    """A worker process: chunks in from `inbox`, (status, payload) out to `outbox`, until None or
+    end of file."""
     # Ctrl-C goes to the whole process group; the parent alone decides what to do about it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One worker per core: keep numerical libraries from starting threads of their own.
@@ -163,7 +164,7 @@ def _worker_main(conn: Connection, options: TagOptions, fmt: str) -> None:
     tagger = ChunkTagger(options, fmt)
     while True:
         try:
-            chunk = conn.recv()
+            chunk = inbox.recv()
         except (EOFError, OSError):
             return  # the parent is gone
         if chunk is None:
@@ -173,31 +174,53 @@ def _worker_main(conn: Connection, options: TagOptions, fmt: str) -> None:
         except Exception as exc:  # a NewstagError (or a bug outside the stages): it ends the run
             message = ("raise", exc)
         try:
-            conn.send(message)
+            outbox.send(message)
         except (BrokenPipeError, ConnectionResetError):
             return
         except Exception as exc:  # an exception that does not pickle
-            conn.send(("raise", RuntimeError(f"{type(exc).__name__} in a worker: {message[1]!r}")))
+            outbox.send(("raise", RuntimeError(f"{type(exc).__name__} in a worker: {message[1]!r}")))
 
 
 # --- parent side -------------------------------------------------------------------------------
+
+# A pipe to or from a worker holds this much (Linux lets any process grow a pipe to 1 MB): a
+# chunk's records (~0.7 MB for 256 articles) go into it at once, so a worker that finishes does
+# not wait for the parent to read them, and the next chunk can wait there before the worker
+# needs it (see _Pool).
+PIPE_BYTES = 1 << 20
+
+
+def _grow_pipe(conn: Connection) -> int:
+    """Grow the pipe under `conn` towards PIPE_BYTES; return what it holds."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        return fcntl.fcntl(conn.fileno(), fcntl.F_GETPIPE_SZ)
+    except (ImportError, AttributeError, OSError):
+        return 1 << 16  # the usual size elsewhere
 
 
 @dataclass(slots=True)
 class _Worker:
     process: BaseProcess
-    conn: Connection
-    seq: int | None = None  # the chunk it is tagging
+    inbox: Connection  # chunks to the worker
+    outbox: Connection  # results from it
+    capacity: int  # bytes its inbox pipe holds
+    sent: deque[tuple[int, int]]  # (chunk number, pickled bytes) sent and not answered, oldest first
 
 
 class _Pool:
-    """`jobs` worker processes, each with its own pipe; chunks go to whichever worker is free.
+    """`jobs` worker processes, each with its own pipes; chunks go to whichever worker is free.
 
-    Results are written in chunk order: a result that comes early waits, and at most
-    IN_FLIGHT_PER_JOB * jobs chunks are ever out (sent and not yet written), so memory stays flat.
-    A pipe per worker, not a shared queue: the parent runs no threads, and when a worker dies the
-    parent knows the one chunk it held. A worker that dies mid-message leaves a pipe at end of
-    file, which the parent reads as a dead worker, never as a wait.
+    A worker is sent its next chunk while it tags the current one, when the pipe can hold it
+    without the parent waiting, so that it goes on at once when it finishes; not the last
+    chunks, which wait for whichever worker frees up first. Results are written in chunk order: a
+    result that comes early waits, and at most IN_FLIGHT_PER_JOB * jobs chunks are ever out (read
+    and not yet written), so memory stays flat. Pipes per worker, not a shared queue: the parent
+    runs no threads, and when a worker dies the parent knows the chunks it held. A worker that
+    dies mid-message leaves a pipe at end of file, which the parent reads as a dead worker,
+    never as a wait.
     """
 
     def __init__(self, options: TagOptions, fmt: str, jobs: int) -> None:
@@ -228,11 +251,17 @@ class _Pool:
                 stream.flush()
             except (OSError, ValueError, AttributeError):
                 pass
-        parent_end, child_end = self.context.Pipe(duplex=True)
-        process = self.context.Process(target=_worker_main, args=(child_end, self.options, self.fmt), daemon=True)
+        inbox_end, inbox = self.context.Pipe(duplex=False)
+        outbox, outbox_end = self.context.Pipe(duplex=False)
+        capacity = _grow_pipe(inbox)
+        _grow_pipe(outbox_end)
+        process = self.context.Process(target=_worker_main, args=(inbox_end, outbox_end, self.options, self.fmt),
+                                       daemon=True)
         process.start()
-        child_end.close()  # the worker holds the only copy: its death is end of file here
-        worker = _Worker(process, parent_end)
+        # The worker holds the only copies of its ends: its death is end of file here.
+        inbox_end.close()
+        outbox_end.close()
+        worker = _Worker(process, inbox, outbox, capacity, deque())
         self.workers.append(worker)
         return worker
 
@@ -242,87 +271,106 @@ class _Pool:
             worker.process.terminate()
         else:
             try:
-                worker.conn.send(None)
+                worker.inbox.send(None)
             except OSError:
                 pass
         worker.process.join(timeout=None if terminate else 10)
         if worker.process.is_alive():
             worker.process.kill()
             worker.process.join()
-        worker.conn.close()
+        worker.inbox.close()
+        worker.outbox.close()
 
     def run(self, chunks: Iterable[list[Item]]) -> Iterator[tuple[list[Item], ChunkResult]]:
         from multiprocessing.connection import wait
+        from multiprocessing.reduction import ForkingPickler
 
         chunks = iter(chunks)
         limit = IN_FLIGHT_PER_JOB * self.jobs
-        out: dict[int, list[Item]] = {}  # chunks sent and not yet written, by number
-        done: dict[int, ChunkResult] = {}  # their results, once back
+        out: dict[int, list[Item]] = {}  # chunks read and not yet written, by number
+        pickled: dict[int, bytes] = {}  # those read and not yet sent, pickled
+        ready: deque[int] = deque()  # their numbers, to send in this order
+        done: dict[int, ChunkResult] = {}  # results back and not yet written
         deaths: dict[int, int] = {}  # chunk number -> workers that died tagging it
-        retry: deque[int] = deque()
         next_seq = next_out = 0
-        exhausted = False
-        finished = False
+        exhausted = finished = False
         self._load_before_fork()
-        idle = [self._start_worker() for _ in range(self.jobs)]
+        for _ in range(self.jobs):
+            self._start_worker()
         try:
             while True:
-                # 1. Every free worker gets a chunk (a retried one first), within the in-flight bound.
-                while idle:
-                    if retry:
-                        seq = retry.popleft()
-                    elif not exhausted and next_seq - next_out < limit:
-                        chunk = next(chunks, None)
-                        if chunk is None:
-                            exhausted = True
-                            continue
-                        seq, next_seq = next_seq, next_seq + 1
-                        out[seq] = chunk
-                    else:
+                # 1. Read ahead within the in-flight bound.
+                while not exhausted and next_seq - next_out < limit:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        exhausted = True
                         break
-                    worker = idle.pop()
-                    worker.seq = seq
-                    try:
-                        worker.conn.send(out[seq])
-                    except OSError:
-                        pass  # dead already: found below, through its pipe
-                # 2. Results in chunk order, while the workers tag.
+                    out[next_seq] = chunk
+                    ready.append(next_seq)
+                    next_seq += 1
+                # 2. A chunk to every worker without one; then, but for the last chunks, a next
+                # one to every worker with one, when its pipe holds it as well.
+                for depth in (0, 1):
+                    for worker in self.workers:
+                        if not ready or (depth == 1 and len(ready) < 2 and exhausted):
+                            break
+                        if len(worker.sent) != depth:
+                            continue
+                        seq = ready[0]
+                        if seq not in pickled:
+                            pickled[seq] = bytes(ForkingPickler.dumps(out[seq]))
+                        size = len(pickled[seq])
+                        if depth == 1 and worker.sent[0][1] + size + 16 > worker.capacity:
+                            continue  # it would wait for the worker: sent when the worker is free
+                        ready.popleft()
+                        worker.sent.append((seq, size))
+                        try:
+                            worker.inbox.send_bytes(pickled.pop(seq))
+                        except OSError:
+                            pass  # dead already: found below, through its pipe
+                # 3. Results in chunk order, while the workers tag.
                 while next_out in done:
                     yield out.pop(next_out), done.pop(next_out)
                     next_out += 1
-                busy = [w for w in self.workers if w.seq is not None]
+                busy = [w for w in self.workers if w.sent]
                 if not busy:
-                    if exhausted and not retry:
+                    if exhausted and not ready:
                         finished = True
                         return
                     continue
-                # 3. Wait for a worker to answer or die.
-                ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+                # 4. Wait for a worker to answer or die.
+                ready_conns = set(wait([w.outbox for w in busy] + [w.process.sentinel for w in busy]))
                 for worker in busy:
-                    if worker.conn not in ready and worker.process.sentinel not in ready:
+                    if worker.outbox not in ready_conns and worker.process.sentinel not in ready_conns:
                         continue
-                    seq = worker.seq
                     try:
-                        status, payload = worker.conn.recv()
+                        status, payload = worker.outbox.recv()
                     except (EOFError, OSError):
-                        # Died mid-chunk (a crash in native code, the OOM killer). The first time,
-                        # the chunk is tried again in a fresh worker; a chunk that kills a worker
-                        # twice gets one error record per item.
-                        self._stop(worker, terminate=True)
-                        deaths[seq] = deaths.get(seq, 0) + 1
-                        if deaths[seq] >= 2:
-                            done[seq] = failed_chunk(out[seq], "a worker process died while tagging this chunk", self.fmt)
-                        else:
-                            retry.append(seq)
-                        idle.append(self._start_worker())
+                        self._worker_died(worker, deaths, done, ready, out)
                         continue
                     if status == "raise":
                         raise payload
-                    worker.seq = None
+                    seq, _ = worker.sent.popleft()
                     done[seq] = payload
-                    idle.append(worker)
         finally:
             # Finished: the workers are told to stop. Interrupted (Ctrl-C, an error, the consumer
             # gone): they are stopped now rather than after their chunk; nothing they hold is written.
             for worker in list(self.workers):
                 self._stop(worker, terminate=not finished)
+
+    def _worker_died(self, worker: _Worker, deaths: dict[int, int], done: dict[int, ChunkResult],
+                     ready: deque[int], out: dict[int, list[Item]]) -> None:
+        """A worker died mid-chunk (a crash in native code, the OOM killer). The chunk it was tagging
+        is tried again in a fresh worker the first time, and gets one error record per item the
+        second; a chunk it had not started yet goes back in line."""
+        self._stop(worker, terminate=True)
+        self._start_worker()
+        if not worker.sent:
+            return
+        (current, _), *waiting = worker.sent
+        ready.extendleft(seq for seq, _ in reversed(waiting))
+        deaths[current] = deaths.get(current, 0) + 1
+        if deaths[current] >= 2:
+            done[current] = failed_chunk(out[current], "a worker process died while tagging this chunk", self.fmt)
+        else:
+            ready.appendleft(current)
