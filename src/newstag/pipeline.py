@@ -17,6 +17,7 @@ lazily, once per process, on first use, never at import.
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Iterable, Iterator
 
@@ -25,6 +26,13 @@ from newstag.options import TagOptions
 from newstag.types import Article, RawDocument, TaggedArticle
 
 PIPE_NAMES = ("parse", "geo", "topics")
+
+# Tagging allocates and frees many small objects per article (mentions, candidates, scores) and
+# makes no garbage cycles to speak of: at Python's default threshold (700) the cyclic GC ran ~40
+# times per 1,000 articles and took ~5% of the CPU time, for nothing. While a batch is tagged the
+# threshold is this (a few collections per 20,000 articles, the same peak memory on the bench mix),
+# then put back as it was.
+TAG_GC_THRESHOLD = 10_000
 
 
 class Tagger:
@@ -77,6 +85,15 @@ class Tagger:
             yield from self._tag_batch(batch, versions)
 
     def _tag_batch(self, batch: list[RawDocument], versions: dict[str, str]) -> list[TaggedArticle]:
+        before = gc.get_threshold()
+        if before[0] < TAG_GC_THRESHOLD:
+            gc.set_threshold(TAG_GC_THRESHOLD, *before[1:])
+        try:
+            return self._tag_batch_stages(batch, versions)
+        finally:
+            gc.set_threshold(*before)
+
+    def _tag_batch_stages(self, batch: list[RawDocument], versions: dict[str, str]) -> list[TaggedArticle]:
         from newstag.parse import parse_document
 
         results: list[TaggedArticle | None] = [None] * len(batch)

@@ -122,6 +122,67 @@ def test_a_worker_crash_loses_no_record(tmp_path, monkeypatch):
     assert summary.errors == 4
 
 
+def _crash_once_on_marker(self, items):
+    # A worker lost once to something outside the chunk (the OOM killer, say): a flag file marks it.
+    flag = os.environ["NEWSTAG_TEST_CRASH_FLAG"]
+    if any(isinstance(item, tuple) and b"CRASH" in item[1] for item in items) and not os.path.exists(flag):
+        open(flag, "w").close()
+        os._exit(3)
+    return _real_call(self, items)
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork to patch workers")
+def test_a_chunk_whose_worker_died_once_is_tagged_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel.ChunkTagger, "__call__", _crash_once_on_marker)
+    monkeypatch.setenv("NEWSTAG_TEST_CRASH_FLAG", str(tmp_path / "crashed"))
+    docs = [dict(a, id=f"{n}") for n, a in enumerate(ARTICLES * 4)]
+    docs[9]["text"] += " CRASH"
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_line(d) for d in docs))
+    out = tmp_path / "out.jsonl"
+
+    summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out, jobs=2, chunk_docs=4)
+
+    assert (tmp_path / "crashed").exists()
+    assert [orjson.loads(line)["id"] for line in out.read_bytes().splitlines()] == [d["id"] for d in docs]
+    assert summary.errors == 0
+
+
+def _artifact_error_on_marker(self, items):
+    from newstag.errors import ArtifactError
+
+    if any(isinstance(item, tuple) and b"BROKEN" in item[1] for item in items):
+        raise ArtifactError("the gazetteer is broken")
+    return _real_call(self, items)
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork to patch workers")
+def test_an_artifact_error_in_a_worker_ends_the_run_and_its_workers(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from newstag.errors import ArtifactError
+
+    monkeypatch.setattr(parallel.ChunkTagger, "__call__", _artifact_error_on_marker)
+    docs = [dict(a, id=f"{n}") for n, a in enumerate(ARTICLES * 4)]
+    docs[13]["text"] += " BROKEN"
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_line(d) for d in docs))
+    with pytest.raises(ArtifactError, match="broken"):
+        run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=tmp_path / "out.jsonl", jobs=2,
+                chunk_docs=4)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_consumer_that_stops_early_stops_the_workers():
+    import multiprocessing
+
+    chunks = ([(n, _line(a))] for n, a in enumerate(ARTICLES * 6, start=1))
+    results = parallel.tag_chunks(chunks, TagOptions(geo=False, topics=False), "jsonl", jobs=2)
+    next(results)
+    results.close()
+    assert multiprocessing.active_children() == []
+
+
 def test_long_line_is_skipped_in_slices():
     stream = io.BytesIO(b'{"text": "short one"}\n' + b"x" * 3_000_000 + b"\n" + b'{"text": "after"}\n')
     items = list(jsonl_lines(stream, max_line_bytes=1_000_000))

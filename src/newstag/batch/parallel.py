@@ -1,23 +1,27 @@
 """Tagging chunks in order, in this process (`jobs=1`) or in worker processes (`jobs>1`).
 
-    parent   reads items, cuts chunks, keeps at most `2 * jobs` chunks in flight, writes results
-             in input order
-    worker   builds one Tagger when it starts (artifacts load once per worker, on first use),
-             then per chunk: items -> RawDocument -> Tagger.pipe -> encoded records
+    parent   loads the artifacts, forks `jobs` workers (each with its own pipe), reads items, cuts
+             chunks, hands each free worker the next one, writes results in input order; at most
+             IN_FLIGHT_PER_JOB * jobs chunks are out at once
+    worker   builds one Tagger (the artifacts are the parent's, shared copy-on-write), then per
+             chunk: items -> RawDocument -> Tagger.pipe -> encoded records
 
 Every item gives exactly one encoded record. If an article breaks the pipeline, its chunk is
 retagged one article at a time and the culprit alone gets an error record. If a worker process
-dies (a crash in native code, the OOM killer), the chunks that were in flight are retried one at
-a time in a fresh pool; a chunk that kills its worker again gets one error record per item.
+dies (a crash in native code, the OOM killer), the chunk it held is tried once more in a fresh
+worker; a chunk that kills its worker again gets one error record per item.
 A NewstagError (a missing artifact, say) is not about one article: it ends the run.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,13 +29,16 @@ from newstag.batch.output import Encoded, encode
 from newstag.batch.stream import Item, item_document
 from newstag.errors import NewstagError
 from newstag.options import TagOptions
+from newstag.pipeline import TAG_GC_THRESHOLD
 from newstag.types import RawDocument, TaggedArticle
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
-# Chunks in flight per worker: one being tagged, one queued, so no worker waits on the parent.
-IN_FLIGHT_PER_JOB = 2
+# Chunks out per worker (sent, or back and waiting for an earlier one to be written): a worker that
+# finishes while an earlier chunk is still being tagged elsewhere goes on with the next ones.
+IN_FLIGHT_PER_JOB = 4
 # After this many articles in a row fail alike, the failure is taken to be the stage's, not theirs.
 SAME_FAILURE_LIMIT = 8
 
@@ -103,103 +110,267 @@ def tag_chunks(
     chunks: Iterable[list[Item]], options: TagOptions, fmt: str, jobs: int = 1
 ) -> Iterator[tuple[list[Item], ChunkResult]]:
     """(chunk, its result) per chunk, in chunk order."""
-    if jobs <= 1:
-        tagger = ChunkTagger(options, fmt)
-        for chunk in chunks:
-            yield chunk, tagger(chunk)
-        return
-    yield from _Pool(options, fmt, jobs).run(chunks)
+    with _batch_gc():
+        if jobs <= 1:
+            tagger = ChunkTagger(options, fmt)
+            frozen = False
+            for chunk in chunks:
+                result = tagger(chunk)
+                if not frozen:
+                    _freeze_loaded()  # the first chunk loaded the artifacts
+                    frozen = True
+                yield chunk, result
+            return
+        yield from _Pool(options, fmt, jobs).run(chunks)
+
+
+# The cyclic GC's threshold for the whole batch, encoding included (see pipeline.TAG_GC_THRESHOLD).
+BATCH_GC_THRESHOLD = TAG_GC_THRESHOLD
+
+
+@contextmanager
+def _batch_gc() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(BATCH_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _freeze_loaded() -> None:
+    """Move every object alive now (modules, gazetteer, topic model) out of the cyclic GC's reach.
+
+    They live as long as the process, so a full collection walking them again and again is wasted
+    work; in a forked worker it would also write to every page that holds one (the GC marks the
+    objects it walks) and so copy the parent's pages that copy-on-write would otherwise share.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 # --- worker side -------------------------------------------------------------------------------
 
-_worker: ChunkTagger | None = None
 
-
-def _start_worker(options: TagOptions, fmt: str) -> None:
-    global _worker
+def _worker_main(inbox: Connection, outbox: Connection, options: TagOptions, fmt: str) -> None:
+    """A worker process: chunks in from `inbox`, (status, payload) out to `outbox`, until None or
+    end of file."""
     # Ctrl-C goes to the whole process group; the parent alone decides what to do about it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One worker per core: keep numerical libraries from starting threads of their own.
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
-    _worker = ChunkTagger(options, fmt)
-
-
-def _tag_in_worker(items: list[Item]) -> ChunkResult:
-    assert _worker is not None, "worker not initialised"
-    return _worker(items)
+    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
+    tagger = ChunkTagger(options, fmt)
+    while True:
+        try:
+            chunk = inbox.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if chunk is None:
+            return
+        try:
+            message = ("ok", tagger(chunk))
+        except Exception as exc:  # a NewstagError (or a bug outside the stages): it ends the run
+            message = ("raise", exc)
+        try:
+            outbox.send(message)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+        except Exception as exc:  # an exception that does not pickle
+            outbox.send(("raise", RuntimeError(f"{type(exc).__name__} in a worker: {message[1]!r}")))
 
 
 # --- parent side -------------------------------------------------------------------------------
 
+# A pipe to or from a worker holds this much (Linux lets any process grow a pipe to 1 MB): a
+# chunk's records (~0.7 MB for 256 articles) go into it at once, so a worker that finishes does
+# not wait for the parent to read them, and the next chunk can wait there before the worker
+# needs it (see _Pool).
+PIPE_BYTES = 1 << 20
+
+
+def _grow_pipe(conn: Connection) -> int:
+    """Grow the pipe under `conn` towards PIPE_BYTES; return what it holds."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        return fcntl.fcntl(conn.fileno(), fcntl.F_GETPIPE_SZ)
+    except (ImportError, AttributeError, OSError):
+        return 1 << 16  # the usual size elsewhere
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: BaseProcess
+    inbox: Connection  # chunks to the worker
+    outbox: Connection  # results from it
+    capacity: int  # bytes its inbox pipe holds
+    sent: deque[tuple[int, int]]  # (chunk number, pickled bytes) sent and not answered, oldest first
+
 
 class _Pool:
+    """`jobs` worker processes, each with its own pipes; chunks go to whichever worker is free.
+
+    A worker is sent its next chunk while it tags the current one, when the pipe can hold it
+    without the parent waiting, so that it goes on at once when it finishes; not the last
+    chunks, which wait for whichever worker frees up first. Results are written in chunk order: a
+    result that comes early waits, and at most IN_FLIGHT_PER_JOB * jobs chunks are ever out (read
+    and not yet written), so memory stays flat. Pipes per worker, not a shared queue: the parent
+    runs no threads, and when a worker dies the parent knows the chunks it held. A worker that
+    dies mid-message leaves a pipe at end of file, which the parent reads as a dead worker,
+    never as a wait.
+    """
+
     def __init__(self, options: TagOptions, fmt: str, jobs: int) -> None:
-        self.options, self.fmt, self.jobs = options, fmt, jobs
-        self.executor: ProcessPoolExecutor | None = None
-
-    def _new_executor(self) -> ProcessPoolExecutor:
-        # Imported here: a run with one job (and `newstag tag article.txt`) never pays for them.
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        # fork: workers inherit the modules already imported, so they start in milliseconds.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        if method == "fork":
-            # Load the artifacts once here, before forking: every worker then shares the parent's
-            # gazetteer and model pages copy-on-write instead of loading its own (a second of CPU
-            # and ~250 MB per worker saved; the workers start tagging at once).
-            from newstag.pipeline import Tagger
 
-            Tagger(self.options).versions()
-        return ProcessPoolExecutor(
-            max_workers=self.jobs,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_start_worker,
-            initargs=(self.options, self.fmt),
-        )
+        self.options, self.fmt, self.jobs = options, fmt, jobs
+        # fork: workers inherit the modules and artifacts already loaded, so they start at once.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.context = multiprocessing.get_context(method)
+        self.workers: list[_Worker] = []
+
+    def _load_before_fork(self) -> None:
+        if self.context.get_start_method() != "fork":
+            return
+        # Load the artifacts once here, before forking: every worker then shares the parent's
+        # gazetteer and model pages copy-on-write instead of loading its own (a second of CPU
+        # and ~250 MB per worker saved; the workers start tagging at once).
+        from newstag.pipeline import Tagger
+
+        Tagger(self.options).versions()
+        _freeze_loaded()
+
+    def _start_worker(self) -> _Worker:
+        # A forked child flushes the std streams it inherited when it exits: flush them first, so
+        # that no output buffered here is written twice.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        inbox_end, inbox = self.context.Pipe(duplex=False)
+        outbox, outbox_end = self.context.Pipe(duplex=False)
+        capacity = _grow_pipe(inbox)
+        _grow_pipe(outbox_end)
+        process = self.context.Process(target=_worker_main, args=(inbox_end, outbox_end, self.options, self.fmt),
+                                       daemon=True)
+        process.start()
+        # The worker holds the only copies of its ends: its death is end of file here.
+        inbox_end.close()
+        outbox_end.close()
+        worker = _Worker(process, inbox, outbox, capacity, deque())
+        self.workers.append(worker)
+        return worker
+
+    def _stop(self, worker: _Worker, *, terminate: bool) -> None:
+        self.workers.remove(worker)
+        if terminate:
+            worker.process.terminate()
+        else:
+            try:
+                worker.inbox.send(None)
+            except OSError:
+                pass
+        worker.process.join(timeout=None if terminate else 10)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.inbox.close()
+        worker.outbox.close()
 
     def run(self, chunks: Iterable[list[Item]]) -> Iterator[tuple[list[Item], ChunkResult]]:
-        self.executor = self._new_executor()
-        pending: deque[tuple[list[Item], Future]] = deque()
+        from multiprocessing.connection import wait
+        from multiprocessing.reduction import ForkingPickler
+
+        chunks = iter(chunks)
         limit = IN_FLIGHT_PER_JOB * self.jobs
+        out: dict[int, list[Item]] = {}  # chunks read and not yet written, by number
+        pickled: dict[int, bytes] = {}  # those read and not yet sent, pickled
+        ready: deque[int] = deque()  # their numbers, to send in this order
+        done: dict[int, ChunkResult] = {}  # results back and not yet written
+        deaths: dict[int, int] = {}  # chunk number -> workers that died tagging it
+        next_seq = next_out = 0
+        exhausted = finished = False
+        self._load_before_fork()
+        for _ in range(self.jobs):
+            self._start_worker()
         try:
-            for chunk in chunks:
-                pending.append((chunk, self.executor.submit(_tag_in_worker, chunk)))
-                while len(pending) >= limit:
-                    yield from self._collect(pending)
-            while pending:
-                yield from self._collect(pending)
+            while True:
+                # 1. Read ahead within the in-flight bound.
+                while not exhausted and next_seq - next_out < limit:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        exhausted = True
+                        break
+                    out[next_seq] = chunk
+                    ready.append(next_seq)
+                    next_seq += 1
+                # 2. A chunk to every worker without one; then, but for the last chunks, a next
+                # one to every worker with one, when its pipe holds it as well.
+                for depth in (0, 1):
+                    for worker in self.workers:
+                        if not ready or (depth == 1 and len(ready) < 2 and exhausted):
+                            break
+                        if len(worker.sent) != depth:
+                            continue
+                        seq = ready[0]
+                        if seq not in pickled:
+                            pickled[seq] = bytes(ForkingPickler.dumps(out[seq]))
+                        size = len(pickled[seq])
+                        if depth == 1 and worker.sent[0][1] + size + 16 > worker.capacity:
+                            continue  # it would wait for the worker: sent when the worker is free
+                        ready.popleft()
+                        worker.sent.append((seq, size))
+                        try:
+                            worker.inbox.send_bytes(pickled.pop(seq))
+                        except OSError:
+                            pass  # dead already: found below, through its pipe
+                # 3. Results in chunk order, while the workers tag.
+                while next_out in done:
+                    yield out.pop(next_out), done.pop(next_out)
+                    next_out += 1
+                busy = [w for w in self.workers if w.sent]
+                if not busy:
+                    if exhausted and not ready:
+                        finished = True
+                        return
+                    continue
+                # 4. Wait for a worker to answer or die.
+                ready_conns = set(wait([w.outbox for w in busy] + [w.process.sentinel for w in busy]))
+                for worker in busy:
+                    if worker.outbox not in ready_conns and worker.process.sentinel not in ready_conns:
+                        continue
+                    try:
+                        status, payload = worker.outbox.recv()
+                    except (EOFError, OSError):
+                        self._worker_died(worker, deaths, done, ready, out)
+                        continue
+                    if status == "raise":
+                        raise payload
+                    seq, _ = worker.sent.popleft()
+                    done[seq] = payload
         finally:
-            if pending:
-                # Interrupted (Ctrl-C, an error in the parent): drop the queued chunks and stop the
-                # workers now rather than after their current chunk; nothing they hold is written.
-                for process in list(getattr(self.executor, "_processes", {}).values()):
-                    process.terminate()
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            # Finished: the workers are told to stop. Interrupted (Ctrl-C, an error, the consumer
+            # gone): they are stopped now rather than after their chunk; nothing they hold is written.
+            for worker in list(self.workers):
+                self._stop(worker, terminate=not finished)
 
-    def _collect(self, pending: deque[tuple[list[Item], Future]]) -> Iterator[tuple[list[Item], ChunkResult]]:
-        from concurrent.futures.process import BrokenProcessPool
-
-        chunk, future = pending.popleft()
-        try:
-            result = future.result()
-        except BrokenProcessPool:
-            pass
-        else:
-            yield chunk, result
+    def _worker_died(self, worker: _Worker, deaths: dict[int, int], done: dict[int, ChunkResult],
+                     ready: deque[int], out: dict[int, list[Item]]) -> None:
+        """A worker died mid-chunk (a crash in native code, the OOM killer). The chunk it was tagging
+        is tried again in a fresh worker the first time, and gets one error record per item the
+        second; a chunk it had not started yet goes back in line."""
+        self._stop(worker, terminate=True)
+        self._start_worker()
+        if not worker.sent:
             return
-        # A worker died and took the pool with it: every chunk in flight is lost. Retry them one
-        # at a time in a fresh pool, so that a chunk that kills a worker again is known for sure.
-        suspects = [chunk] + [c for c, _ in pending]
-        pending.clear()
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        self.executor = self._new_executor()
-        for suspect in suspects:
-            try:
-                result = self.executor.submit(_tag_in_worker, suspect).result()
-            except BrokenProcessPool:
-                self.executor.shutdown(wait=True, cancel_futures=True)
-                self.executor = self._new_executor()
-                result = failed_chunk(suspect, "a worker process died while tagging this chunk", self.fmt)
-            yield suspect, result
+        (current, _), *waiting = worker.sent
+        ready.extendleft(seq for seq, _ in reversed(waiting))
+        deaths[current] = deaths.get(current, 0) + 1
+        if deaths[current] >= 2:
+            done[current] = failed_chunk(out[current], "a worker process died while tagging this chunk", self.fmt)
+        else:
+            ready.appendleft(current)

@@ -26,8 +26,7 @@ import heapq
 import re
 from dataclasses import dataclass
 
-from newstag.geo.gazetteer.build import ALT, COMMON, GIVEN
-from newstag.geo.gazetteer.store import Candidate, Gazetteer
+from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, Candidate, Gazetteer
 from newstag.geo.normalize import first_word, fold, headline_case
 from newstag.geo.records import detected_maker, make_mention
 from newstag.types import Article, Mention

@@ -117,6 +117,10 @@ for _group in _BY_FIRST_WORD.values():
 # Short credits count only beside "agency" or a verb of saying: "news agency Interfax", "AFP reported".
 _SHORT = frozenset(c for a in AGENCIES for c in (a.name, *a.credits) if " " not in c)
 _CANDIDATE_RE = re.compile(r"(?<![\w-])(?:[A-Z][\w]*|dpa)")
+# Every word _CANDIDATE_RE can find is one of these (it adds the look-behind and "dpa").
+_CAPITALISED = re.compile(r"[A-Z]\w*")
+# The words worth a look: those that begin a full name or are a short credit.
+_WATCHED = frozenset(w for w in (*_BY_FIRST_WORD, *_SHORT) if _CAPITALISED.fullmatch(w))
 _AFTER_RE = re.compile(r"\s+(?:news agency|press agency|agency|news service|reported|said)\b")
 _BEFORE_RE = re.compile(r"(?:news agency|press agency|wire service|agency)\s+$")
 
@@ -138,24 +142,40 @@ def find_agencies(body: str, dateline_agency: str | None = None) -> tuple[str, .
     if dateline_agency:
         add(agency_for_credit(dateline_agency))
     hits: list[tuple[int, str]] = []
-    for m in _CANDIDATE_RE.finditer(body):
-        word, pos = m.group(), m.start()
-        for full, name in _BY_FIRST_WORD.get(word, ()):
-            after = pos + len(full)
-            if body.startswith(full, pos) and not (after < len(body) and (body[after].isalnum() or body[after] in "-_")):
-                hits.append((pos, name))
-                break
-        if word in _SHORT:
-            name = agency_for_credit(word)
-            if _BEFORE_RE.search(body, max(0, pos - 16), pos):
-                hits.append((pos, name))
-            # After a bare acronym, the acronym must be all caps or the agency's own casing
-            # ("dpa"): "The Ap said" is not a credit.
-            elif (word.isupper() or word == name) and _AFTER_RE.match(body, m.end()):
-                hits.append((pos, name))
+    # Only the words that can start a name or be a credit are looked at: the text's capitalised
+    # words (a superset of what _CANDIDATE_RE finds) met with those in one set operation, then
+    # each of the few left found where _CANDIDATE_RE finds it. Hits are sorted below, so the
+    # order in which they are found does not matter.
+    words = _WATCHED.intersection(_CAPITALISED.findall(body))
+    if "dpa" in body:
+        words = words | {"dpa"}
+    for word in words:
+        pos = body.find(word)
+        while pos >= 0:
+            m = _CANDIDATE_RE.match(body, pos)
+            if m is not None and m.group() == word:
+                _add_hits(body, word, pos, m.end(), hits)
+            pos = body.find(word, pos + 1)
     tail = body[-200:]
     for m in _TRAILING_RE.finditer(tail):
         hits.append((len(body) - len(tail) + m.start(), agency_for_credit(m.group(1) or m.group(2)) or ""))
     for _, name in sorted(hits):
         add(name or None)
     return tuple(found)
+
+
+def _add_hits(body: str, word: str, pos: int, end: int, hits: list[tuple[int, str]]) -> None:
+    """The agency hits of the candidate `word` at body[pos:end]."""
+    for full, name in _BY_FIRST_WORD.get(word, ()):
+        after = pos + len(full)
+        if body.startswith(full, pos) and not (after < len(body) and (body[after].isalnum() or body[after] in "-_")):
+            hits.append((pos, name))
+            break
+    if word in _SHORT:
+        name = agency_for_credit(word)
+        if _BEFORE_RE.search(body, max(0, pos - 16), pos):
+            hits.append((pos, name))
+        # After a bare acronym, the acronym must be all caps or the agency's own casing
+        # ("dpa"): "The Ap said" is not a credit.
+        elif (word.isupper() or word == name) and _AFTER_RE.match(body, end):
+            hits.append((pos, name))

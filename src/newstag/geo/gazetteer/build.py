@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from newstag.errors import ArtifactError
+from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN
 from newstag.geo.normalize import first_word, fold, key
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -40,10 +41,8 @@ TABLES = resources.files("newstag.geo") / "tables"
 ALT_NAMES_MIN_POPULATION = 15_000
 CITY_MIN_POPULATION = 1000
 
-# Alias flags (bit set), read by the detector and the resolver.
-ALT = 1  # an alternate name, not the place's own name
-COMMON = 2  # also an ordinary English word: needs context ("in Reading")
-GIVEN = 4  # also a common first name: rejected before a capitalised word ("Jordan Smith")
+# Alias flags (bit set), read by the detector and the resolver: ALT, COMMON, GIVEN (defined in
+# store.py with the rest of what the stored arrays mean, so that tagging never imports this module).
 
 # Mention kinds of an alias, stored by their index here.
 KINDS = ("name", "demonym", "seat", "region")
