@@ -266,14 +266,10 @@ class _Pool:
         return worker
 
     def _stop(self, worker: _Worker, *, terminate: bool) -> None:
+        """Stop `worker`: terminate it, or wait for it to exit after the None it was sent."""
         self.workers.remove(worker)
         if terminate:
             worker.process.terminate()
-        else:
-            try:
-                worker.inbox.send(None)
-            except OSError:
-                pass
         worker.process.join(timeout=None if terminate else 10)
         if worker.process.is_alive():
             worker.process.kill()
@@ -353,8 +349,15 @@ class _Pool:
                     seq, _ = worker.sent.popleft()
                     done[seq] = payload
         finally:
-            # Finished: the workers are told to stop. Interrupted (Ctrl-C, an error, the consumer
-            # gone): they are stopped now rather than after their chunk; nothing they hold is written.
+            # Finished: the workers are told to stop, all before any is waited for (they exit side
+            # by side). Interrupted (Ctrl-C, an error, the consumer gone): they are stopped now
+            # rather than after their chunk; nothing they hold is written.
+            if finished:
+                for worker in self.workers:
+                    try:
+                        worker.inbox.send(None)
+                    except OSError:
+                        pass
             for worker in list(self.workers):
                 self._stop(worker, terminate=not finished)
 
