@@ -98,16 +98,22 @@ def _crash_on_marker(self, items):
     return _real_call(self, items)
 
 
+def _marked_batch(tmp_path, marker: str, at: int):
+    """A JSON Lines file of 16 articles, the one at `at` carrying `marker`; its path and docs."""
+    docs = [dict(a, id=f"{n}") for n, a in enumerate(ARTICLES * 4)]
+    docs[at]["text"] += f" {marker}"
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_line(d) for d in docs))
+    return source, docs
+
+
 _real_call = parallel.ChunkTagger.__call__
 
 
 @pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork to patch workers")
 def test_a_worker_crash_loses_no_record(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel.ChunkTagger, "__call__", _crash_on_marker)
-    docs = [dict(a, id=f"{n}") for n, a in enumerate(ARTICLES * 4)]
-    docs[9]["text"] += " CRASH"
-    source = tmp_path / "in.jsonl"
-    source.write_bytes(b"".join(_line(d) for d in docs))
+    source, docs = _marked_batch(tmp_path, "CRASH", 9)
     out = tmp_path / "out.jsonl"
 
     summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out, jobs=2, chunk_docs=4)
@@ -135,10 +141,7 @@ def _crash_once_on_marker(self, items):
 def test_a_chunk_whose_worker_died_once_is_tagged_again(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel.ChunkTagger, "__call__", _crash_once_on_marker)
     monkeypatch.setenv("NEWSTAG_TEST_CRASH_FLAG", str(tmp_path / "crashed"))
-    docs = [dict(a, id=f"{n}") for n, a in enumerate(ARTICLES * 4)]
-    docs[9]["text"] += " CRASH"
-    source = tmp_path / "in.jsonl"
-    source.write_bytes(b"".join(_line(d) for d in docs))
+    source, docs = _marked_batch(tmp_path, "CRASH", 9)
     out = tmp_path / "out.jsonl"
 
     summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out, jobs=2, chunk_docs=4)
@@ -163,10 +166,7 @@ def test_an_artifact_error_in_a_worker_ends_the_run_and_its_workers(tmp_path, mo
     from newstag.errors import ArtifactError
 
     monkeypatch.setattr(parallel.ChunkTagger, "__call__", _artifact_error_on_marker)
-    docs = [dict(a, id=f"{n}") for n, a in enumerate(ARTICLES * 4)]
-    docs[13]["text"] += " BROKEN"
-    source = tmp_path / "in.jsonl"
-    source.write_bytes(b"".join(_line(d) for d in docs))
+    source, _ = _marked_batch(tmp_path, "BROKEN", 13)
     with pytest.raises(ArtifactError, match="broken"):
         run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=tmp_path / "out.jsonl", jobs=2,
                 chunk_docs=4)
