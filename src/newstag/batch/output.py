@@ -46,7 +46,7 @@ class Output:
         self._out: BinaryIO | None = None
         self._pending: bytes | None = None  # json: the first record, held until we know if there is a second
         if fmt == "parquet":
-            from newstag.batch.tables import ParquetWriter
+            from newstag.emit.parquet import ParquetWriter
 
             self._parquet = ParquetWriter(path)
             return

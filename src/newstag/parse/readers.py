@@ -58,7 +58,7 @@ def read_path(path: str, input_format: str | None = None) -> Iterator[RawDocumen
         elif fmt == "raw":
             yield RawDocument(id=path, text=_decode(stream.read(), path), kind="raw")
         else:
-            from newstag.batch.tables import read_table  # parquet / csv: optional extra
+            from newstag.parse.tables import read_table  # csv, tsv, parquet (pyarrow: an optional extra)
 
             yield from read_table(path, fmt)
     finally:

@@ -1,9 +1,9 @@
-"""Tables in and out: CSV / TSV (standard library) and Parquet (pyarrow, the `parquet` extra).
+"""Tables in: CSV / TSV (standard library) and Parquet (pyarrow, the `parquet` extra).
 
-In:  columns `text` (required), `id`, `title` (optional), one article per row. Like a JSON Lines
-     line, a row that cannot be an article yields a RawDocument with `error` set; a missing id is
-     the 1-based row number. Rows are streamed (Parquet by record batch), never loaded whole.
-Out: Parquet with the CSV row's columns (`emit/table.py`), all strings, written in row groups.
+Columns `text` (required), `id`, `title` (optional), one article per row. Like a JSON Lines line,
+a row that cannot be an article yields a RawDocument with `error` set; a missing id is the 1-based
+row number. Rows are streamed (Parquet by record batch), never loaded whole. Writing tables is the
+emit stage's (emit/table.py, emit/parquet.py).
 """
 
 from __future__ import annotations
@@ -13,19 +13,16 @@ import io
 import re
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from newstag.emit.table import COLUMNS
 from newstag.errors import InputError
+from newstag.optional import load_pyarrow_parquet
 from newstag.parse.readers import MAX_LINE_BYTES
 from newstag.types import RawDocument
 
 PARQUET_BATCH_ROWS = 1024
-PARQUET_ROW_GROUP = 8192
 
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
-_MISSING_PYARROW = "Parquet needs pyarrow, an optional extra: pip install 'newstag[parquet]'"
 
 
 def read_table(path: str, fmt: str) -> Iterator[RawDocument]:
@@ -97,7 +94,7 @@ def _read_csv(path: str, delimiter: str) -> Iterator[RawDocument]:
 
 
 def _read_parquet(path: str) -> Iterator[RawDocument]:
-    pq = _pyarrow_parquet()
+    pq = load_pyarrow_parquet()
     try:
         source = pq.ParquetFile(path)
     except (OSError, ValueError) as exc:
@@ -111,54 +108,6 @@ def _read_parquet(path: str) -> Iterator[RawDocument]:
         for row in batch.to_pylist():
             number += 1
             yield table_record(row, number)
-
-
-class ParquetWriter:
-    """Writes rows (dicts with the CSV columns) to a Parquet file, one row group at a time."""
-
-    def __init__(self, path: Path) -> None:
-        pa = _pyarrow()
-        pq = _pyarrow_parquet()
-        self._pa = pa
-        self.schema = pa.schema([(name, pa.string()) for name in COLUMNS])
-        self._writer = pq.ParquetWriter(str(path), self.schema, compression="zstd")
-        self._rows: list[dict[str, Any]] = []
-        self.count = 0
-
-    def write_rows(self, rows: list[dict[str, Any]]) -> None:
-        self._rows.extend(rows)
-        self.count += len(rows)
-        if len(self._rows) >= PARQUET_ROW_GROUP:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._rows:
-            self._writer.write_table(self._pa.Table.from_pylist(self._rows, schema=self.schema))
-            self._rows = []
-
-    def close(self) -> None:
-        self._flush()
-        self._writer.close()
-
-
-def read_parquet_rows(path: Path) -> list[dict[str, Any]]:
-    """All rows of a Parquet file as dicts (for tests and small files)."""
-    return _pyarrow_parquet().read_table(str(path)).to_pylist()
-
-
-def _pyarrow():
-    try:
-        import pyarrow
-    except ImportError as exc:
-        raise InputError(_MISSING_PYARROW) from exc
-    return pyarrow
-
-
-def _pyarrow_parquet():
-    _pyarrow()
-    import pyarrow.parquet
-
-    return pyarrow.parquet
 
 
 def _has_bad_bytes(value: str) -> bool:
