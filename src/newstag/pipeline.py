@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from newstag import __version__
 from newstag.options import TagOptions
@@ -33,6 +34,19 @@ PIPE_NAMES = ("parse", "geo", "topics")
 # threshold is this (a few collections per 20,000 articles, the same peak memory on the bench mix),
 # then put back as it was.
 TAG_GC_THRESHOLD = 10_000
+
+
+@contextmanager
+def raised_gc_threshold() -> Iterator[None]:
+    """The cyclic GC at TAG_GC_THRESHOLD (unless already higher) inside, as it was after. Used
+    around each batch here, and by the batch layer around a whole run (record encoding too)."""
+    before = gc.get_threshold()
+    if before[0] < TAG_GC_THRESHOLD:
+        gc.set_threshold(TAG_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 class Tagger:
@@ -85,13 +99,8 @@ class Tagger:
             yield from self._tag_batch(batch, versions)
 
     def _tag_batch(self, batch: list[RawDocument], versions: dict[str, str]) -> list[TaggedArticle]:
-        before = gc.get_threshold()
-        if before[0] < TAG_GC_THRESHOLD:
-            gc.set_threshold(TAG_GC_THRESHOLD, *before[1:])
-        try:
+        with raised_gc_threshold():
             return self._tag_batch_stages(batch, versions)
-        finally:
-            gc.set_threshold(*before)
 
     def _tag_batch_stages(self, batch: list[RawDocument], versions: dict[str, str]) -> list[TaggedArticle]:
         from newstag.parse import parse_document

@@ -21,7 +21,6 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,7 @@ from newstag.batch.output import Encoded, encode
 from newstag.batch.stream import Item, item_document
 from newstag.errors import NewstagError
 from newstag.options import TagOptions
-from newstag.pipeline import TAG_GC_THRESHOLD
+from newstag.pipeline import raised_gc_threshold
 from newstag.types import RawDocument, TaggedArticle
 
 if TYPE_CHECKING:
@@ -110,7 +109,7 @@ def tag_chunks(
     chunks: Iterable[list[Item]], options: TagOptions, fmt: str, jobs: int = 1
 ) -> Iterator[tuple[list[Item], ChunkResult]]:
     """(chunk, its result) per chunk, in chunk order."""
-    with _batch_gc():
+    with raised_gc_threshold():
         if jobs <= 1:
             tagger = ChunkTagger(options, fmt)
             frozen = False
@@ -122,20 +121,6 @@ def tag_chunks(
                 yield chunk, result
             return
         yield from _Pool(options, fmt, jobs).run(chunks)
-
-
-# The cyclic GC's threshold for the whole batch, encoding included (see pipeline.TAG_GC_THRESHOLD).
-BATCH_GC_THRESHOLD = TAG_GC_THRESHOLD
-
-
-@contextmanager
-def _batch_gc() -> Iterator[None]:
-    before = gc.get_threshold()
-    gc.set_threshold(BATCH_GC_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _freeze_loaded() -> None:
@@ -160,8 +145,12 @@ def _worker_main(inbox: Connection, outbox: Connection, options: TagOptions, fmt
     # One worker per core: keep numerical libraries from starting threads of their own.
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
-    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
-    tagger = ChunkTagger(options, fmt)
+    # Forked workers inherit the parent's raised threshold; spawned ones set it here.
+    with raised_gc_threshold():
+        _serve_chunks(inbox, outbox, ChunkTagger(options, fmt))
+
+
+def _serve_chunks(inbox: Connection, outbox: Connection, tagger: ChunkTagger) -> None:
     while True:
         try:
             chunk = inbox.recv()
