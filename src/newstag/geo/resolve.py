@@ -15,7 +15,7 @@ import math
 
 from newstag.geo.detect import Detected, make_detected
 from newstag.geo.records import make_resolution
-from newstag.geo.gazetteer.store import Candidate, Gazetteer
+from newstag.geo.gazetteer.store import ALT, Candidate, Gazetteer
 from newstag.types import Resolution
 
 # Priors and context weights, set by hand and checked together on the geo dev sets
@@ -116,7 +116,7 @@ class Resolver:
                 p = US_STATE_PRIOR
             else:
                 p = TYPE_PRIOR.get(t, 1.0)
-            if c.flags & 1:  # alternate name
+            if c.flags & ALT:
                 p -= ALT_NAME_PENALTY
         if len(self._priors) < 200_000:
             self._priors[k] = p
@@ -392,7 +392,7 @@ class Resolver:
             # ISO 3166-2 lists every country's divisions under their local names, many of them
             # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap").
             return None, round(confidence * 0.5, 4), "unresolved", "first-level division, its country not in the story"
-        if best.kind == "name" and t == "city" and best.flags & 1 and not support and not m.in_dateline \
+        if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
                 and g.population[best.pid] < ALT_UNSUPPORTED_MIN_POPULATION:
             # "Trent" is Trento's English name, and far more often a first name.
             return None, round(confidence * 0.5, 4), "unresolved", "alternate name, no support in the story"

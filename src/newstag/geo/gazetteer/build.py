@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from newstag.errors import ArtifactError
-from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN
+from newstag.geo.gazetteer.store import ALT, COMMON, FORMAT, GIVEN, KINDS
 from newstag.geo.normalize import first_word, fold, key
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -41,15 +41,12 @@ TABLES = resources.files("newstag.geo") / "tables"
 ALT_NAMES_MIN_POPULATION = 15_000
 CITY_MIN_POPULATION = 1000
 
-# Alias flags (bit set), read by the detector and the resolver: ALT, COMMON, GIVEN (defined in
-# store.py with the rest of what the stored arrays mean, so that tagging never imports this module).
+# Alias flags (ALT, COMMON, GIVEN), mention kinds (KINDS) and the FORMAT number are defined in
+# store.py with the rest of what the stored arrays mean, so that tagging never imports this module.
 
-# Mention kinds of an alias, stored by their index here.
-KINDS = ("name", "demonym", "seat", "region")
 # The largest namesakes of an alias kept as its candidates (the resolver scores each in Python).
 MAX_CANDIDATES = 12
 ARTIFACT = "gazetteer.npz"
-FORMAT = 2  # 1: gazetteer.sqlite; 2: load-ready arrays in gazetteer.npz
 
 # GeoNames continent codes -> UN M49 areas. North America has no M49 area of the same extent
 # among ours (Northern America 021 excludes Central America and the Caribbean), so none.

@@ -25,12 +25,12 @@ _FEW_LENGTHS = 4
 # The second word of an alias or of the text: after up to three separators ("St. Louis", "U.S.").
 _NEXT_WORD = re.compile(r"[^\w]{1,3}([^\W\d_]+)")
 _FIX = "run `newstag build-gazetteer` (or reinstall newstag) to rebuild it"
-KINDS = ("name", "demonym", "seat", "region")  # as build.KINDS: the stored kind index
+KINDS = ("name", "demonym", "seat", "region")  # mention kinds of an alias, stored by their index
 # Alias flags (bit set), written by build.py, read by the detector and the resolver.
 ALT = 1  # an alternate name, not the place's own name
 COMMON = 2  # also an ordinary English word: needs context ("in Reading")
 GIVEN = 4  # also a common first name: rejected before a capitalised word ("Jordan Smith")
-FORMAT = 2
+FORMAT = 2  # 1: gazetteer.sqlite; 2: load-ready arrays in gazetteer.npz
 
 
 @dataclass(frozen=True, slots=True)
