@@ -88,10 +88,12 @@ def test_csv_input_with_a_bad_row(tmp_path):
     assert summary.errors == 1
 
 
-def test_a_table_without_a_text_column_is_refused(tmp_path):
-    from newstag.errors import InputError
-
+def test_a_table_without_a_text_column_gets_one_error_record(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("id,body\n1,Some text here.\n")
-    with pytest.raises(InputError, match="no 'text' column"):
-        run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=tmp_path / "o.jsonl")
+    out = tmp_path / "o.jsonl"
+    summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out)
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["id"] for r in records] == [str(source)]
+    assert "no 'text' column" in records[0]["error"] and records[0]["error_stage"] == "read"
+    assert summary.unreadable == (str(source),)

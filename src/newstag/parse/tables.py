@@ -17,7 +17,7 @@ from typing import Any
 
 from newstag.errors import InputError
 from newstag.optional import load_pyarrow_parquet
-from newstag.parse.readers import MAX_LINE_BYTES
+from newstag.parse.readers import MAX_LINE_BYTES, TITLE_ONLY
 from newstag.types import RawDocument
 
 PARQUET_BATCH_ROWS = 1024
@@ -47,14 +47,15 @@ def table_record(row: dict[str, Any], number: int) -> RawDocument:
         if isinstance(value, str) and _has_bad_bytes(value):
             return RawDocument(id=_printable(doc_id), text="", kind="jsonl", error=f"row {number} is not valid UTF-8")
     if not isinstance(text, str) or not text.strip():
-        if title and title.strip():
-            return RawDocument(id=doc_id, text=title, title=title, kind="jsonl", warnings=("no body text; tagged the title alone",))
+        if title and title.strip() and (text is None or isinstance(text, str)):
+            # As in JSON Lines: the title is tagged in its own field; the text stays as given.
+            return RawDocument(id=doc_id, text=text or "", title=title, kind="jsonl", warnings=(TITLE_ONLY,), encoding="utf-8")
         what = "has no 'text'" if text is None or isinstance(text, str) else f"has a 'text' that is a {type(text).__name__}"
         return RawDocument(id=doc_id, text="", title=title, kind="jsonl", error=f"row {number} {what}")
     if "\x00" in text:
         return RawDocument(id=doc_id, text="", title=title, kind="jsonl", error=f"row {number} holds binary data (NUL characters)")
     # kind "jsonl": the title is given apart from the text, as in JSON Lines.
-    return RawDocument(id=doc_id, text=text, title=title, kind="jsonl")
+    return RawDocument(id=doc_id, text=text, title=title, kind="jsonl", encoding="utf-8")
 
 
 def _read_csv(path: str, delimiter: str) -> Iterator[RawDocument]:
