@@ -8,7 +8,8 @@
 A new output file is written under a temporary name in its directory and renamed into place when
 the run ends, so that a failed run leaves no half-written or empty file where the user expects a
 result (and an existing file stays as it was). An interrupted JSON Lines run is renamed into place
-too, holding complete records only, for `--resume` to continue. Appending (--resume) and
+too, holding complete records only, for `--resume` to continue (which also takes up the
+temporary file of a run killed before it could rename it: batch/runner.py). Appending (--resume) and
 non-regular targets (/dev/stdout, a FIFO) are written in place.
 
 Formats are those of `emit/writers.py`.
@@ -31,6 +32,10 @@ from newstag.emit.writers import Encoded, encode
 from newstag.errors import OutputClosed, OutputError, UsageError
 
 __all__ = ["BATCH_FORMATS", "Encoded", "Output", "check_output_path", "encode", "format_for_path"]
+
+
+# The temporary file of out.jsonl is .out.jsonl.<random>.part, in the same directory.
+TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".", ".part"
 
 
 def check_output_path(path: Path) -> None:
@@ -217,7 +222,7 @@ def _temporary_beside(path: Path) -> Path:
         os.umask(umask)
         mode = 0o666 & ~umask
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.", suffix=TEMPORARY_SUFFIX)
     except OSError as exc:
         raise write_error(path, exc) from exc
     os.fchmod(fd, mode)

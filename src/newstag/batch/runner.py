@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newstag.batch.output import Output, format_for_path
+from newstag.batch.output import TEMPORARY_PREFIX, TEMPORARY_SUFFIX, Output, format_for_path
 from newstag.batch.parallel import failed_chunk, tag_chunks
 from newstag.batch.stream import CHUNK_DOCS, Item, chunked, iter_items, sniff_format
 from newstag.errors import UsageError
@@ -83,6 +83,8 @@ def run_tag(
         items = bar.count_read(items)
     skipped = 0
     if resume:
+        if not output.exists():
+            adopt_leftover(output)
         if output.exists():
             from newstag.batch.resume import complete_records, skip_done
 
@@ -116,6 +118,17 @@ def run_tag(
             bar.close(complete)
         sink.close(complete=complete, keep_partial=interrupted)
     return BatchSummary(records=records, errors=errors, skipped=skipped, unreadable=tuple(unreadable))
+
+
+def adopt_leftover(output: Path) -> bool:
+    """Put the newest leftover temporary file of `output` (a run killed with SIGKILL never renamed
+    it, see batch/output.py) in its place, so that --resume continues from it. True if one was."""
+    leftovers = sorted(output.parent.glob(f"{TEMPORARY_PREFIX}{output.name}.*{TEMPORARY_SUFFIX}"),
+                       key=lambda p: p.stat().st_mtime)
+    if not leftovers:
+        return False
+    os.replace(leftovers[-1], output)
+    return True
 
 
 def check_options(

@@ -70,7 +70,8 @@ def _read_csv(path: str, delimiter: str) -> Iterator[RawDocument]:
     # One field may be as long as one JSON Lines line may be.
     csv.field_size_limit(MAX_LINE_BYTES)
     try:
-        reader = csv.reader(stream, delimiter=delimiter)
+        tap = _LineTap(stream)
+        reader = csv.reader(tap, delimiter=delimiter)
         header = next(reader, None)
         if header is None:
             return
@@ -79,6 +80,7 @@ def _read_csv(path: str, delimiter: str) -> Iterator[RawDocument]:
         number = 0
         while True:
             number += 1
+            tap.start_row()
             try:
                 values = next(reader)
             except StopIteration:
@@ -86,12 +88,65 @@ def _read_csv(path: str, delimiter: str) -> Iterator[RawDocument]:
             except csv.Error as exc:
                 yield RawDocument(id=str(number), text="", kind="jsonl", error=f"row {number} cannot be read: {exc}")
                 continue
+            if tap.cut_by_end_of_file():
+                # A quote opened and never closed: the csv module reads every line to the end of the
+                # file into that one field, silently. The row gets an error record, and the lines
+                # after its first are read again as rows of their own.
+                lines = len(tap.row)
+                yield RawDocument(
+                    id=str(number), text="", kind="jsonl",
+                    error=f"row {number} opens a quoted field that is never closed (line {tap.row_line:,} of the file); "
+                          f"the {lines - 1:,} lines after it were read again as rows",
+                )
+                tap.replay(tap.row[1:])
+                reader = csv.reader(tap, delimiter=delimiter)
+                continue
             yield table_record(dict(zip(header, values)), number)
     finally:
         if path == "-":
             stream.detach()
         else:
             stream.close()
+
+
+class _LineTap:
+    """The lines of a text stream, for csv.reader, keeping those of the current row (to tell a
+    row cut short by the end of the file, and to read its lines again)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.row: list[str] = []
+        self.row_line = 1  # the file's line number of the current row's first line
+        self.line = 0  # lines read from the stream
+        self._replayed: list[str] = []
+        self._ended_in_row = False
+
+    def __iter__(self) -> _LineTap:
+        return self
+
+    def __next__(self) -> str:
+        if self._replayed:
+            line = self._replayed.pop()
+        else:
+            line = self.stream.readline()
+            if not line:
+                self._ended_in_row = bool(self.row)
+                raise StopIteration
+            self.line += 1
+        self.row.append(line)
+        return line
+
+    def start_row(self) -> None:
+        self.row_line = self.line - len(self._replayed) + 1
+        self.row = []
+        self._ended_in_row = False
+
+    def cut_by_end_of_file(self) -> bool:
+        """The row just read ran into the end of the file inside a quoted field."""
+        return self._ended_in_row and sum(line.count('"') for line in self.row) % 2 == 1
+
+    def replay(self, lines: list[str]) -> None:
+        self._replayed = list(reversed(lines)) + self._replayed
 
 
 def _read_parquet(path: str) -> Iterator[RawDocument]:
