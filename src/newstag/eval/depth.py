@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from newstag.errors import ArtifactError
+from newstag.errors import ArtifactError, InputError
 from newstag.eval.metrics import prf
 from newstag.topics.corpora import read_jsonl
 from newstag.topics.taxonomy import Taxonomy, iptc
@@ -119,6 +119,25 @@ def draw_depth_sample(shared: Path, seed: int = SAMPLE_SEED) -> list[tuple[str, 
     for t in sorted(by_topic):
         picked += [("reuters21578", i) for i in rng.sample(sorted(by_topic[t]), share[t])]
     return picked
+
+
+def labelled_articles(shared: Path, labels: list[DepthLabel]) -> list[tuple[tuple[str, str], str, str]]:
+    """((corpus, id), title, body) of every labelled article, in label order, read from ../shared.
+
+    For the evaluation: tag these, collect each article's General codes into the `predicted`
+    mapping of `score_depth`. Raises InputError naming the article when one is missing.
+    """
+    wanted = {label.key for label in labels}
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for corpus in sorted({label.corpus for label in labels}):
+        for rec in read_jsonl(shared / "data" / corpus / "dev.jsonl"):
+            key = (corpus, str(rec["id"]))
+            if key in wanted:
+                found[key] = (rec.get("title") or "", rec.get("text") or "")
+    missing = [label.key for label in labels if label.key not in found]
+    if missing:
+        raise InputError(f"{len(missing)} labelled articles are not in the dev files of {shared}/data, e.g. {missing[0]}")
+    return [(label.key, *found[label.key]) for label in labels]
 
 
 def _scored_code(code: str, tax: Taxonomy) -> str | None:
