@@ -138,7 +138,7 @@ def test_level_one_is_ignored_deep_codes_are_cut_to_level_three_unknown_codes_ar
     result = score_depth({("bbc_news", "a"): [ECONOMY, POLITICS, MERGER, "medtop:99999999"]}, gold)
     assert result["predicted"] == 2 and result["right"] == 1  # MERGER as RESTRUCTURING; the unknown code
     assert result["per_level"][3]["right"] == 1
-    assert result["per_level"][None]["predicted"] == 1
+    assert result["per_level"]["unknown"]["predicted"] == 1 and result["per_branch"]["unknown"]["right"] == 0
     # Two level-4 codes under one level-3 code count once.
     twice = score_depth({("bbc_news", "a"): [MERGER, "medtop:20000200"]}, gold)  # + joint venture
     assert twice["predicted"] == 1
@@ -206,3 +206,9 @@ def test_perfect_predictions_on_the_real_labels_score_one(labels):
     result = score_depth({lab.key: list(lab.codes) for lab in labels}, labels)
     assert result["precision"] == result["recall"] == 1.0
     assert result["coverage"] == round(sum(1 for lab in labels if lab.codes) / len(labels), 4)
+
+
+def test_an_article_given_only_an_unknown_code_is_not_covered():
+    gold = [label("a", [DIPLOMACY], [POLITICS])]
+    result = score_depth({("bbc_news", "a"): ["medtop:99999999"]}, gold)
+    assert result["coverage"] == 0.0 and (result["predicted"], result["right"]) == (1, 0)

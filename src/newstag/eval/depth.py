@@ -12,8 +12,10 @@ labels measure and nothing is fitted to them.
                 (at level 2 or deeper) of one: "international relations" is right for a story
                 labelled "diplomacy"; "diplomacy" for a story labelled only "international
                 relations" is not (the labeller judged the story not specific enough)
-    recall      a gold code is found when a predicted code equals it or descends from it
-    coverage    the share of articles given at least one predicted level-2/3 code
+    recall      a gold code is found when a predicted code equals it or descends from it (so
+                that "diplomacy" finds a gold "international relations" while counting as a
+                wrong prediction)
+    coverage    the share of articles given at least one level-2 or deeper code the taxonomy knows
 
 Predicted codes at level 4 and below are scored as their level-3 ancestor, because the labels
 stop at level 3; level-1 codes are not part of this measure; codes the taxonomy does not know
@@ -36,7 +38,6 @@ from newstag.topics.corpora import read_jsonl
 from newstag.topics.taxonomy import Taxonomy, iptc
 
 LABELS_RESOURCE = ("eval", "annotations", "iptc_depth_dev.jsonl")
-CORPORA = ("bbc_news", "reuters21578")
 DEEPEST_LABELLED_LEVEL = 3
 
 # The sample behind the labels (annotations/README.md): 22 dev articles from each of the five BBC
@@ -162,6 +163,10 @@ def _lineage(code: str, tax: Taxonomy) -> set[str]:
     return out
 
 
+def _level(code: str, tax: Taxonomy) -> int | str:
+    return tax[code].level if code in tax else "unknown"
+
+
 def _branch(code: str, tax: Taxonomy) -> str:
     top = tax.ancestor_at(code, 1)
     return top.label if top is not None else "unknown"
@@ -173,9 +178,10 @@ def score_depth(
     """Precision, recall and coverage of predicted level-2/3 codes against `labels`.
 
     `predicted` maps (corpus, id) to every General code given to the article (any level; level 1 is
-    ignored). Articles of `labels` missing from it were given nothing. Returns overall figures,
-    `per_level` (precision by the predicted code's level, recall by the gold code's) and
-    `per_branch` (by the code's level-1 topic), each with its counts.
+    ignored); articles of `labels` missing from it were given nothing, and articles it holds
+    beyond `labels` are not scored. Returns overall figures, `per_level` (precision by the
+    predicted code's level, recall by the gold code's; codes the taxonomy does not know under
+    "unknown") and `per_branch` (by the code's level-1 topic), each with its counts.
     """
     tax = tax or iptc()
     # counts[group] = [right predictions, wrong predictions, gold found, gold missed]
@@ -183,18 +189,17 @@ def score_depth(
     covered = 0
     for label in labels:
         scored = {c for c in (_scored_code(c, tax) for c in predicted.get(label.key, ())) if c is not None}
-        covered += bool(scored)
-        gold_lineage = set().union(*(_lineage(g, tax) for g in label.codes)) if label.codes else set()
+        covered += any(c in tax for c in scored)  # an unknown code is no deeper topic
+        gold_lineage = set().union(*(_lineage(g, tax) for g in label.codes))
         for code in scored:
-            right = code in gold_lineage
-            topic = tax.topics.get(code)
-            for group in (("all", None), ("level", topic.level if topic else None), ("branch", _branch(code, tax))):
-                counts[group][0 if right else 1] += 1
-        predicted_lineage = set().union(*(_lineage(c, tax) for c in scored)) if scored else set()
+            slot = 0 if code in gold_lineage else 1
+            for group in (("all", None), ("level", _level(code, tax)), ("branch", _branch(code, tax))):
+                counts[group][slot] += 1
+        predicted_lineage = set().union(*(_lineage(c, tax) for c in scored))
         for gold in label.codes:
-            found = gold in predicted_lineage
-            for group in (("all", None), ("level", tax[gold].level), ("branch", _branch(gold, tax))):
-                counts[group][2 if found else 3] += 1
+            slot = 2 if gold in predicted_lineage else 3
+            for group in (("all", None), ("level", _level(gold, tax)), ("branch", _branch(gold, tax))):
+                counts[group][slot] += 1
 
     def figures(c: list[int]) -> dict:
         # Two counts, not one confusion table: one prediction can cover two gold codes (an
@@ -210,6 +215,6 @@ def score_depth(
         "articles": len(labels),
         "articles_with_gold": sum(1 for label in labels if label.codes),
         "coverage": round(covered / len(labels), 4) if labels else 0.0,
-        "per_level": {g[1]: figures(counts[g]) for g in sorted((g for g in groups if g[0] == "level"), key=lambda g: (g[1] is None, g[1] or 0))},
+        "per_level": {g[1]: figures(counts[g]) for g in sorted((g for g in groups if g[0] == "level"), key=lambda g: str(g[1]))},
         "per_branch": {g[1]: figures(counts[g]) for g in sorted(g for g in groups if g[0] == "branch")},
     }
