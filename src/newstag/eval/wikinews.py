@@ -6,8 +6,8 @@ and kind; guidelines in `annotations/README.md`). The text is read from ../share
 
 Gold spans are *places* (every kind but `demonym`) or *demonyms*. Our mentions in the article
 text (those in the title are left out: the title is not annotated) are place mentions, or
-demonyms (mention kind or resolved type `demonym`), or seats of government ("White House"),
-which the guidelines do not annotate and which are therefore only counted. Two spans match when
+demonyms (mention kind or resolved type `demonym`), or seats of government ("White House",
+kind or type `seat`), which the guidelines do not annotate and which are therefore only counted. Two spans match when
 their offsets overlap.
 
     mention precision     our place mentions that overlap a gold span (place or demonym)
@@ -78,7 +78,10 @@ def newstag_mentions(resolutions) -> list[Predicted]:
         m = r.mention
         if m.field != "text":
             continue
-        role = "demonym" if m.kind == "demonym" or r.type == "demonym" else "seat" if m.kind == "seat" else "place"
+        # The record is not consistent here ("Argentine" is kind name, type demonym; "White House"
+        # kind name, type seat): either field decides.
+        kinds = (m.kind, r.type)
+        role = "demonym" if "demonym" in kinds else "seat" if "seat" in kinds else "place"
         p = r.place
         out.append(Predicted(m.start, m.end, m.text, role, p is not None, p.country if p else None,
                              p.geonameid if p else None, p.name if p else None))
