@@ -5,12 +5,13 @@
      "regions": [{"code", "name", "kind", "relevance", "score"}],
      "places":  [{"text", "start", "end", "geonameid", "name", "country", "lat", "lon", "type", "score", ...}],
      "warnings", "versions", "error", "error_stage", "body", "footer",
-     "encoding", "language", "text"?}
+     "encoding", "language"}
 
     encoding  how the input's bytes were decoded ("utf-8", "cp1252", "utf-16-le"; null when the
               input was given as text, as to `Tagger.pipe`)
     language  ISO 639-1 code of the article's language ("en", "pl"), null when no guess is confident
-    text      HTML input only: the extracted text that the offsets point into
+HTML input also carries `text`, the extracted text that its offsets point into (passed through
+from the reader, like a JSON Lines record's own extra fields).
 """
 
 from __future__ import annotations
