@@ -54,7 +54,7 @@ def main(
 
 def _fail(exc: NewstagError) -> None:
     if isinstance(exc, OutputClosed):
-        _stdout_closed()
+        _output_closed()
     typer.echo(f"newstag: {exc}", err=True)
     if isinstance(exc, UsageError):
         code = EXIT_USAGE
@@ -65,7 +65,7 @@ def _fail(exc: NewstagError) -> None:
     raise typer.Exit(code)
 
 
-def _stdout_closed() -> None:
+def _output_closed() -> None:
     # Whatever is still buffered for stdout would fail again when Python exits, with a traceback
     # on stderr: point stdout at /dev/null, then stop quietly.
     import os

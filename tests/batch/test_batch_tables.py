@@ -75,10 +75,10 @@ def test_csv_input_with_a_bad_row(tmp_path):
     with open(source, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["id", "text", "source"])
-        writer.writerow(["c1", ROWS[0]["text"], "test"])
+        writer.writerow(["c1", ROWS[0]["text"], "São Paulo"])  # the file is UTF-8 ...
         writer.writerow(["c2", "PLACEHOLDER", "test"])
         writer.writerow(["c3", ROWS[4]["text"], "test"])
-    source.write_bytes(source.read_bytes().replace(b"PLACEHOLDER", b"caf\xe9 cr\xe8me"))  # Latin-1, not UTF-8
+    source.write_bytes(source.read_bytes().replace(b"PLACEHOLDER", b"caf\xe9 cr\xe8me"))  # ... but for one Latin-1 row
     out = tmp_path / "out.jsonl"
     summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out)
     records = [orjson.loads(line) for line in out.read_bytes().splitlines()]

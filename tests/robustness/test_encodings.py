@@ -86,3 +86,11 @@ def test_binary_bytes_are_an_error_record_not_a_crash():
 def test_utf8_input_says_so():
     record = _record(read_bytes(TEXT.encode(), "a.txt", "raw"))
     assert record["encoding"] == "utf-8" and record["warnings"] == []
+
+
+def test_utf8_with_one_stray_byte_is_not_garbled_by_a_guess():
+    data = "Zürich and São Paulo: café owners said ".encode() + b"\xe9" + " the tax was unfair.".encode()
+    doc = read_bytes(data, "a.txt", "raw")
+    assert doc.encoding == "utf-8" and doc.text.startswith("Zürich and São Paulo")
+    assert doc.text.count("\ufffd") == 1
+    assert doc.warnings == ("byte 0xe9 at offset 42 (and any like it) is not UTF-8: replaced with U+FFFD",)

@@ -50,8 +50,8 @@ def check_output_path(path: Path) -> None:
 
 def write_error(path: Path | None, exc: OSError) -> OutputError:
     """The OutputError for a failed write: stdout closed by its reader, or a one-line reason."""
-    if path is None and exc.errno in (errno.EPIPE, errno.ECONNRESET):
-        return OutputClosed("stdout was closed")
+    if exc.errno in (errno.EPIPE, errno.ECONNRESET):  # only a pipe's reader can go away
+        return OutputClosed(f"{path or 'stdout'} was closed by its reader")
     where = str(path) if path is not None else "stdout"
     reason = exc.strerror or str(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newstag.batch.output import TEMPORARY_PREFIX, TEMPORARY_SUFFIX, Output, format_for_path
+from newstag.batch.output import TEMPORARY_PREFIX, TEMPORARY_SUFFIX, Output, check_output_path, format_for_path
 from newstag.batch.parallel import failed_chunk, tag_chunks
 from newstag.batch.stream import CHUNK_DOCS, Item, chunked, iter_items, sniff_format
 from newstag.errors import UsageError
@@ -134,13 +134,15 @@ def adopt_leftover(output: Path) -> bool:
 def check_options(
     paths: list[str], *, output: Path | None, output_format: str, input_format: str | None, resume: bool
 ) -> None:
-    """Raise UsageError for a run that cannot do what it is asked."""
+    """Raise UsageError for a run that cannot do what it is asked, OutputError for an output path
+    that cannot be written (a missing directory)."""
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise UsageError(f"unknown --input-format {input_format!r}: choose one of {', '.join(INPUT_FORMATS)}")
     if resume and (output is None or output_format != "jsonl"):
         raise UsageError("--resume continues a JSON Lines output file: give -o FILE.jsonl (and --format jsonl)")
     if output is None:
         return
+    check_output_path(output)  # before --resume reads it, and before any work
     for path in paths:
         if path != "-" and _same_file(path, output):
             raise UsageError(

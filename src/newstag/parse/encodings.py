@@ -3,7 +3,8 @@
     1. a byte order mark (UTF-8, UTF-16, UTF-32): it is removed from the text
     2. a charset declared by whoever sent the bytes (an HTTP Content-Type header)
     3. for HTML, a charset declared in the page (<meta charset> or <meta http-equiv>), in its head
-    4. UTF-8, when the bytes are valid UTF-8 (most are)
+    4. UTF-8, when the bytes are valid UTF-8 (most are); UTF-8 with the odd bad byte replaced by
+       U+FFFD (warned), when valid multi-byte characters outnumber bad bytes
     5. a guess by charset-normalizer, and the document carries a warning naming the guess
 
 A declaration that does not decode the bytes is passed over with a warning and the next step is
@@ -75,7 +76,21 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = False) -> D
         return Decoded(data.decode("utf-8"), "utf-8", tuple(warnings))
     except UnicodeDecodeError as exc:
         bad = exc.start
+    if _mostly_utf8(data):
+        # UTF-8 with a stray bad byte or two (a copy-paste, a cut): guessing another encoding for
+        # the whole text would garble every other accented letter in it.
+        text = data.decode("utf-8", errors="replace")
+        warnings.append(f"byte {data[bad]:#04x} at offset {bad:,} (and any like it) is not UTF-8: replaced with U+FFFD")
+        return Decoded(text, "utf-8", tuple(warnings))
     return _guess(data, bad, warnings)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid multi-byte UTF-8 characters outnumber the bytes that are not UTF-8."""
+    as_utf8 = data.decode("utf-8", errors="surrogateescape")
+    bad = sum("\udc80" <= c <= "\udcff" for c in as_utf8)
+    good = sum(c > "\x7f" for c in as_utf8) - bad
+    return good > bad
 
 
 def _guess(data: bytes, bad_at: int, warnings: list[str]) -> Decoded:
@@ -98,3 +113,21 @@ def _codec_name(charset: str) -> str | None:
         return codecs.lookup(charset.strip()).name
     except LookupError:
         return None
+
+
+def stream_encoding(head: bytes) -> Decoded:
+    """The encoding of a file read as a stream (CSV, TSV) from its first bytes: a BOM, else UTF-8
+    when the head is UTF-8 (but for a character cut at its end), else a guess with a warning.
+    `text` is the decoded head. Raises NotText."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return Decoded("", "utf-8-sig" if name == "utf-8" else name.replace("-le", "").replace("-be", ""))
+    # A UTF-8 file with a bad byte or two stays UTF-8 (the rows holding them are flagged one by
+    # one): only a head without one valid multi-byte UTF-8 character is another encoding's.
+    # (A row is a small part of a file: one valid multi-byte character anywhere in the head is
+    # evidence enough.)
+    as_utf8 = head.decode("utf-8", errors="surrogateescape")
+    bad = next((i for i, c in enumerate(as_utf8) if "\udc80" <= c <= "\udcff"), None)
+    if bad is None or any(c > "\x7f" and not "\udc80" <= c <= "\udcff" for c in as_utf8):
+        return Decoded("", "utf-8")
+    return _guess(head, len(as_utf8[:bad].encode("utf-8", "surrogateescape")), [])

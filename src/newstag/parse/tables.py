@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 import re
 import sys
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from typing import Any
 
 from newstag.errors import InputError
 from newstag.optional import load_pyarrow_parquet
-from newstag.parse.readers import MAX_LINE_BYTES, TITLE_ONLY
+from newstag.parse.encodings import NotText, stream_encoding
+from newstag.parse.readers import MAX_LINE_BYTES, TITLE_ONLY, read_head
 from newstag.types import RawDocument
 
 PARQUET_BATCH_ROWS = 1024
@@ -59,14 +61,25 @@ def table_record(row: dict[str, Any], number: int) -> RawDocument:
 
 
 def _read_csv(path: str, delimiter: str) -> Iterator[RawDocument]:
-    # surrogateescape: a non-UTF-8 byte spoils its row only (flagged by table_record), not the file.
+    # The file's encoding from its head (parse/encodings.py): UTF-8 mostly; a file saved in
+    # another encoding is read in the guessed one and every row warns (it was refused row by row).
+    # surrogateescape: a byte that does not fit spoils its row only (flagged by table_record).
+    try:
+        found = stream_encoding(read_head(path))
+    except NotText as exc:
+        raise InputError(f"{path} is {exc}") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    codec = "utf-8-sig" if found.encoding == "utf-8" else found.encoding
     if path == "-":
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding=codec, errors="surrogateescape", newline="")
     else:
         try:
-            stream = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
+            stream = open(path, encoding=codec, errors="surrogateescape", newline="")  # noqa: SIM115
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    guessed = found.warnings
+    record_encoding = codec.replace("utf-8-sig", "utf-8")
     # One field may be as long as one JSON Lines line may be.
     csv.field_size_limit(MAX_LINE_BYTES)
     try:
@@ -101,7 +114,10 @@ def _read_csv(path: str, delimiter: str) -> Iterator[RawDocument]:
                 tap.replay(tap.row[1:])
                 reader = csv.reader(tap, delimiter=delimiter)
                 continue
-            yield table_record(dict(zip(header, values)), number)
+            doc = table_record(dict(zip(header, values)), number)
+            if guessed or record_encoding != "utf-8":
+                doc = replace(doc, warnings=doc.warnings + guessed, encoding=record_encoding)
+            yield doc
     finally:
         if path == "-":
             stream.detach()
@@ -160,10 +176,22 @@ def _read_parquet(path: str) -> Iterator[RawDocument]:
         raise InputError(f"{path} has no 'text' column (columns: {', '.join(sorted(names)[:10])}); name the article column 'text'")
     columns = [c for c in ("id", "title", "text") if c in names]
     number = 0
-    for batch in source.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns):
-        for row in batch.to_pylist():
-            number += 1
-            yield table_record(row, number)
+    # Row group by row group: the metadata says how many rows each holds, so a damaged one still
+    # gives one (error) record per row and the groups after it are read.
+    for group in range(source.num_row_groups):
+        group_rows = source.metadata.row_group(group).num_rows
+        done = 0
+        try:
+            for batch in source.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group], columns=columns):
+                for row in batch.to_pylist():
+                    number += 1
+                    done += 1
+                    yield table_record(row, number)
+        except (OSError, ValueError) as exc:  # pyarrow's errors are both
+            reason = f"row group {group + 1} of {path} is damaged: {' '.join(str(exc).split())}"
+            for _ in range(group_rows - done):
+                number += 1
+                yield RawDocument(id=str(number), text="", kind="jsonl", error=f"row {number} cannot be read: {reason}")
 
 
 def _has_bad_bytes(value: str) -> bool:
