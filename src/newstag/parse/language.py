@@ -74,6 +74,7 @@ MIN_SCRIPT_LETTERS = 4  # a short text in another script: this many letters (CJK
 # shared corpora it named another language for 9, all headlines or briefs of under 40 letters
 # but for four that really are French or Spanish wire items.
 MIN_FALLBACK_LETTERS = 40
+MIN_LETTER_SHARE = 0.75  # of visible characters, for the identifier to be asked
 
 # Codes of the languages the fast check names, for the record.
 _CODES = {"French": "fr", "German": "de", "Spanish": "es", "Italian": "it", "Portuguese": "pt", "Dutch": "nl"}
@@ -88,12 +89,20 @@ def identify_language(text: str) -> tuple[str | None, str | None]:
     if fast is not None and fast in _CODES:
         return _CODES[fast], f"looks like {fast}"
     sample = text[:SAMPLE_CHARS]
-    guess = _fallback(sample)
     if fast == "script" or _mostly_non_latin_letters(sample):
-        return guess, "mostly non-Latin script"
-    if guess is None or guess == "en" or english_words > MAX_FALLBACK_ENGLISH_WORDS:
+        return _fallback(sample), "mostly non-Latin script"
+    if english_words > MAX_FALLBACK_ENGLISH_WORDS or not _mostly_letters(sample):
+        return None, None  # some English, or a table of figures: the identifier is not asked
+    guess = _fallback(sample)
+    if guess is None or guess == "en":
         return guess, None
     return guess, f"looks like {_language_name(guess)}"
+
+
+def _mostly_letters(sample: str) -> bool:
+    """Letters are most of the visible characters (not a table of figures: "Shr 25 cts vs 30")."""
+    visible = len(sample) - sample.count(" ") - sample.count("\n")
+    return sum(c.isalpha() for c in sample) >= MIN_LETTER_SHARE * visible
 
 
 def guess_not_english(text: str) -> str | None:
