@@ -16,6 +16,7 @@ Exit codes (also in the README):
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -111,6 +112,7 @@ def tag(
         raise typer.BadParameter(f"choose one of {', '.join(BATCH_FORMATS)}", param_hint="--format")
     sources = paths or ["-"]
     options = TagOptions(geo=not no_geo, topics=not no_topics, topic_model=topic_model, max_general=max_general)
+    started = time.time()
     try:
         with sigterm_as_interrupt():
             summary = run_tag(
@@ -127,7 +129,8 @@ def tag(
         _fail(exc)
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, Terminated)
-        kept = output is not None and output.exists() and (output_format or default_output_format(sources, input_format, output)) == "jsonl"
+        # The run renamed its complete records into place (JSON Lines only; batch/output.py).
+        kept = output is not None and output.exists() and output.stat().st_mtime >= started - 1
         hint = f"; {output} holds the records finished so far: run the same command with --resume to continue" if kept else ""
         typer.echo(f"newstag: {'terminated' if terminated else 'interrupted'}{hint}", err=True)
         raise typer.Exit(EXIT_SIGTERM if terminated else EXIT_SIGINT) from None

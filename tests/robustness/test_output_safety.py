@@ -118,3 +118,12 @@ def test_a_run_that_fails_leaves_no_empty_output_file(tmp_path, article_file):
     result = newstag("tag", str(article_file), "-o", str(out), "--topic-model", str(tmp_path / "no-model"))
     assert result.returncode == 4, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.txt"]
+
+
+def test_an_interrupted_run_that_wrote_nothing_keeps_the_previous_output(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id": "old"}\n')
+    sink = Output(out, "jsonl")
+    sink.close(complete=False, keep_partial=True)
+    assert out.read_text() == '{"id": "old"}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]

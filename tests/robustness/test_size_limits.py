@@ -68,3 +68,19 @@ def test_raw_text_over_its_cap_is_cut_with_a_warning(monkeypatch):
     doc = read_bytes(("é" * 200).encode(), "long.txt", "raw")
     assert doc.error is None and doc.text == "é" * 50  # cut between characters, not inside one
     assert doc.warnings == ("input is 400 bytes; read only the first 100",)
+
+
+def test_a_parquet_text_over_the_line_limit_is_an_error_record(tmp_path, monkeypatch):
+    import pytest
+
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    import newstag.parse.tables as tables
+
+    monkeypatch.setattr(tables, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": "big", "text": "word " * 400}, {"id": "ok", "text": "Rain in Lima."}]), path)
+    docs = list(tables.read_table(str(path), "parquet"))
+    assert [d.id for d in docs] == ["big", "ok"]
+    assert "over the 1,000 limit" in docs[0].error and docs[1].error is None

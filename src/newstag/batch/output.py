@@ -146,7 +146,8 @@ class Output:
         run) the records written so far are kept, for --resume; otherwise a new file is removed
         and the path keeps what it held before. Raises OutputError if the end cannot be written.
         """
-        keep = complete or (keep_partial and self.fmt == "jsonl")
+        # (An interrupted run that wrote nothing leaves the path as it was.)
+        keep = complete or (keep_partial and self.fmt == "jsonl" and self.count > 0)
         try:
             self._finish(complete)
         except OSError as exc:

@@ -54,6 +54,9 @@ def table_record(row: dict[str, Any], number: int) -> RawDocument:
             return RawDocument(id=doc_id, text=text or "", title=title, kind="jsonl", warnings=(TITLE_ONLY,), encoding="utf-8")
         what = "has no 'text'" if text is None or isinstance(text, str) else f"has a 'text' that is a {type(text).__name__}"
         return RawDocument(id=doc_id, text="", title=title, kind="jsonl", error=f"row {number} {what}")
+    if len(text) > MAX_LINE_BYTES:  # as a JSON Lines line: no article is this long
+        return RawDocument(id=doc_id, text="", title=title, kind="jsonl",
+                           error=f"row {number}'s text is {len(text):,} characters, over the {MAX_LINE_BYTES:,} limit for one article")
     if "\x00" in text:
         return RawDocument(id=doc_id, text="", title=title, kind="jsonl", error=f"row {number} holds binary data (NUL characters)")
     # kind "jsonl": the title is given apart from the text, as in JSON Lines.
