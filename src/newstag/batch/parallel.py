@@ -9,7 +9,9 @@
 Every item gives exactly one encoded record. If an article breaks the pipeline, its chunk is
 retagged one article at a time and the culprit alone gets an error record. If a worker process
 dies (a crash in native code, the OOM killer), the chunk it held is tried once more in a fresh
-worker; a chunk that kills its worker again gets one error record per item.
+worker; a chunk that kills its worker again gets one error record per item. Every error record is
+made by the pipeline (`pipeline.failed_article`), with the run's versions. Workers die with the
+parent however it ends (see `_worker_main`).
 A NewstagError (a missing artifact, say) is not about one article: it ends the run.
 """
 

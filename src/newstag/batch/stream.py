@@ -4,8 +4,10 @@ An *item* is one input record not yet parsed:
     (number, line)   a JSON Lines line as raw bytes with its 1-based line number; the worker that
                      tags it turns it into a RawDocument (`parse.readers.jsonl_record`), so the
                      parent process only moves bytes
-    RawDocument      any other input (raw text, HTML, CSV / Parquet rows), or a JSON Lines line
-                     already refused here (over the size limit), read by `parse.readers`
+    DocumentBytes    a raw text or HTML file's bytes; decoded (and HTML extracted) by the worker
+                     that tags it (`parse.readers.read_bytes`)
+    RawDocument      a CSV / Parquet row, read by `parse.tables`; or an input already refused
+                     here (a line over the size limit, a file that cannot be read)
 
 A *chunk* is a list of items shipped to a worker at once, cut by count and by bytes so that a few
 long lines cannot make one chunk huge.

@@ -105,7 +105,8 @@ def read_bytes(data: bytes, doc_id: str, input_format: str, charset: str | None 
     """The document in `data`, the bytes of one document; never raises for bad bytes.
 
     input_format  "raw" (scraped text), "html" (a page: main text and title extracted), or "jsonl"
-                  (one JSON object with `text`, `id`?, `title`?; its id wins over `doc_id`)
+                  (one JSON object with `text`, `id`?, `title`?; its id wins over `doc_id`; JSON is
+                  UTF-8, so `charset` is not used for it)
     charset       the charset its sender declared (an HTTP Content-Type parameter), if any
 
     Decoding (parse/encodings.py): a byte order mark, then `charset`, then an HTML page's own
