@@ -66,7 +66,7 @@ def tag(
     topic_model: Annotated[
         Optional[Path], typer.Option("--topic-model", help="A model directory made by `newstag train` (default: the shipped IPTC model).")
     ] = None,
-    max_general: Annotated[int, typer.Option("--max-general", min=1, help="At most this many General topics.")] = 5,
+    max_general: Annotated[int, typer.Option("--max-general", min=1, help="At most this many General topics (all levels).")] = 8,
     no_geo: Annotated[bool, typer.Option("--no-geo", help="Skip Regions.")] = False,
     no_topics: Annotated[bool, typer.Option("--no-topics", help="Skip General.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any record carries an error.")] = False,

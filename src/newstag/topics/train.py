@@ -126,24 +126,37 @@ def fit_model(
 
     model = TopicModel(labels, featurizer, coef, intercept, np.ones(k), np.zeros(k), np.full(k, 0.5), config)
     if top_head:
-        xs, ys = [x], [train.positive if train.head_positive is None else train.head_positive]
-        ws = [np.ones(len(texts))]
-        if extra:
-            xs.append(featurizer.transform_texts(extra).tocsr())
-            ys.append(head_examples.positive)
-            ws.append(np.full(len(extra), head_weight))
-        from scipy import sparse
-
-        xh, yh, wh = sparse.vstack(xs).tocsr(), np.vstack(ys)[:, model.top_level], np.concatenate(ws)
-        model.top_coef = fit_top_head(xh, yh, wh, cnb_alpha)
-        if unigram_view:
-            u = featurizer.n_unigrams
-            model.top_coef[:u] += unigram_view * fit_top_head(xh[:, :u], yh, wh, cnb_alpha)
+        model.top_coef = fit_head(head_rows(model, train, head_examples, head_weight, x), cnb_alpha, unigram_view, featurizer.n_unigrams)
     if len(calibration.parts):
         d = model.decision(featurizer.transform_texts([f"{t}\n{b}" for t, b in calibration.parts]))
         a, b = platt(d, calibration.positive, calibration.known)
         model.platt_a, model.platt_b = a.astype(np.float32), b.astype(np.float32)
     return model
+
+
+def head_rows(model: TopicModel, train: Examples, head_examples: Examples | None, head_weight: float, x=None) -> tuple:
+    """(rows, top-level positives, weights) the top head learns from: the training texts (`x`,
+    their rows if already computed) and the derived `head_examples` weighted `head_weight`."""
+    from scipy import sparse
+
+    xs = [x if x is not None else model.featurizer.transform_texts([f"{t}\n{b}" for t, b in train.parts]).tocsr()]
+    ys = [train.positive if train.head_positive is None else train.head_positive]
+    ws = [np.ones(len(train.parts))]
+    if head_examples is not None and len(head_examples.parts):
+        xs.append(model.featurizer.transform_texts([f"{t}\n{b}" for t, b in head_examples.parts]).tocsr())
+        ys.append(head_examples.positive)
+        ws.append(np.full(len(head_examples.parts), head_weight))
+    return sparse.vstack(xs).tocsr(), np.vstack(ys)[:, model.top_level], np.concatenate(ws)
+
+
+def fit_head(rows: tuple, alpha: float, unigram_view: float, n_unigrams: int) -> np.ndarray:
+    """The top head's weights from `head_rows`: CNB on all features plus `unigram_view` times a
+    CNB on the words alone (see the module docstring)."""
+    xh, yh, wh = rows
+    coef = fit_top_head(xh, yh, wh, alpha)
+    if unigram_view:
+        coef[:n_unigrams] += unigram_view * fit_top_head(xh[:, :n_unigrams], yh, wh, alpha)
+    return coef
 
 
 def fit_top_head(x, positive: np.ndarray, example_weight: np.ndarray, alpha: float = CNB_ALPHA) -> np.ndarray:
@@ -204,6 +217,20 @@ def tune_thresholds(scores: np.ndarray, positive: np.ndarray, known: np.ndarray,
         f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
         out[j] = grid[int(np.argmax(f1))]
     return out
+
+
+def tune_global_threshold(scores: np.ndarray, positive: np.ndarray, known: np.ndarray) -> float:
+    """The one threshold on calibrated probabilities that maximises micro-F1 over every known
+    (example, class) cell of the tuning examples."""
+    lo, hi = THRESHOLD_RANGE
+    grid = np.round(np.arange(lo, hi + 1e-9, 0.025), 3)
+    s, y = scores[known], positive[known]
+    f1 = []
+    for t in grid:
+        p = s >= t
+        tp, fp, fn = int((p & y).sum()), int((p & ~y).sum()), int((~p & y).sum())
+        f1.append(2 * tp / max(2 * tp + fp + fn, 1))
+    return float(grid[int(np.argmax(f1))])
 
 
 def split_rows(keys: list[str], share: int = 10) -> np.ndarray:
@@ -365,6 +392,31 @@ def _read_jsonl(data: Path, labels_field: str) -> list[tuple[str, str, list[str]
         out.append((str(rec.get("title") or ""), str(rec.get("text") or ""), [str(x) for x in labels]))
     if not out:
         raise TrainingError(f"{data}: no line has labels in field {labels_field!r}; pass the field that holds the tags with --labels-field")
+    return out
+
+
+def read_archive_texts(data: Path, text_field: str = "text") -> list[tuple[str, str]]:
+    """(title, text) of every line of a JSON Lines archive with text, labels or not (for
+    `newstag train --adapt`). A line that is not JSON is an error naming the line."""
+    import orjson
+
+    out = []
+    try:
+        lines = data.read_bytes().splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read the archive {data}: {exc}") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{data}, line {n}: not JSON ({exc}); each line must be one JSON object") from exc
+        if not isinstance(rec, dict):
+            raise InputError(f"{data}, line {n}: a JSON object with {text_field!r} is expected")
+        text = str(rec.get(text_field) or "")
+        if text.strip():
+            out.append((str(rec.get("title") or ""), text))
     return out
 
 
