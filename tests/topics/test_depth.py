@@ -24,7 +24,7 @@ def test_label_phrases_split_listed_labels_and_vary_the_number():
 
 
 def test_a_phrase_counts_for_its_topic_and_its_ancestors_down_to_level_two():
-    counts = _index().hits("leaders met at the summit".split())
+    counts = _index().hits([t.encode() for t in "leaders met at the summit".split()])
     assert counts["medtop:20000639"] == 1  # diplomacy, the level-3 ancestor of summit meeting (level 4)
     assert counts[IR] == 1
     assert "medtop:20000640" not in counts  # level 4 is scored as its level-3 ancestor

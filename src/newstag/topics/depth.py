@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from newstag.topics.features import tokens
+from newstag.topics.features import token_bytes, tokens
 
 DEPTH_FORMAT = "newstag-depth/1"
 MIN_HITS = 2
@@ -112,10 +112,10 @@ class DepthIndex:
         self.max_per_parent = int(doc.get("max_per_parent", MAX_PER_PARENT))
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
         # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
-        self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
         self.longest = 1
         for phrase, codes in doc["phrases"].items():
-            toks = tuple(phrase.split())
+            toks = tuple(t.encode("utf-8") for t in phrase.split())
             counted: set[str] = set()
             for c in codes:
                 t = tax.topics.get(c)
@@ -135,32 +135,33 @@ class DepthIndex:
             anc = tax.ancestor_at(c, 1)
             self.root[c] = anc.code if anc is not None else None
 
-    def hits(self, toks: list[str], weight: int = 1, into: Counter | None = None) -> Counter:
-        """Counts per code of the phrases in `toks` (leftmost-longest, no overlaps)."""
+    def hits(self, toks: list[bytes], weight: int = 1, into: Counter | None = None) -> Counter:
+        """Counts per code of the phrases in `toks` (features._token_bytes; leftmost-longest, no
+        overlaps)."""
         out = into if into is not None else Counter()
-        i, n = 0, len(toks)
         by_first = self.by_first
-        while i < n:
-            entries = by_first.get(toks[i])
-            step = 1
-            if entries:
-                for phrase, codes in entries:
-                    k = len(phrase)
-                    if tuple(toks[i : i + k]) == phrase:
-                        for c in codes:
-                            out[c] += weight
-                        step = k
-                        break
-            i += step
+        # Only positions whose token starts some phrase are looked at (a few per article).
+        starts = [i for i, t in enumerate(toks) if t in by_first]
+        end = -1
+        for i in starts:
+            if i < end:
+                continue  # inside the phrase matched before
+            for phrase, codes in by_first[toks[i]]:
+                k = len(phrase)
+                if k == 1 or tuple(toks[i : i + k]) == phrase:
+                    for c in codes:
+                        out[c] += weight
+                    end = i + k
+                    break
         return out
 
     def deeper(self, title: str, body: str, level1: set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, int]]]:
         """Parent code -> [(code, hits)] of the level-2/3 topics given under `level1`, most hits
         first (level-2 topics under their level-1 parent, level-3 under a level-2 topic given
         here or in `level2`, the classifier's own level-2 topics)."""
-        counts = self.hits(tokens(body))
+        counts = self.hits(token_bytes(body))
         if title:
-            self.hits(tokens(title), self.title_hits, counts)
+            self.hits(token_bytes(title), self.title_hits, counts)
         chosen: dict[str, list[tuple[str, int]]] = {}
         for level in (2, DEEPEST_GIVEN):
             candidates = sorted(

@@ -80,6 +80,11 @@ def tokens(text: str) -> list[str]:
     return [t.decode("utf-8") for t in _token_bytes(text)]
 
 
+def token_bytes(text: str) -> list[bytes]:
+    """The normalised tokens as UTF-8 bytes, as the vocabulary and the depth index key them."""
+    return _token_bytes(text)
+
+
 def terms(toks: Sequence[str]) -> list[str]:
     """Unigrams and adjacent bigrams ("a b"): the feature names."""
     return [*toks, *(f"{a} {b}" for a, b in zip(toks, toks[1:]))]
