@@ -30,7 +30,7 @@ test: $(VENV)/.installed-test
 
 eval: $(VENV)/.installed-test
 	$(BIN)/newstag eval geo --shared $(SHARED)
-	$(BIN)/newstag eval topics --shared $(SHARED) --ceiling
+	$(BIN)/newstag eval topics --shared $(SHARED) --ceiling --adapt
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_pipeline.py --shared $(SHARED)

@@ -369,14 +369,15 @@ def per_class_prf(pred: np.ndarray, positive: np.ndarray, known: np.ndarray, lab
     return out
 
 
-def _read_jsonl(data: Path, labels_field: str) -> list[tuple[str, str, list[str]]]:
+def _jsonl_objects(data: Path, what: str):
+    """(line number, object) of each non-empty line; an unreadable file or a line that is not a
+    JSON object is an InputError naming it."""
     import orjson
 
-    out = []
     try:
         lines = data.read_bytes().splitlines()
     except OSError as exc:
-        raise InputError(f"cannot read training data {data}: {exc}") from exc
+        raise InputError(f"cannot read {what} {data}: {exc}") from exc
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -384,6 +385,14 @@ def _read_jsonl(data: Path, labels_field: str) -> list[tuple[str, str, list[str]
             rec = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             raise InputError(f"{data}, line {n}: not JSON ({exc}); each line must be one JSON object") from exc
+        if not isinstance(rec, dict):
+            raise InputError(f"{data}, line {n}: not a JSON object; each line must be one JSON object")
+        yield n, rec
+
+
+def _read_jsonl(data: Path, labels_field: str) -> list[tuple[str, str, list[str]]]:
+    out = []
+    for _, rec in _jsonl_objects(data, "training data"):
         labels = rec.get(labels_field)
         if isinstance(labels, str):
             labels = [labels]
@@ -397,23 +406,9 @@ def _read_jsonl(data: Path, labels_field: str) -> list[tuple[str, str, list[str]
 
 def read_archive_texts(data: Path, text_field: str = "text") -> list[tuple[str, str]]:
     """(title, text) of every line of a JSON Lines archive with text, labels or not (for
-    `newstag train --adapt`). A line that is not JSON is an error naming the line."""
-    import orjson
-
+    `newstag train --adapt`)."""
     out = []
-    try:
-        lines = data.read_bytes().splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read the archive {data}: {exc}") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{data}, line {n}: not JSON ({exc}); each line must be one JSON object") from exc
-        if not isinstance(rec, dict):
-            raise InputError(f"{data}, line {n}: a JSON object with {text_field!r} is expected")
+    for _, rec in _jsonl_objects(data, "the archive"):
         text = str(rec.get(text_field) or "")
         if text.strip():
             out.append((str(rec.get("title") or ""), text))
