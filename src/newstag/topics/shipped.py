@@ -101,7 +101,7 @@ ALSO_POSSIBLE_WEIGHT = 0.3
 # Share of the train files' groups (step 2) held out for calibration and every choice below.
 VALIDATION_SHARE = 10
 # (CNB smoothing, weight of the words-only view) tried for the top head (step 4).
-HEAD_GRID = [(a, v) for a in (0.3, 0.5, 1.0) for v in (0.0, 0.5, 1.0)]
+HEAD_GRID = [(a, v) for a in (0.1, 0.2, 0.3, 0.5, 1.0) for v in (0.0, 0.5, 1.0, 2.0)]
 # (blend_tokens, blend_weight) pairs tried for the length blend of the two heads (step 7).
 BLEND_GRID = [(n, w) for n in (25.0, 50.0, 100.0, 200.0) for w in (0.05, 0.1, 0.2, 0.5)]
 # Paragraph windows for "present" topics (features.FeatureConfig.window_tokens): this quantile of
@@ -268,7 +268,7 @@ def choose_blend(model: TopicModel, validation: Examples) -> dict:
         if best is None or acc > best[0] + 1e-9:
             best = (acc, tokens_, weight)
     _, model.blend_tokens, model.blend_weight = best
-    return {"blend_tokens": model.blend_tokens, "blend_weight": model.blend_weight, "validation_top1": round(best[0], 4)}
+    return {"blend_tokens": model.blend_tokens, "blend_weight": model.blend_weight, "blend_validation_top1": round(best[0], 4)}
 
 
 def window_tokens(train: Examples) -> int:
