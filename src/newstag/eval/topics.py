@@ -1,4 +1,4 @@
-"""`newstag eval topics`: General (IPTC level 1) on the dev splits in ../shared.
+"""`newstag eval topics`: General (IPTC level 1, and levels 2-3 against hand labels) on the dev splits in ../shared.
 
     full articles   top-1 level-1 accuracy: BBC News dev (5 classes), AG News dev (Sports,
                     Business, Sci/Tech; World is a desk, not a topic), Reuters-21578 dev (share of
@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from newstag.eval.metrics import prf
+from newstag.topics.train import micro_f1
 from newstag.topics.corpora import TRAINING_CORPORA, load_mapping, read_jsonl
 from newstag.topics.taxonomy import Taxonomy, iptc
 from newstag.types import Article, Span
@@ -142,7 +143,7 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
         "n": len(parts),
         "macro_f1": round(float(np.mean(scored)), 4),
         "classes_scored": len(scored),
-        "micro_f1": _micro(pred, gold_m, known_m),
+        "micro_f1": round(micro_f1(pred, gold_m, known_m), 4),
         "top1": round(float(np.mean([p[0].code in {level1[j] for j in np.flatnonzero(g)} for p, g in zip(preds, gold) if g.any()])), 4),
         "per_class": per_class,
     }
@@ -186,13 +187,6 @@ def _depth(shared: Path, tagger, max_topics: int) -> dict | None:
     preds = tagger.predict(_articles([(t, b) for _, t, b in rows], "depth"), max_topics=max_topics)
     out = score_depth({key: [t.code for t in p] for (key, _, _), p in zip(rows, preds)}, labels)
     return {k: out[k] for k in ("precision", "recall", "f1", "coverage", "articles", "predicted", "gold", "per_level", "per_branch")}
-
-
-def _micro(pred, gold, known) -> float:
-    tp = int((pred & gold & known).sum())
-    fp = int((pred & ~gold & known).sum())
-    fn = int((~pred & gold & known).sum())
-    return round(2 * tp / max(2 * tp + fp + fn, 1), 4)
 
 
 def _thin_classes(shared: Path, tagger, max_topics: int) -> dict:
