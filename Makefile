@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test eval bench artifacts gazetteer clean
+.PHONY: demo test eval bench bench-topics artifacts gazetteer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,13 @@ test: $(VENV)/.installed-test
 
 eval: $(VENV)/.installed-test
 	$(BIN)/newstag eval geo --shared $(SHARED)
-	$(BIN)/newstag eval topics --shared $(SHARED) --ceiling
+	$(BIN)/newstag eval topics --shared $(SHARED) --ceiling --adapt
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_pipeline.py --shared $(SHARED)
+
+bench-topics: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_topics.py --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

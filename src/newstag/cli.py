@@ -90,7 +90,7 @@ def tag(
     topic_model: Annotated[
         Optional[Path], typer.Option("--topic-model", help="A model directory made by `newstag train` (default: the shipped IPTC model).")
     ] = None,
-    max_general: Annotated[int, typer.Option("--max-general", min=1, help="At most this many General topics.")] = 5,
+    max_general: Annotated[int, typer.Option("--max-general", min=1, help="At most this many General topics (all levels).")] = 8,
     no_geo: Annotated[bool, typer.Option("--no-geo", help="Skip Regions.")] = False,
     no_topics: Annotated[bool, typer.Option("--no-topics", help="Skip General.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any record carries an error.")] = False,
@@ -226,10 +226,23 @@ def train(
     shipped: Annotated[
         bool, typer.Option("--shipped", help="Rebuild the shipped IPTC model from SHARED (Wikipedia Current Events + HuffPost).")
     ] = False,
+    adapt: Annotated[
+        Optional[Path],
+        typer.Option("--adapt", help="JSON Lines archive {\"text\", \"title\"?} (no labels needed): write a copy of the model with the archive's topic prior."),
+    ] = None,
+    topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="With --adapt: the model to adapt (default: the shipped one).")] = None,
     shared: SharedOption = Path("../shared"),
 ) -> None:
-    """Train a topic model: on your own tagged archive (--data ... -o DIR), or the shipped IPTC model (--shipped)."""
+    """Train a topic model: on your own tagged archive (--data ... -o DIR), the shipped IPTC model (--shipped), or adapt one to an unlabelled archive (--adapt ... -o DIR)."""
     try:
+        if adapt is not None:
+            from newstag.topics.adapt import adapt_archive
+
+            if out is None:
+                raise typer.BadParameter("give -o DIR for the adapted model")
+            manifest = adapt_archive(adapt, out, topic_model)
+            typer.echo(f"wrote {out} (prior from {manifest['adapted_prior']['texts']} articles); use it with: newstag tag --topic-model {out} ...")
+            return
         if shipped:
             from newstag.topics.shipped import build_shipped_model
 
@@ -254,6 +267,7 @@ def eval_topics(
     shared: SharedOption = Path("../shared"),
     topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="Evaluate this model instead of the shipped one.")] = None,
     ceiling: Annotated[bool, typer.Option("--ceiling", help="Also train a throwaway in-domain model on BBC / AG News train (never shipped) as a yardstick.")] = False,
+    adapt: Annotated[bool, typer.Option("--adapt", help="Also adapt the topic prior to each dev set's train-split text, without labels (never shipped), and score dev.")] = False,
 ) -> None:
     """Top-1 accuracy on BBC, AG News and Reuters dev; per-class P/R/F1 on Wikipedia + HuffPost dev."""
     from newstag.eval.topics import print_topics_report, run_topics_eval
@@ -265,6 +279,10 @@ def eval_topics(
         from newstag.eval.topics_ceiling import print_ceiling, run_ceiling
 
         print_ceiling(run_ceiling(shared), result["top1"], file=sys.stdout)
+    if adapt:
+        from newstag.eval.topics_adapt import print_adapt, run_adapt_eval
+
+        print_adapt(run_adapt_eval(shared, topic_model), file=sys.stdout)
 
 
 def run() -> None:  # pragma: no cover - console entry point alias

@@ -19,6 +19,6 @@ class TagOptions:
     geo: bool = True  # run the Regions stages
     topics: bool = True  # run the General stage
     topic_model: Path | None = None  # a model directory from `newstag train`; None = shipped model
-    max_general: int = 5  # at most this many topics in `general`
+    max_general: int = 8  # at most this many topics in `general` (level 1 with levels 2 and 3 beneath)
     max_chars: int = DEFAULT_MAX_CHARS
     batch_size: int = 256  # articles handed to the topic model at once

@@ -1,4 +1,4 @@
-"""`newstag eval topics`: General (IPTC level 1) on the dev splits in ../shared.
+"""`newstag eval topics`: General (IPTC level 1, and levels 2-3 against hand labels) on the dev splits in ../shared.
 
     full articles   top-1 level-1 accuracy: BBC News dev (5 classes), AG News dev (Sports,
                     Business, Sci/Tech; World is a desk, not a topic), Reuters-21578 dev (share of
@@ -6,6 +6,14 @@
     short texts     per-class precision / recall / F1 of the emitted level-1 topics on the
                     Wikipedia Current Events + HuffPost dev splits, and their macro-F1
     thin classes    labour: recall on Reuters dev `jobs` stories; weather: items labelled Weather
+    given topics    BBC: share of articles whose gold topic is among the level-1 topics given, and
+                    the mean number of level-1 topics given
+    depth           precision / recall / coverage of the level-2/3 tags against the hand labels
+                    of BBC and Reuters dev articles (eval/depth.py)
+    calibration     reliability tables and ECE (eval/topics_calibration.py)
+
+How the figures come about: the shipped model reads none of these files when it is built
+(topics/shipped.py, "the protocol"), so every figure here is held-out for it.
 
 Scoring of the short texts: a source label's implied topics are gold; topics it leaves open (a
 desk's `candidates`, a label's `also_possible`) are not scored for that item, neither as a hit
@@ -23,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from newstag.eval.metrics import prf
+from newstag.topics.train import micro_f1
 from newstag.topics.corpora import TRAINING_CORPORA, load_mapping, read_jsonl
 from newstag.topics.taxonomy import Taxonomy, iptc
 from newstag.types import Article, Span
@@ -78,11 +87,18 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
     result: dict = {"model": tagger.versions(), "top1": {}, "n": {}}
     t0 = time.perf_counter()
     n_docs = 0
-    for name, s in article_dev_sets(shared, tax).items():
+    sets = article_dev_sets(shared, tax)
+    for name, s in sets.items():
         preds = tagger.predict(_articles(s.parts, name), max_topics=max_topics)
         result["top1"][name] = round(float(np.mean([p[0].code in g for p, g in zip(preds, s.gold)])), 4)
         result["n"][name] = len(s.parts)
         n_docs += len(s.parts)
+        if name == "bbc":
+            firsts = [{t.code for t in p if t.level == 1} for p in preds]
+            result["bbc_given"] = {
+                "gold_among_level1": round(float(np.mean([bool(f & g) for f, g in zip(firsts, s.gold)])), 4),
+                "level1_per_article": round(float(np.mean([len(f) for f in firsts])), 3),
+            }
 
     # Short texts: per-class P/R/F1 over the 17 level-1 topics.
     level1 = sorted(t.code for t in tax.topics.values() if t.level == 1)
@@ -127,10 +143,34 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
         "n": len(parts),
         "macro_f1": round(float(np.mean(scored)), 4),
         "classes_scored": len(scored),
-        "micro_f1": _micro(pred, gold_m, known_m),
+        "micro_f1": round(micro_f1(pred, gold_m, known_m), 4),
         "top1": round(float(np.mean([p[0].code in {level1[j] for j in np.flatnonzero(g)} for p, g in zip(preds, gold) if g.any()])), 4),
         "per_class": per_class,
     }
+
+    # Calibration: every known level-1 cell of the open dev splits; the head's pick on articles.
+    from newstag.eval.topics_calibration import reliability
+
+    model = tagger.model
+    level1_cols = [j for j, lab in enumerate(model.labels) if lab.code in col]
+    probs = tagger.scores(_articles(parts, "short"))[:, level1_cols]
+    order = [col[model.labels[j].code] for j in level1_cols]
+    result["calibration"] = {"one_vs_rest_open_dev": reliability(probs[known_m[:, order]], gold_m[:, order][known_m[:, order]])}
+    if model.top_coef is not None and model.head_temperature:
+        from newstag.topics.adapt import head_posteriors, head_values
+
+        codes = [model.labels[j].code for j in model.top_level]
+        conf, hit = [], []
+        for name, s in sets.items():
+            p = head_posteriors(model, head_values(model, s.parts))
+            pick = p.argmax(axis=1)
+            conf.append(p[np.arange(len(pick)), pick])
+            hit.append(np.array([codes[k] in g for k, g in zip(pick, s.gold)]))
+        result["calibration"]["head_top1_articles"] = reliability(np.concatenate(conf), np.concatenate(hit))
+    result["threshold"] = float(np.min(model.thresholds)) if np.ptp(model.thresholds) == 0 else None
+
+    # Depth: level-2/3 tags against the hand labels (ids and codes only; they measure, nothing is fitted).
+    result["depth"] = _depth(shared, tagger, max_topics)
 
     # Thin classes: the only gold there is.
     result["thin_classes"] = _thin_classes(shared, tagger, max_topics)
@@ -139,11 +179,14 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
     return result
 
 
-def _micro(pred, gold, known) -> float:
-    tp = int((pred & gold & known).sum())
-    fp = int((pred & ~gold & known).sum())
-    fn = int((~pred & gold & known).sum())
-    return round(2 * tp / max(2 * tp + fp + fn, 1), 4)
+def _depth(shared: Path, tagger, max_topics: int) -> dict | None:
+    from newstag.eval.depth import labelled_articles, load_depth_labels, score_depth
+
+    labels = load_depth_labels()
+    rows = labelled_articles(shared, labels)
+    preds = tagger.predict(_articles([(t, b) for _, t, b in rows], "depth"), max_topics=max_topics)
+    out = score_depth({key: [t.code for t in p] for (key, _, _), p in zip(rows, preds)}, labels)
+    return {k: out[k] for k in ("precision", "recall", "f1", "coverage", "articles", "predicted", "gold", "per_level", "per_branch")}
 
 
 def _thin_classes(shared: Path, tagger, max_topics: int) -> dict:
@@ -172,6 +215,25 @@ def print_topics_report(result: dict, file=sys.stdout) -> None:
     for code, v in s["per_class"].items():
         f1 = f"{v['f1']:.3f}" if v["f1"] is not None else "n/a"
         w(f"  {code:<16} {v['label']:<42} {v['precision']:>6.3f} {v['recall']:>6.3f} {f1:>6} {v['support']:>6} {v['predicted']:>6}\n")
+    g = result.get("bbc_given")
+    if g:
+        w(f"\nBBC: gold topic among the level-1 topics given {g['gold_among_level1']:.3f}, {g['level1_per_article']:.2f} level-1 topics per article\n")
+    d = result.get("depth")
+    if d:
+        w(f"\nLevel-2/3 tags against hand labels ({d['articles']} BBC + Reuters dev articles, eval/depth.py): precision {d['precision']:.3f}, "
+          f"recall {d['recall']:.3f}, articles with a deeper tag {d['coverage']:.3f} ({d['predicted']} tags, {d['gold']} gold codes)\n")
+        for level, v in d["per_level"].items():
+            w(f"  level {level}: precision {v['precision']:.3f} ({v['predicted']} tags), recall {v['recall']:.3f} ({v['gold']} gold)\n")
+        for branch, v in d["per_branch"].items():
+            w(f"  {branch[:40]:<40} precision {v['precision']:.3f} ({v['predicted']:>3} tags), recall {v['recall']:.3f} ({v['gold']:>3} gold)\n")
+    from newstag.eval.topics_calibration import print_reliability
+
+    w("\nCalibration (ten equal-width bins):\n")
+    if result.get("threshold") is not None:
+        w(f"  a further topic is given when its calibrated probability is at least {result['threshold']:.3f}\n")
+    names = {"one_vs_rest_open_dev": "one-vs-rest probabilities, level-1 topics, Wikipedia + HuffPost dev", "head_top1_articles": "top head's probability of its pick, BBC + AG + Reuters dev"}
+    for k, table in result["calibration"].items():
+        print_reliability(names.get(k, k), table, file)
     w("\nThin classes (the only gold available):\n")
     for code, v in result["thin_classes"].items():
         r = f"{v['recall']:.3f}" if v["recall"] is not None else "n/a"

@@ -6,7 +6,9 @@
                  guaranteed topic, and calibrated one-vs-rest scores for every further topic
     train.py     Complement NB top head, one-vs-rest training, Platt calibration, per-class
                  thresholds; `train_model`
-    shipped.py   the shipped model from CC-licensed corpora via ../shared mappings
+    shipped.py   the shipped model from openly licensed corpora via ../shared mappings (the protocol)
+    adapt.py     label-free adaptation: the topic prior of an archive re-estimated by EM
+    depth.py     IPTC levels 2 and 3 beneath a given level-1 topic, from a phrase index
     seeds.py     seed lexicons for classes the training corpora barely label (labour, weather)
 
 Tagging imports numpy only; scipy and scikit-learn are needed for training alone.
@@ -44,20 +46,27 @@ class TopicTagger:
     def model(self):
         return _load(str(self.model_dir) if self.model_dir else None)
 
-    def predict(self, articles: list[Article], max_topics: int = 5) -> list[tuple[TopicScore, ...]]:
+    def predict(self, articles: list[Article], max_topics: int = 8) -> list[tuple[TopicScore, ...]]:
         """Per article: topics above their thresholds, best first, each level-1 topic followed by
-        its level-2 topics; always at least the best level-1 topic (an article always has one).
+        its level-2 topics, each followed by its level-3 topics (topics/depth.py); always at least
+        the best level-1 topic (an article always has one).
         Weak-label topics (seed lexicons) come after the gold-trained ones."""
         if not articles:
             return []
-        scores, best = self.model.score_and_top([(a.title or "", a.body_text) for a in articles])
-        return [self._select(row, int(b), max_topics) for row, b in zip(scores, best)]
+        parts = [(a.title or "", a.body_text) for a in articles]
+        scores, best = self.model.score_and_top(parts)
+        return [self._select(row, int(b), max_topics, p) for row, b, p in zip(scores, best, parts)]
+
+    @property
+    def depth(self):
+        """The level-2/3 phrase index of the model (topics/depth.py), or None."""
+        return _depth_index(str(self.model_dir) if self.model_dir else None)
 
     def scores(self, articles: list[Article]) -> np.ndarray:
         """Calibrated scores (articles x model labels), for evaluation."""
         return self.model.score_articles([(a.title or "", a.body_text) for a in articles])
 
-    def _select(self, row: np.ndarray, best: int, max_topics: int) -> tuple[TopicScore, ...]:
+    def _select(self, row: np.ndarray, best: int, max_topics: int, part: tuple[str, str]) -> tuple[TopicScore, ...]:
         model = self.model
         labels = model.labels
         top_level = model.top_level
@@ -67,10 +76,19 @@ class TopicTagger:
         out: list[TopicScore] = []
         children = model.children
         firsts += sorted((j for j in model.weak_top_level if above[j]), key=lambda j: -row[j])
+        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c]), key=lambda c: -row[c]) for j in firsts}
+        deeper = {}
+        depth = self.depth
+        if depth is not None:
+            given2 = frozenset(labels[c].code for kids in kids_of.values() for c in kids)
+            deeper = depth.index.deeper(part[0], part[1], {labels[j].code for j in firsts}, given2)
         for j in firsts:
             out.append(_score(labels[j], row[j]))
-            kids = sorted((c for c in children.get(labels[j].code, ()) if above[c]), key=lambda c: -row[c])
-            out.extend(_score(labels[c], row[c]) for c in kids)
+            level2 = [(labels[c].code, _score(labels[c], row[c])) for c in kids_of[labels[j].code]]
+            level2 += [(code, depth.topic_score(code, row[j])) for code, _ in deeper.get(labels[j].code, ()) if code not in {c for c, _ in level2}]
+            for code, ts in level2:
+                out.append(ts)
+                out.extend(depth.topic_score(c3, row[j]) for c3, _ in deeper.get(code, ()))
         # The order is the ranking (the head picks the lead, level-2 topics follow their parent)
         # and records are sorted by score: a topic never reports more than the one ranked above it.
         capped: list[TopicScore] = []
@@ -86,6 +104,27 @@ class TopicTagger:
         if m.get("iptc_version"):
             versions["iptc_mediatopics"] = f"{m['iptc_version']} (IPTC, CC BY 4.0)"
         return versions
+
+
+class _Depth:
+    """A model's depth index with the taxonomy's labels, for output records."""
+
+    def __init__(self, doc: dict) -> None:
+        from newstag.topics.depth import DepthIndex
+        from newstag.topics.taxonomy import iptc
+
+        self.tax = iptc()
+        self.index = DepthIndex(doc, self.tax)
+
+    def topic_score(self, code: str, score: float) -> TopicScore:
+        t = self.tax[code]
+        return TopicScore(code=code, label=t.label, level=t.level, score=round(float(score), 4))
+
+
+@functools.cache
+def _depth_index(model_dir: str | None) -> _Depth | None:
+    doc = _load(model_dir).depth
+    return _Depth(doc) if doc is not None else None
 
 
 def _score(label, score: float) -> TopicScore:

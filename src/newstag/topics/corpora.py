@@ -18,6 +18,11 @@ TRAINING_CORPORA = {
     "huffpost_news_category": ("huffpost_news_category_to_iptc_level1.json", "CC BY 4.0 (News Category Dataset, R. Misra)"),
 }
 EVALUATION_ONLY = ("bbc_news", "ag_news", "reuters21578")  # research-only licences
+# Openly licensed full articles without labels: the shipped head's prior is estimated on them by
+# EM (topics/adapt.py), no label involved. corpus -> (file, licence).
+UNLABELLED_CORPORA = {
+    "wikinews_2020": ("articles.jsonl", "CC BY 2.5 (Wikinews contributors; each article's url in the file)"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ articles. An article is read as one bag of words in which
 then sublinear term frequency (log(1 + tf)), idf, and L2 normalisation of the whole row, so that
 a long story is not "more" of anything than a headline: length drops out. A training text has one
 part only, so the weights do not change it: the classifier learns in one space, and the weights
-(tuned on dev articles, never learned from them) only say how to read an article.
+only say how to read an article (the shipped model keeps them at 1: no open labelled corpus has
+titled articles to fit them on).
 
 For "which further topics are present", a long body is also read as windows of about two
 sentences (its paragraphs, cut or joined to `window_tokens`): each window is a text of the length
@@ -80,6 +81,11 @@ def tokens(text: str) -> list[str]:
     return [t.decode("utf-8") for t in _token_bytes(text)]
 
 
+def token_bytes(text: str) -> list[bytes]:
+    """The normalised tokens as UTF-8 bytes, as the vocabulary and the depth index key them."""
+    return _token_bytes(text)
+
+
 def terms(toks: Sequence[str]) -> list[str]:
     """Unigrams and adjacent bigrams ("a b"): the feature names."""
     return [*toks, *(f"{a} {b}" for a, b in zip(toks, toks[1:]))]
@@ -87,7 +93,8 @@ def terms(toks: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class FeatureConfig:
-    """How an article is read. Calibrated together on dev articles (see topics/shipped.py)."""
+    """How an article is read: title and lead weights, and the paragraph windows (the shipped
+    model keeps the neutral weights and sets the windows from its training texts, shipped.py)."""
 
     title_weight: float = 1.0
     lead_weight: float = 1.0

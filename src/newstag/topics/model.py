@@ -14,6 +14,10 @@ A model directory holds three files, none of them a pickle:
                    order), features (how an article is read: FeatureConfig, including the
                    paragraph windows that further topics are also scored on)
     manifest.json  what it was trained on (files, checksums, licences), library versions, figures
+    depth.json     optional: the phrase index for IPTC levels 2 and 3 (topics/depth.py)
+
+model.json "top_head" also holds "head_temperature": softmax(T * (head + top_bias)) is the head's
+probability of each top-level topic (topics/adapt.py re-estimates top_bias from an archive).
 
 The shipped IPTC model lives in `newstag/data/topics/iptc/`; `newstag train` writes the same
 layout anywhere.
@@ -29,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from newstag.errors import ArtifactError
+from newstag.topics.depth import DEPTH_FORMAT
 from newstag.topics.features import FeatureConfig, Featurizer
 
 MODEL_FORMAT = "newstag-topics/2"
@@ -69,6 +74,7 @@ class TopicModel:
         blend_weight: float = 1.0,
         titled_is_article: bool = False,
         capitals_is_article: bool = False,
+        head_temperature: float = 0.0,
     ) -> None:
         self.labels = labels
         self.featurizer = featurizer
@@ -96,7 +102,13 @@ class TopicModel:
         self.blend_weight = float(blend_weight)
         self.titled_is_article = bool(titled_is_article)
         self.capitals_is_article = bool(capitals_is_article)
+        # softmax(head_temperature * (head + bias)) is the head's probability of each top-level
+        # topic (0 = not calibrated); fitted on held-out open data (shipped.fit_temperature).
+        self.head_temperature = float(head_temperature)
         self._weights = None
+        # The depth index document (topics/depth.py, `depth.json`), or None: no depth below the
+        # model's own classes.
+        self.depth: dict | None = None
         self.children: dict[str, list[int]] = {}
         for j, lab in enumerate(labels):
             if lab.parent:
@@ -197,8 +209,10 @@ class TopicModel:
             "vocabulary": self.featurizer.vocabulary,
         }
         if self.top_coef is not None:
-            doc["top_head"] = {"blend_tokens": self.blend_tokens, "blend_weight": self.blend_weight, "titled_is_article": self.titled_is_article, "capitals_is_article": self.capitals_is_article}
+            doc["top_head"] = {"blend_tokens": self.blend_tokens, "blend_weight": self.blend_weight, "titled_is_article": self.titled_is_article, "capitals_is_article": self.capitals_is_article, "head_temperature": self.head_temperature}
         (out_dir / "model.json").write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+        if self.depth is not None:
+            (out_dir / "depth.json").write_text(json.dumps(self.depth, ensure_ascii=False) + "\n", encoding="utf-8")
         (out_dir / "manifest.json").write_text(json.dumps(self.manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
@@ -213,6 +227,8 @@ class TopicModel:
             doc = orjson.loads(model_dir.joinpath("model.json").read_bytes())
             manifest_file = model_dir.joinpath("manifest.json")
             manifest = orjson.loads(manifest_file.read_bytes()) if manifest_file.is_file() else {}
+            depth_file = model_dir.joinpath("depth.json")
+            depth = orjson.loads(depth_file.read_bytes()) if depth_file.is_file() else None
         except (OSError, ValueError, KeyError) as exc:
             raise ArtifactError(
                 f"topic model {where} is missing or broken ({type(exc).__name__}: {exc}); a model directory "
@@ -226,7 +242,9 @@ class TopicModel:
         coef = arrays["coef"].astype(np.float32)
         if coef.shape != (featurizer.n_features, len(labels)):
             raise ArtifactError(f"topic model {where}: coef has shape {coef.shape}, expected {(featurizer.n_features, len(labels))}; retrain it")
-        return cls(
+        if depth is not None and depth.get("format") != DEPTH_FORMAT:
+            raise ArtifactError(f"topic model {where}: depth.json has format {depth.get('format')!r}, expected {DEPTH_FORMAT!r}; retrain it")
+        model = cls(
             labels,
             featurizer,
             coef,
@@ -240,6 +258,8 @@ class TopicModel:
             arrays.get("top_bias"),
             **doc.get("top_head", {}),
         )
+        model.depth = depth
+        return model
 
 
 def shipped_model_dir():

@@ -140,3 +140,75 @@ def seed_matches(text: str) -> set[str]:
         for code, phrases in lexicons.items()
         if any(f" {p} " in padded for p in phrases)
     }
+
+
+# Phrases for IPTC topics below level 1 (topics/depth.py), written for newstag from the IPTC
+# labels and definitions; each topic's own label and its parts are added automatically. A phrase
+# counts for its topic and every ancestor down to level 2, and only under a level-1 topic the
+# article has, so "sanctions" in a sports story (a doping ban) never gives economic sanction.
+DEPTH_LEXICONS: dict[str, tuple[str, ...]] = {
+    # politics and government > international relations
+    "medtop:20000639": (  # diplomacy
+        "diplomatic", "diplomat", "diplomats", "foreign minister", "foreign ministers", "foreign secretary",
+        "secretary of state", "foreign ministry", "foreign affairs", "foreign policy", "ambassador", "ambassadors",
+        "embassy", "embassies", "envoy", "envoys", "official visit", "state visit", "bilateral relations",
+        "bilateral ties", "diplomatic relations", "diplomatic ties", "counterpart",
+    ),
+    "medtop:20000642": (  # economic sanction
+        "sanctions", "economic sanctions", "trade sanctions", "embargo", "trade embargo", "arms embargo", "blockade",
+        "sanctions against", "lift sanctions", "impose sanctions", "imposed sanctions",
+    ),
+    "medtop:20000640": ("summit", "summits", "summit meeting", "g8 summit", "g7 summit", "g20 summit"),  # summit meeting
+    "medtop:20000641": ("treaty", "treaties", "accord", "accords", "non proliferation"),  # treaty
+    "medtop:20000643": ("foreign aid", "humanitarian aid", "aid package", "development aid", "aid donors"),
+    "medtop:20000644": ("united nations", "un security council", "security council", "nato", "european union", "african union", "asean", "opec"),
+    "medtop:20000645": ("refugee", "refugees", "asylum seekers", "displaced people", "refugee camp", "refugee camps"),
+    "medtop:20001316": ("border dispute", "territorial dispute", "disputed territory", "disputed border"),
+    # politics and government > election, government
+    "medtop:20000579": ("general election", "presidential election", "parliamentary election", "national election"),
+    "medtop:20000582": ("candidate", "candidates", "campaign trail", "election campaign"),
+    "medtop:20000586": ("voters", "polling station", "polling day", "turnout", "ballot", "ballots"),
+    "medtop:20000584": ("referendum", "referendums", "plebiscite"),
+    "medtop:20001384": ("labour party", "conservative party", "liberal democrats", "democratic party", "republican party", "tories", "tory", "opposition party", "party leader"),
+    "medtop:20000615": ("parliament", "parliamentary", "house of commons", "house of lords", "congress", "senate", "lawmakers", "mps", "legislature"),
+    "medtop:20000613": ("minister", "ministers", "cabinet minister", "home secretary", "chancellor of the exchequer", "secretary of state for"),
+    "medtop:20000610": ("president", "monarch", "head of state"),
+    "medtop:20001261": ("prime minister", "prime ministers"),
+    "medtop:20000607": ("budget", "pre budget report", "spending review", "public spending", "budget deficit"),
+    "medtop:20000620": ("tax", "taxes", "taxation", "income tax", "council tax", "tax cuts", "tax rises", "vat"),
+    "medtop:20000598": ("national security", "anti terror laws", "anti terrorism", "security services", "intelligence services"),
+    "medtop:20000634": ("immigration policy", "asylum policy", "immigration rules", "migrants", "immigration"),
+    "medtop:20000345": ("economic policy", "fiscal policy", "economic reforms"),
+    "medtop:20000636": ("regulator", "regulators", "watchdog", "competition commission", "antitrust"),
+    # economy, business and finance > economy
+    "medtop:20000346": ("gdp", "gross domestic product", "gross national product", "economic growth", "inflation", "recession", "consumer prices", "unemployment rate", "economic indicators", "growth forecast", "trade deficit", "trade surplus", "current account"),
+    "medtop:20000350": ("central bank", "bundesbank", "federal reserve", "bank of england", "bank of japan", "european central bank", "the fed"),
+    "medtop:20000379": ("interest rate", "interest rates", "money supply", "rate cut", "rate rise", "discount rate", "monetary policy"),
+    "medtop:20000355": ("currency", "currencies", "dollar", "yen", "euro", "sterling", "exchange rate", "exchange rates"),
+    "medtop:20000373": ("exports", "imports", "exporters", "importers", "tariff", "tariffs", "trade deal", "trade talks", "trade agreement", "free trade", "trade dispute", "quotas", "gatt", "world trade organization", "wto"),
+    "medtop:20000372": ("imf", "international monetary fund", "world bank", "wto", "oecd"),
+    "medtop:20000364": ("emerging markets", "emerging economies"),
+    # economy > market and exchange
+    "medtop:20000386": ("commodity prices", "futures", "crude prices", "oil prices", "wheat", "corn", "soybeans", "sugar prices", "coffee prices", "cocoa", "gold prices", "copper prices"),
+    "medtop:20000390": ("bonds", "bond market", "treasury bills", "treasury bonds", "bond yields", "gilts", "debt securities"),
+    "medtop:20000391": ("foreign exchange", "currency markets", "forex", "dollar fell", "dollar rose"),
+    "medtop:20000385": ("stock market", "stock exchange", "shares", "share price", "share prices", "stock prices", "ftse", "dow jones", "nasdaq", "nikkei", "wall street"),
+    # economy > business information
+    "medtop:20001365": ("profit", "profits", "pre tax profit", "net profit", "net income", "earnings", "revenues", "revenue", "sales rose", "sales fell", "quarterly results", "annual results", "qtr", "shr", "net loss", "operating profit", "dividend", "dividends"),
+    "medtop:20001366": ("merger", "mergers", "acquisition", "acquisitions", "takeover", "takeover bid", "acquire", "acquired", "buyout", "tender offer", "stake", "job cuts", "restructuring", "bankruptcy", "chapter 11"),
+    "medtop:20000183": ("financing", "credit line", "debt offering", "share offering", "rights issue", "flotation", "ipo", "initial public offering", "loan", "loans"),
+    "medtop:20000199": ("chief executive", "board of directors", "chairman", "shareholders", "annual meeting", "corporate governance"),
+    "medtop:20000192": ("marketing", "advertising campaign", "market share"),
+    # economy > products and services
+    "medtop:20000256": ("oil", "crude oil", "natural gas", "gas", "oil production", "refinery", "refineries", "barrels", "opec", "energy", "electricity", "power station", "nuclear power", "coal"),
+    "medtop:20000210": ("agriculture", "agricultural", "farmers", "farm", "crops", "harvest", "grain", "wheat", "corn", "maize", "livestock", "cattle"),
+    "medtop:20000316": ("mining", "miners", "nickel", "copper", "gold mine", "iron ore", "steel", "aluminium", "aluminum", "zinc"),
+    "medtop:20000225": ("software", "computer", "computers", "internet", "broadband", "mobile phone", "mobile phones", "smartphone", "microsoft", "google", "semiconductor", "telecoms", "telecommunications"),
+    "medtop:20000337": ("airline", "airlines", "airport", "aircraft", "car maker", "carmaker", "car makers", "automotive", "car sales", "railway", "rail", "shipping", "freight"),
+    "medtop:20001370": ("bank", "banks", "banking", "insurance", "insurer", "insurers", "investment bank", "fund manager", "pension fund", "mortgage", "mortgages"),
+    "medtop:20000304": ("media group", "broadcaster", "film industry", "music industry", "record label", "box office", "publisher", "publishing"),
+    "medtop:20000331": ("tourism", "tourists", "hotel", "hotels", "travel industry"),
+    "medtop:20000243": ("retailer", "retailers", "retail sales", "supermarket", "supermarkets", "consumer spending", "high street"),
+    "medtop:20000235": ("house prices", "housing market", "property market", "construction", "builders", "housebuilders"),
+    "medtop:20001354": ("drugmaker", "drug maker", "pharmaceutical", "pharmaceuticals", "drugs firm"),
+}

@@ -1,0 +1,178 @@
+"""Deeper General: IPTC level 2 and 3 beneath the level-1 topics an article was given.
+
+The level-1 decision is the classifier's (topics/__init__.TopicTagger). Below it, no openly
+licensed corpus labels enough of IPTC's 120 level-2 and 515 level-3 topics to train on, so depth
+comes from a phrase index over the whole taxonomy, built by `newstag train --shipped` into the
+model directory (`depth.json`) from:
+
+    1. every topic's own IPTC label, and the parts of a label that lists several things
+       ("refugees and internally displaced people": "refugees", "internally displaced people"),
+       with the plural or singular of its last word (IPTC text, CC BY 4.0)
+    2. phrases written for newstag for the branches news uses most (seeds.DEPTH_LEXICONS)
+
+A phrase found in an article counts for its topic and for each ancestor down to level 2
+(hierarchical scoring: "summit" counts for summit meeting, diplomacy and international
+relations). A topic at level 2 or 3 is given when
+
+    - its level-1 ancestor is among the article's level-1 topics (no depth without a parent), and
+    - its phrases occur at least MIN_HITS times (a title occurrence counts TITLE_HITS times),
+
+at most MAX_PER_PARENT per parent, most hits first. Deeper topics (level 4 and below) count for
+their level-3 ancestor and are not given themselves. These three numbers are chosen a priori,
+not fitted: no open labels exist at this depth, and the hand labels of BBC and Reuters dev
+(eval/depth.py) only measure.
+
+A deeper tag's score is its level-1 topic's probability (it is not calibrated on its own).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from newstag.topics.features import token_bytes, tokens
+
+DEPTH_FORMAT = "newstag-depth/1"
+MIN_HITS = 2
+TITLE_HITS = 2
+MAX_PER_PARENT = 2
+DEEPEST_GIVEN = 3
+# Single words too general to stand for a topic when a label is split into its parts
+# ("products and services" gives neither "products" nor "services").
+GENERIC_PARTS = frozenset(
+    {"products", "services", "service", "other", "general", "people", "system", "systems", "issues", "industry",
+     "information", "organisation", "organization", "policy", "record", "development", "condition", "action"}
+)
+
+
+def _variants(phrase: str) -> set[str]:
+    """The phrase and the plural or singular of its last word (simple English rules)."""
+    toks = tokens(phrase)
+    if not toks:
+        return set()
+    out = {" ".join(toks)}
+    *head, last = toks
+    if last.endswith("ies") and len(last) > 4:
+        alt = last[:-3] + "y"
+    elif last.endswith(("ses", "xes", "ches", "shes")):
+        alt = last[:-2]
+    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        alt = last[:-1]
+    elif last.endswith("y") and len(last) > 3 and last[-2] not in "aeiou":
+        alt = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh")):
+        alt = last + "es"
+    else:
+        alt = last + "s"
+    out.add(" ".join([*head, alt]))
+    return out
+
+
+def label_phrases(label: str) -> set[str]:
+    """Phrases from an IPTC label: the label, its listed parts, with number variants. A
+    parenthesised qualifier ("constitution (law)") is dropped."""
+    base = label.split("(")[0].strip()
+    out = _variants(base)
+    parts = [p.strip() for chunk in base.split(",") for p in chunk.split(" and ")]
+    if len(parts) > 1:
+        for part in parts:
+            if part and not (len(part.split()) == 1 and part in GENERIC_PARTS):
+                out |= _variants(part)
+    return {p for p in out if p}
+
+
+def build_depth_index(tax, written: dict[str, tuple[str, ...]]) -> dict:
+    """The `depth.json` document: phrase -> topic codes, for every topic at level 2 and deeper."""
+    phrases: dict[str, set[str]] = {}
+    for t in tax.topics.values():
+        if t.level < 2:
+            continue
+        for p in label_phrases(t.label):
+            phrases.setdefault(p, set()).add(t.code)
+    for code, extra in written.items():
+        if code not in tax.topics or tax[code].level < 2:
+            raise ValueError(f"seeds.DEPTH_LEXICONS: {code} is not an IPTC topic below level 1")
+        for p in extra:
+            for v in _variants(p):
+                phrases.setdefault(v, set()).add(code)
+    return {
+        "format": DEPTH_FORMAT,
+        "min_hits": MIN_HITS,
+        "title_hits": TITLE_HITS,
+        "max_per_parent": MAX_PER_PARENT,
+        "phrases": {p: sorted(c) for p, c in sorted(phrases.items())},
+    }
+
+
+class DepthIndex:
+    """Finds the level-2/3 topics of articles from a `depth.json` document and the taxonomy."""
+
+    def __init__(self, doc: dict, tax) -> None:
+        self.min_hits = int(doc.get("min_hits", MIN_HITS))
+        self.title_hits = int(doc.get("title_hits", TITLE_HITS))
+        self.max_per_parent = int(doc.get("max_per_parent", MAX_PER_PARENT))
+        # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
+        # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
+        self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
+        self.longest = 1
+        for phrase, codes in doc["phrases"].items():
+            toks = tuple(t.encode("utf-8") for t in phrase.split())
+            counted: set[str] = set()
+            for c in codes:
+                t = tax.topics.get(c)
+                while t is not None and t.level >= 2:
+                    if t.level <= DEEPEST_GIVEN:
+                        counted.add(t.code)
+                    t = tax.topics.get(t.parent) if t.parent else None
+            if toks and counted:
+                self.by_first.setdefault(toks[0], []).append((toks, tuple(sorted(counted))))
+                self.longest = max(self.longest, len(toks))
+        for entries in self.by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))  # longest match first at each position
+        self.level = {c: t.level for c, t in tax.topics.items()}
+        self.parent = {c: t.parent for c, t in tax.topics.items()}
+        self.root = {}
+        for c, t in tax.topics.items():
+            anc = tax.ancestor_at(c, 1)
+            self.root[c] = anc.code if anc is not None else None
+
+    def hits(self, toks: list[bytes], weight: int = 1, into: Counter | None = None) -> Counter:
+        """Counts per code of the phrases in `toks` (features._token_bytes; leftmost-longest, no
+        overlaps)."""
+        out = into if into is not None else Counter()
+        by_first = self.by_first
+        # Only positions whose token starts some phrase are looked at (a few per article).
+        starts = [i for i, t in enumerate(toks) if t in by_first]
+        end = -1
+        for i in starts:
+            if i < end:
+                continue  # inside the phrase matched before
+            for phrase, codes in by_first[toks[i]]:
+                k = len(phrase)
+                if k == 1 or tuple(toks[i : i + k]) == phrase:
+                    for c in codes:
+                        out[c] += weight
+                    end = i + k
+                    break
+        return out
+
+    def deeper(self, title: str, body: str, level1: set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, int]]]:
+        """Parent code -> [(code, hits)] of the level-2/3 topics given under `level1`, most hits
+        first (level-2 topics under their level-1 parent, level-3 under a level-2 topic given
+        here or in `level2`, the classifier's own level-2 topics)."""
+        counts = self.hits(token_bytes(body))
+        if title:
+            self.hits(token_bytes(title), self.title_hits, counts)
+        chosen: dict[str, list[tuple[str, int]]] = {}
+        for level in (2, DEEPEST_GIVEN):
+            candidates = sorted(
+                (c for c, n in counts.items() if n >= self.min_hits and self.level.get(c) == level and self.root.get(c) in level1),
+                key=lambda c: (-counts[c], c),
+            )
+            for c in candidates:
+                p = self.parent[c]
+                if level > 2 and p not in level2 and not any(c2 == p for kids in chosen.values() for c2, _ in kids):
+                    continue  # a level-3 topic only under a level-2 topic that was given
+                kids = chosen.setdefault(p, [])
+                if len(kids) < self.max_per_parent:
+                    kids.append((c, counts[c]))
+        return chosen

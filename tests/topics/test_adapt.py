@@ -1,0 +1,70 @@
+"""Label-free adaptation (topics/adapt.py): EM re-estimation of the topic prior."""
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from newstag.cli import app
+from newstag.topics.adapt import em_prior, softmax
+
+
+def test_em_recovers_the_prior_of_a_shifted_sample():
+    # Posteriors of a classifier trained with a uniform prior, computed exactly from known
+    # class-conditional likelihoods, on texts drawn 70/20/10: EM must find that mix.
+    rng = np.random.default_rng(0)
+    true_prior = np.array([0.7, 0.2, 0.1])
+    labels = rng.choice(3, size=4000, p=true_prior)
+    means = np.array([[2.0, 0.0], [0.0, 2.0], [-2.0, -2.0]])
+    x = means[labels] + rng.normal(size=(4000, 2))
+    loglik = -0.5 * ((x[:, None, :] - means[None]) ** 2).sum(axis=2)
+    posteriors = softmax(loglik)  # uniform prior
+    prior, iterations = em_prior(posteriors, smoothing=0.0)
+    assert np.abs(prior - true_prior).max() < 0.03
+    assert iterations > 1
+    # Smoothing keeps a class the sample lacks possible.
+    absent = em_prior(posteriors[labels != 2], smoothing=1.0)[0]
+    assert 0 < absent[2] < 0.02
+
+
+# Written for this test: an archive of sports stories, no labels.
+SPORT = [
+    {"title": f"United win {n}-1 away", "text": f"A late goal from the striker gave United a {n}-1 league win; the coach praised the defence and the goalkeeper saved a penalty before the cup tie."}
+    for n in range(2, 32)
+]
+
+
+def test_train_adapt_writes_a_model_whose_prior_follows_the_archive(tmp_path):
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text("\n".join(json.dumps(r) for r in SPORT) + "\nnot json\n", encoding="utf-8")
+    bad = CliRunner().invoke(app, ["train", "--adapt", str(archive), "-o", str(tmp_path / "m")])
+    assert bad.exit_code != 0 and "line 31" in (bad.output + str(bad.exception))
+    archive.write_text("\n".join(json.dumps(r) for r in SPORT) + "\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["train", "--adapt", str(archive), "-o", str(tmp_path / "m")])
+    assert out.exit_code == 0, out.output
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    prior = manifest["adapted_prior"]["prior"]
+    assert max(prior, key=prior.get) == "medtop:15000000"  # sport
+    assert manifest["adapted_prior"]["texts"] == len(SPORT)
+    assert (tmp_path / "m" / "depth.json").is_file()
+
+
+def test_train_adapt_refuses_a_tiny_archive(tmp_path):
+    archive = tmp_path / "small.jsonl"
+    archive.write_text("\n".join(json.dumps(r) for r in SPORT[:5]) + "\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["train", "--adapt", str(archive), "-o", str(tmp_path / "m")])
+    assert out.exit_code == 4
+    assert "at least 20" in out.output
+
+
+@pytest.mark.parametrize("bins", [10])
+def test_reliability_of_calibrated_and_overconfident_scores(bins):
+    from newstag.eval.topics_calibration import reliability
+
+    rng = np.random.default_rng(1)
+    p = rng.uniform(size=20000)
+    calibrated = reliability(p, rng.uniform(size=p.size) < p, bins)
+    assert calibrated["ece"] < 0.02 and calibrated["n"] == p.size
+    over = reliability(np.where(p > 0.5, 0.99, 0.01), rng.uniform(size=p.size) < p, bins)
+    assert over["ece"] > 0.2

@@ -1,0 +1,71 @@
+"""Depth (topics/depth.py): IPTC level 2 and 3 beneath the article's level-1 topics."""
+
+from collections import Counter
+
+from newstag.topics.depth import DepthIndex, build_depth_index, label_phrases
+from newstag.topics.seeds import DEPTH_LEXICONS
+from newstag.topics.taxonomy import iptc
+
+POLITICS, ECONOMY, SPORT = "medtop:11000000", "medtop:04000000", "medtop:15000000"
+IR, DIPLOMACY, SANCTION = "medtop:20000638", "medtop:20000639", "medtop:20000642"
+
+
+def _index() -> DepthIndex:
+    return DepthIndex(build_depth_index(iptc(), DEPTH_LEXICONS), iptc())
+
+
+def test_label_phrases_split_listed_labels_and_vary_the_number():
+    assert label_phrases("economic sanction") == {"economic sanction", "economic sanctions"}
+    phrases = label_phrases("refugees and internally displaced people")
+    assert {"refugees", "refugee", "internally displaced people"} <= phrases
+    # A qualifier in brackets is dropped; a generic word is not a phrase of its own.
+    assert "constitution" in label_phrases("constitution (law)")
+    assert "products" not in label_phrases("products and services")
+
+
+def test_a_phrase_counts_for_its_topic_and_its_ancestors_down_to_level_two():
+    counts = _index().hits([t.encode() for t in "leaders met at the summit".split()])
+    assert counts["medtop:20000639"] == 1  # diplomacy, the level-3 ancestor of summit meeting (level 4)
+    assert counts[IR] == 1
+    assert "medtop:20000640" not in counts  # level 4 is scored as its level-3 ancestor
+
+
+# Written for these tests.
+STORY = (
+    "Foreign minister visits Havana",
+    "The foreign minister met his counterpart in Havana on an official visit, and the two "
+    "governments signed accords on trade. He called on Washington to lift economic sanctions, "
+    "saying the sanctions had failed.",
+)
+
+
+def test_deeper_topics_are_given_only_under_a_given_level_one_topic():
+    idx = _index()
+    under_politics = idx.deeper(*STORY, {POLITICS})
+    assert [c for c, _ in under_politics[POLITICS]] == [IR]
+    assert {c for c, _ in under_politics[IR]} == {DIPLOMACY, SANCTION}
+    # The same words under sport alone give nothing: no depth without its level-1 topic.
+    assert idx.deeper(*STORY, {SPORT}) == {}
+
+
+def test_one_mention_is_not_enough_but_a_title_mention_counts_twice():
+    idx = _index()
+    once = ("", "The minister said sanctions were discussed.")
+    assert SANCTION not in {c for kids in idx.deeper(*once, {POLITICS}).values() for c, _ in kids}
+    titled = ("Sanctions on the table", "The minister spoke to reporters.")
+    assert SANCTION in {c for kids in idx.deeper(*titled, {POLITICS}).values() for c, _ in kids}
+
+
+def test_a_level_three_topic_can_hang_under_the_classifiers_own_level_two_topic():
+    idx = _index()
+    text = ("", "Talks on the embargo went on; the embargo stays, officials said.")
+    assert idx.deeper(*text, {POLITICS}, frozenset({IR})).get(IR) == [(SANCTION, 2)]
+
+
+def test_at_most_two_topics_per_parent_most_hits_first():
+    idx = _index()
+    body = " ".join(["oil"] * 5 + ["farmers"] * 4 + ["mining"] * 3 + ["airline"] * 2)
+    chosen = idx.deeper("", body, {ECONOMY})
+    kids = chosen["medtop:20000209"]  # products and services
+    assert [c for c, _ in kids] == ["medtop:20000256", "medtop:20000210"]  # energy, agriculture
+    assert Counter(dict(kids))["medtop:20000256"] == 5

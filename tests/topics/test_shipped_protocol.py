@@ -1,0 +1,50 @@
+"""The honest protocol (topics/shipped.py), end to end on a small slice of the open corpora: the
+shipped build needs nothing but the open train files, Wikinews and the mappings. A ../shared
+without BBC News, AG News, Reuters-21578 and without any dev file still builds, so the build
+cannot be reading them."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+pytestmark = [pytest.mark.shared, pytest.mark.slow]
+
+
+def _slice(src: Path, dst: Path, every: int) -> int:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with src.open(encoding="utf-8") as f, dst.open("w", encoding="utf-8") as out:
+        lines = [line for i, line in enumerate(f) if i % every == 0]
+        out.writelines(lines)
+    return len(lines)
+
+
+def test_the_shipped_build_reads_only_open_training_inputs(tmp_path):
+    if not (SHARED / "data" / "wikinews_2020" / "articles.jsonl").exists():
+        pytest.skip("../shared/data is absent")
+    from newstag.topics.shipped import build_shipped_model
+
+    shared = tmp_path / "shared"
+    shutil.copytree(SHARED / "data" / "mappings", shared / "data" / "mappings")
+    # Every 5th training line of each open corpus: all sections, some 15,000 examples.
+    _slice(SHARED / "data" / "wikipedia_current_events" / "train.jsonl", shared / "data" / "wikipedia_current_events" / "train.jsonl", 5)
+    _slice(SHARED / "data" / "huffpost_news_category" / "train.jsonl", shared / "data" / "huffpost_news_category" / "train.jsonl", 5)
+    _slice(SHARED / "data" / "wikinews_2020" / "articles.jsonl", shared / "data" / "wikinews_2020" / "articles.jsonl", 1)
+    out = tmp_path / "model"
+    manifest = build_shipped_model(shared, out_dir=out, c=2.0, log=lambda *_: None)
+
+    files = {t["file"] for t in manifest["training_data"] if "file" in t}
+    assert {"data/wikipedia_current_events/train.jsonl", "data/huffpost_news_category/train.jsonl", "data/wikinews_2020/articles.jsonl"} <= files
+    assert manifest["top_head"]["prior"]["texts"] == 124
+    assert 0.0 < manifest["threshold"]["probability"] < 1.0
+    # The model it wrote loads and tags; its scores are probabilities, its head calibrated.
+    from newstag.topics.model import TopicModel
+
+    model = TopicModel.load(out)
+    assert model.head_temperature > 0 and model.depth is not None
+    scores, top = model.score_and_top([("Central bank raises rates", "The central bank raised interest rates as inflation rose.")])
+    assert ((scores >= 0) & (scores <= 1)).all()
+    assert json.loads((out / "manifest.json").read_text())["model"].endswith("-open")
