@@ -25,7 +25,7 @@ from newstag.service.inputs import document_from_bytes
 from newstag.service.options import PAGE_MAX_RECORDS
 from newstag.service.problems import Problem
 from newstag.service.security import key_matches
-from newstag.service.views import MAP_VIEWBOX, article_view
+from newstag.service.views import article_view
 from newstag.types import RawDocument
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +68,7 @@ async def tag_page(request: Request) -> HTMLResponse:
         )
     views = [article_view(t) for t in tagged]
     return render(
-        request, "index.html", results=views, note=note, map_viewbox=MAP_VIEWBOX, max_records=PAGE_MAX_RECORDS,
+        request, "index.html", results=views, note=note, max_records=PAGE_MAX_RECORDS,
         form=form_values,
     )
 

@@ -15,7 +15,7 @@ import orjson
 
 from newstag.emit.record import to_record
 from newstag.emit.text import general_line, regions_line
-from newstag.service.worldmap import HEIGHT, WIDTH, country_shapes, project
+from newstag.service.worldmap import HEIGHT, WIDTH, country_shapes, fitted_view, project
 from newstag.types import TaggedArticle
 
 # Place types that are areas: the map fills their country rather than putting a dot on them.
@@ -41,6 +41,8 @@ class ArticleView:
     download_href: str
     countries: list[dict[str, Any]]  # map shapes with a "class"
     dots: list[dict[str, Any]] = field(default_factory=list)
+    map_viewbox: str = ""  # the part of the map around the story's countries and places
+    dot_radius: float = 1.6
 
 
 def article_view(tagged: TaggedArticle) -> ArticleView:
@@ -62,6 +64,10 @@ def article_view(tagged: TaggedArticle) -> ArticleView:
     about = [r for r in regions if r["relevance"] == "about"]
     mentioned = [r for r in regions if r["relevance"] == "mentioned"]
     record_json = orjson.dumps(record, option=orjson.OPT_INDENT_2).decode()
+    countries, dots = _map_countries(regions), _dots(places)
+    # Zoom to the countries the story is about (else those it mentions) and its places.
+    focus = [c["bounds"] for c in countries if c["class"] == "about"] or [c["bounds"] for c in countries if c["class"]]
+    view = fitted_view(focus + [(d["x"], d["y"], d["x"], d["y"]) for d in dots])
     return ArticleView(
         record=record,
         title_segments=title_segments,
@@ -72,8 +78,10 @@ def article_view(tagged: TaggedArticle) -> ArticleView:
         footer=f"General: {general_line(tagged)}\nRegions: {regions_line(tagged)}",
         record_json=record_json,
         download_href="data:application/json;charset=utf-8," + quote(record_json, safe=""),
-        countries=_map_countries(regions),
-        dots=_dots(places),
+        countries=countries,
+        dots=dots,
+        map_viewbox=" ".join(f"{v:g}" for v in view),
+        dot_radius=round(view[2] / 180, 2),
     )
 
 
@@ -114,7 +122,8 @@ def _tip(place: dict[str, Any]) -> str:
 def _map_countries(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     relevance = {r["code"]: r["relevance"] for r in regions if r["kind"] == "country"}
     return [
-        {"code": shape.code, "name": shape.name, "path": shape.path, "class": relevance.get(shape.code or "", "")}
+        {"code": shape.code, "name": shape.name, "path": shape.path, "bounds": shape.bounds,
+         "class": relevance.get(shape.code or "", "")}
         for shape in country_shapes()
     ]
 
@@ -134,5 +143,3 @@ def _dots(places: list[dict[str, Any]]) -> list[dict[str, Any]]:
             dots.append({"x": round(x, 2), "y": round(y, 2), "name": place["name"], "index": place["index"]})
     return dots
 
-
-MAP_VIEWBOX = f"0 0 {WIDTH:g} {HEIGHT:g}"

@@ -34,6 +34,7 @@ class CountryShape:
     code: str | None  # ISO 3166-1 alpha-2; None for areas without an ISO code (Kosovo, N. Cyprus)
     name: str  # world-atlas' name
     path: str  # SVG path data in map units
+    bounds: tuple[float, float, float, float]  # min x, min y, max x, max y in map units
 
 
 def project(lon: float, lat: float) -> tuple[float, float]:
@@ -59,13 +60,17 @@ def country_shapes() -> tuple[CountryShape, ...]:
             points.append(project(x * sx + tx, y * sy + ty))
         arcs.append(points)
 
-    def ring(indices: list[int]) -> str:
+    def ring(indices: list[int]) -> list[tuple[float, float]]:
         points: list[tuple[float, float]] = []
         for i in indices:
             arc = arcs[i] if i >= 0 else arcs[~i][::-1]
             # Consecutive arcs share their end point: keep it once.
             points.extend(arc[1:] if points else arc)
-        return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in _dedupe(points)) + "Z"
+        if max(x for x, _ in points) - min(x for x, _ in points) > 180:
+            # A ring across the antimeridian (Fiji): draw it whole past the right edge, where the
+            # map's frame cuts it, instead of with a line across the world.
+            points = [(x + WIDTH if x < WIDTH / 2 else x, y) for x, y in points]
+        return _dedupe(points)
 
     alpha2 = {c.numeric: c.alpha_2 for c in pycountry.countries}
     shapes = []
@@ -79,9 +84,30 @@ def country_shapes() -> tuple[CountryShape, ...]:
             polygons = geometry["arcs"]
         else:
             continue
-        path = "".join(ring(r) for polygon in polygons for r in polygon)
-        shapes.append(CountryShape(alpha2.get(numeric), geometry.get("properties", {}).get("name", ""), path))
+        rings = [ring(r) for polygon in polygons for r in polygon]
+        path = "".join("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z" for points in rings)
+        xs = [x for points in rings for x, _ in points]
+        ys = [y for points in rings for _, y in points]
+        bounds = (min(xs), min(ys), max(xs), max(ys))
+        shapes.append(CountryShape(alpha2.get(numeric), geometry.get("properties", {}).get("name", ""), path, bounds))
     return tuple(shapes)
+
+
+def fitted_view(boxes: list[tuple[float, float, float, float]], min_width: float = 50.0) -> tuple[float, float, float, float]:
+    """(x, y, width, height) of a view around `boxes`, padded, at least `min_width` wide, in the
+    whole map's proportions and inside it; the whole map when there is nothing to show."""
+    if not boxes:
+        return 0.0, 0.0, WIDTH, HEIGHT
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    aspect = WIDTH / HEIGHT
+    width = max((x1 - x0) * 1.3, (y1 - y0) * 1.3 * aspect, min_width)
+    width = min(width, WIDTH)
+    height = width / aspect
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    x = min(max(cx - width / 2, 0.0), WIDTH - width)
+    y = min(max(cy - height / 2, 0.0), HEIGHT - height)
+    return round(x, 1), round(y, 1), round(width, 1), round(height, 1)
 
 
 def _dedupe(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
