@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test eval bench artifacts gazetteer clean
+.PHONY: demo test eval bench artifacts gazetteer clean bench-service screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ eval: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_pipeline.py --shared $(SHARED)
+
+# The service under load (newstag serve --workers 2, 200 loopback clients) and the CLI beside it.
+bench-service: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_service.py --shared $(SHARED)
+
+# docs/service.png, the README's picture of the page: taken by the browser test at 1280 px.
+screenshot: $(VENV)/.installed-test
+	NEWSTAG_SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/service/test_browser.py -k example
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

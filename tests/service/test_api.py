@@ -197,10 +197,10 @@ def test_openapi_documents_every_endpoint_with_the_record(api):
 
 
 def test_a_full_queue_answers_503_with_retry_after(example_text):
-    """Queue of one job: while a 128-article batch is being tagged, the next request is refused."""
+    """A queue of one article: while a 128-article batch is being tagged (alone, it is let in), the next request is refused."""
 
     async def scenario() -> tuple[httpx.Response, httpx.Response]:
-        app = create_app(ServiceOptions(queue_jobs=1, retry_after=3))
+        app = create_app(ServiceOptions(queue_articles=1, retry_after=3))
         async with app.router.lifespan_context(app):
             engine = app.state.engine
             transport = httpx.ASGITransport(app=app)
@@ -226,7 +226,7 @@ def test_engine_refuses_at_once_and_a_waiting_batch_gets_in(example_text):
     from newstag.service.engine import TaggingEngine
 
     async def scenario():
-        engine = TaggingEngine(TagOptions(), queue_jobs=1, queue_bytes=1 << 20)
+        engine = TaggingEngine(TagOptions(), queue_articles=1, queue_bytes=1 << 20)
         engine.start()
         await engine.wait_ready()
         try:

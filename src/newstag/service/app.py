@@ -32,7 +32,7 @@ def create_app(options: ServiceOptions | None = None, tagger: ChunkTagger | None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        engine = TaggingEngine(options.tag, options.queue_jobs, options.queue_bytes, tagger)
+        engine = TaggingEngine(options.tag, options.queue_articles, options.queue_bytes, tagger)
         app.state.engine = engine
         engine.start()
         try:

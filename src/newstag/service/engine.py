@@ -4,7 +4,7 @@ Tagging is CPU work; run on the event loop it would stall every other connection
 of an article. Each worker process therefore has one thread that tags and an event loop that
 only moves bytes:
 
-    request handler ──admit──▶ queue (at most `queue_jobs` jobs / `queue_bytes` bytes) ──▶ thread
+    request handler ──admit──▶ queue (at most `queue_articles` / `queue_bytes`) ──▶ thread
           ▲                                                                                 │
           └──────────────── future, settled through loop.call_soon_threadsafe ◀─────────────┘
 
@@ -52,10 +52,10 @@ class _Job:
 
 
 class TaggingEngine:
-    def __init__(self, options: TagOptions, queue_jobs: int, queue_bytes: int, tagger: ChunkTagger | None = None) -> None:
+    def __init__(self, options: TagOptions, queue_articles: int, queue_bytes: int, tagger: ChunkTagger | None = None) -> None:
         self.options = options
         self.tagger = tagger  # loaded before the fork by `newstag serve --workers N`; else on the thread
-        self.queue_jobs = queue_jobs
+        self.queue_articles = queue_articles
         self.queue_bytes = queue_bytes
         self._jobs: deque[_Job] = deque()
         self._wake = threading.Condition()
@@ -65,6 +65,7 @@ class TaggingEngine:
         self._failure: BaseException | None = None
         # Owned by the event loop thread: what is admitted and not yet settled.
         self._pending_jobs = 0
+        self._pending_articles = 0
         self._pending_bytes = 0
         self._waiters: deque[asyncio.Future] = deque()
         self.versions: dict[str, str] = {}
@@ -104,13 +105,14 @@ class TaggingEngine:
         return await self._submit(docs, size, api=False, wait=False)
 
     async def _submit(self, items: list, size: int, *, api: bool, wait: bool) -> list:
-        while not self._has_room(size):
+        while not self._has_room(len(items), size):
             if not wait:
-                raise Saturated(f"{self._pending_jobs} jobs are waiting for this worker's tagging thread")
+                raise Saturated(f"{self._pending_articles} articles are queued for this worker's tagging thread")
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             await waiter
         self._pending_jobs += 1
+        self._pending_articles += len(items)
         self._pending_bytes += size
         loop = asyncio.get_running_loop()
         job = _Job(items, size, api, loop, loop.create_future())
@@ -119,14 +121,15 @@ class TaggingEngine:
             self._wake.notify()
         return await job.future
 
-    def _has_room(self, size: int) -> bool:
-        if self._pending_jobs >= self.queue_jobs:
-            return False
-        # A job bigger than the byte bound still runs when it is alone.
-        return self._pending_jobs == 0 or self._pending_bytes + size <= self.queue_bytes
+    def _has_room(self, articles: int, size: int) -> bool:
+        # A job bigger than the bounds still runs when it is alone.
+        if self._pending_jobs == 0:
+            return True
+        return self._pending_articles + articles <= self.queue_articles and self._pending_bytes + size <= self.queue_bytes
 
     def _settle(self, job: _Job, result: list | None, error: BaseException | None) -> None:
         self._pending_jobs -= 1
+        self._pending_articles -= len(job.items)
         self._pending_bytes -= job.size
         if not job.future.done():  # a cancelled request leaves a cancelled future
             if error is not None:

@@ -10,10 +10,12 @@ from newstag.options import TagOptions
 # anyway (TagOptions.max_chars), so a 1 MB article still fits with its markup.
 DEFAULT_MAX_ARTICLE_BYTES = 1 << 20
 DEFAULT_MAX_BATCH_BYTES = 64 << 20
-# Work waiting for a worker's tagging thread, per worker process. A single article is one job, a
-# batch chunk (up to CHUNK_DOCS articles) another. 256 jobs hold the 200 clients of the benchmark
-# without a 503; the byte bound keeps a queue of large batch chunks from growing past 64 MiB.
-DEFAULT_QUEUE_JOBS = 256
+# Articles waiting for a worker's tagging thread, per worker process (a single article counts one,
+# a batch chunk its lines). One worker tags 500-900 articles/s of the bench mix, so a full queue
+# is 1-2 s of work: what keeps p99 latency under 2 s when more is asked of it than it can do (the
+# rest get 503 + Retry-After at once), while the benchmark's 200 one-article clients never fill
+# it. The byte bound keeps a queue of long articles from growing past 64 MiB.
+DEFAULT_QUEUE_ARTICLES = 1000
 DEFAULT_QUEUE_BYTES = 64 << 20
 # Articles per batch request chunk handed to the tagging thread, and single articles gathered
 # from the queue into one Tagger.pipe call: the topic model predicts much faster per article in
@@ -32,6 +34,6 @@ class ServiceOptions:
     api_key: str | None = None  # when set, every /v1/ call needs `Authorization: Bearer <key>`
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
     max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
-    queue_jobs: int = DEFAULT_QUEUE_JOBS
+    queue_articles: int = DEFAULT_QUEUE_ARTICLES
     queue_bytes: int = DEFAULT_QUEUE_BYTES
     retry_after: int = RETRY_AFTER_SECONDS
