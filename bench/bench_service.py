@@ -235,6 +235,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--batch-requests", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "service_results.json")
     args = parser.parse_args()
     if args.clients > 1000 or args.requests > 100_000:
         sys.exit("bench: the load is bounded: at most 1,000 clients and 100,000 requests per round")
@@ -296,6 +297,8 @@ def main() -> None:
     }
     results["summary"] = summary
     print("summary:", orjson.dumps(summary).decode())
+    args.out.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
