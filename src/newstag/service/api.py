@@ -125,6 +125,8 @@ async def tag(
     offsets point into the record's `text`). A `charset` in Content-Type is honoured; the default
     is UTF-8.
     """
+    # The answer is the CLI's encoded record as is: validating it against `Record` would cost
+    # ~70 us an article (a tenth of the request); the tests and the fuzzing check the schema.
     options = options_of(request)
     kind, charset = media_type(request)
     if kind not in JSON_TYPES and kind not in RAW_TYPES:

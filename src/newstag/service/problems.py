@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from newstag.errors import NewstagError
+
 PROBLEM_TYPE = "application/problem+json"
 log = logging.getLogger("newstag.service")
 
@@ -79,6 +81,12 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         reasons = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors())
         return problem_response(request, 422, f"the request does not fit the API: {reasons}")
+
+    @app.exception_handler(NewstagError)
+    async def _artifact(request: Request, exc: NewstagError) -> Response:
+        # Not about the request: an artifact broke under a running worker. Say so; do not blame the input.
+        log.error("tagging failed on %s: %s", request.url.path, exc)
+        return problem_response(request, 503, f"the tagger cannot run: {exc}", {"Retry-After": "30"})
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -28,6 +28,8 @@ def serve(options: ServiceOptions, host: str = "127.0.0.1", port: int = 8000, wo
     from newstag.service.app import create_app
     from newstag.service.engine import load_tagger
 
+    if options.api_key is None and host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("newstag serve: listening on %s without an API key: anyone who reaches it can use it (--api-key)", host)
     tagger = load_tagger(options.tag)  # before the server accepts anything (and before a fork)
     config = uvicorn.Config(
         create_app(options, tagger),
