@@ -3,21 +3,27 @@
 Exit codes (also in the README):
     0  every input gave a record (records may still carry an `error`; see --strict)
     1  --strict and at least one record carries an error
-    2  usage error (unknown option, bad value)
-    3  an input cannot be read (missing file, not UTF-8)
+    2  usage error (unknown option, bad value, -o onto an input, --resume without -o FILE.jsonl)
+    3  an input cannot be read (a missing file, a table without a 'text' column): it gets an error
+       record, the other inputs are tagged, and the run ends with 3
     4  an artifact (gazetteer, topic model) is missing or broken, or training data is unusable
+    5  the output cannot be written (no such directory, disk full); an existing -o file is untouched
+    130 / 143  interrupted by Ctrl-C / SIGTERM: a JSON Lines -o file holds the complete records so
+       far, and the same command with --resume continues
+    141  stdout was closed by its reader (`newstag tag ... | head`): a quiet stop, as for any Unix tool
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from newstag import __version__
-from newstag.errors import ArtifactError, InputError, NewstagError, TrainingError
+from newstag.errors import ArtifactError, InputError, NewstagError, OutputClosed, OutputError, TrainingError, UsageError
 
 app = typer.Typer(
     add_completion=False,
@@ -28,7 +34,8 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Measure accuracy on the labelled corpora in ../shared/data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-EXIT_RECORD_ERRORS, EXIT_INPUT, EXIT_ARTIFACT = 1, 3, 4
+EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INPUT, EXIT_ARTIFACT, EXIT_OUTPUT = 1, 2, 3, 4, 5
+EXIT_STDOUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for `cat big | head`
 
 
 def _version(value: bool) -> None:
@@ -47,9 +54,26 @@ def main(
 
 
 def _fail(exc: NewstagError) -> None:
+    if isinstance(exc, OutputClosed):
+        _output_closed()
     typer.echo(f"newstag: {exc}", err=True)
-    code = EXIT_INPUT if isinstance(exc, InputError) else EXIT_ARTIFACT
+    if isinstance(exc, UsageError):
+        code = EXIT_USAGE
+    elif isinstance(exc, OutputError):
+        code = EXIT_OUTPUT
+    else:
+        code = EXIT_INPUT if isinstance(exc, InputError) else EXIT_ARTIFACT
     raise typer.Exit(code)
+
+
+def _output_closed() -> None:
+    # Whatever is still buffered for stdout would fail again when Python exits, with a traceback
+    # on stderr: point stdout at /dev/null, then stop quietly.
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(EXIT_STDOUT_CLOSED)
 
 
 @app.command()
@@ -61,7 +85,7 @@ def tag(
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     input_format: Annotated[
-        Optional[str], typer.Option("--input-format", help="raw | html | jsonl | csv | parquet (default: from the file name or content).")
+        Optional[str], typer.Option("--input-format", help="raw | html | jsonl | csv | tsv | parquet (default: from the file's suffix; stdin and unknown suffixes: from the content).")
     ] = None,
     topic_model: Annotated[
         Optional[Path], typer.Option("--topic-model", help="A model directory made by `newstag train` (default: the shipped IPTC model).")
@@ -81,31 +105,46 @@ def tag(
     """Tag articles: raw scraped text, HTML pages, JSON Lines ({"text", "id"?, "title"?} per line), CSV or Parquet."""
     from newstag.batch.output import BATCH_FORMATS
     from newstag.batch.runner import default_output_format, run_tag
+    from newstag.batch.signals import EXIT_SIGINT, EXIT_SIGTERM, Terminated, sigterm_as_interrupt
     from newstag.options import TagOptions
 
     if output_format is not None and output_format not in BATCH_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(BATCH_FORMATS)}", param_hint="--format")
     sources = paths or ["-"]
     options = TagOptions(geo=not no_geo, topics=not no_topics, topic_model=topic_model, max_general=max_general)
+    started = time.time()
     try:
-        summary = run_tag(
-            sources,
-            options=options,
-            output_format=output_format or default_output_format(sources, input_format, output),
-            output=output,
-            input_format=input_format,
-            jobs=jobs,
-            resume=resume,
-            progress=progress,
-        )
+        with sigterm_as_interrupt():
+            summary = run_tag(
+                sources,
+                options=options,
+                output_format=output_format or default_output_format(sources, input_format, output),
+                output=output,
+                input_format=input_format,
+                jobs=jobs,
+                resume=resume,
+                progress=progress,
+            )
     except NewstagError as exc:
         _fail(exc)
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        # The run renamed its complete records into place (JSON Lines only; batch/output.py).
+        kept = output is not None and output.exists() and output.stat().st_mtime >= started - 1
+        hint = f"; {output} holds the records finished so far: run the same command with --resume to continue" if kept else ""
+        typer.echo(f"newstag: {'terminated' if terminated else 'interrupted'}{hint}", err=True)
+        raise typer.Exit(EXIT_SIGTERM if terminated else EXIT_SIGINT) from None
     if summary.skipped:
         typer.echo(f"newstag: resumed: kept the {summary.skipped} records already in {output}, added {summary.records}", err=True)
     if summary.errors:
         typer.echo(f"newstag: {summary.errors} of {summary.records} records carry an error", err=True)
-        if strict:
-            raise typer.Exit(EXIT_RECORD_ERRORS)
+    if summary.unreadable:
+        names = ", ".join(summary.unreadable[:5]) + (", ..." if len(summary.unreadable) > 5 else "")
+        typer.echo(f"newstag: {len(summary.unreadable)} of {len(sources)} inputs cannot be read ({names}): "
+                   "each has an error record, the rest were tagged", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    if summary.errors and strict:
+        raise typer.Exit(EXIT_RECORD_ERRORS)
 
 
 @app.command()

@@ -80,6 +80,10 @@ class Tagger:
             versions.update(self.topics.versions())
         return versions
 
+    def failed(self, doc: RawDocument, reason: str, stage: str) -> TaggedArticle:
+        """The error record of `doc` (see `failed_article`), with this tagger's versions."""
+        return failed_article(doc, reason, stage, self.versions())
+
     def tag(self, doc: RawDocument | str) -> TaggedArticle:
         return next(iter(self.pipe([doc])))
 
@@ -109,17 +113,17 @@ class Tagger:
         parsed: list[tuple[int, Article, tuple]] = []
         for i, raw in enumerate(batch):
             if raw.error is not None:
-                results[i] = _failed(raw, raw.error, "read", versions)
+                results[i] = failed_article(raw, raw.error, "read", versions)
                 continue
             try:
                 article = parse_document(raw, max_chars=self.options.max_chars)
             except Exception as exc:  # one bad article must not end a batch
-                results[i] = _failed(raw, _reason(exc), "parse", versions)
+                results[i] = failed_article(raw, _reason(exc), "parse", versions)
                 continue
             try:
                 geo = self.geo.tag(article) if self.options.geo else ((), ())
             except Exception as exc:
-                results[i] = _failed(raw, _reason(exc), "geo", versions, article)
+                results[i] = failed_article(raw, _reason(exc), "geo", versions, article)
                 continue
             parsed.append((i, article, geo))
 
@@ -139,7 +143,7 @@ class Tagger:
 
         for (i, article, (places, regions)), general in zip(parsed, topic_scores):
             if isinstance(general, Exception):
-                results[i] = _failed(batch[i], _reason(general), "topics", versions, article)
+                results[i] = failed_article(batch[i], _reason(general), "topics", versions, article)
                 continue
             results[i] = TaggedArticle(
                 article=article,
@@ -156,11 +160,16 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _failed(
+def failed_article(
     raw: RawDocument, reason: str, stage: str, versions: dict[str, str], article: Article | None = None
 ) -> TaggedArticle:
+    """The record of a document that could not be tagged: its id, the stage, why, and the versions
+    of what tried (every error record is made here, by the pipeline or by the batch around it).
+    A reader's own reason (`raw.error`) wins: it says more than a later stage's."""
     from newstag.parse import empty_article
 
+    if raw.error is not None:
+        reason, stage = raw.error, "read"
     return TaggedArticle(
         article=article or empty_article(raw),
         warnings=raw.warnings,

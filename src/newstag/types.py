@@ -34,6 +34,7 @@ class RawDocument:
     error: str | None = None
     warnings: tuple[str, ...] = ()
     extra: tuple[tuple[str, object], ...] = ()  # input fields passed through untouched
+    encoding: str | None = None  # how the input's bytes were decoded ("utf-8", "windows-1252", ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,8 @@ class Article:
     footer: tuple[tuple[str, str], ...]  # ("General", ""), ("Regions", ""), ...
     warnings: tuple[str, ...] = ()
     extra: tuple[tuple[str, object], ...] = ()
+    encoding: str | None = None  # RawDocument.encoding
+    language: str | None = None  # ISO 639-1 code ("en", "pl"); None when no guess is confident
 
     @property
     def body_text(self) -> str:

@@ -62,7 +62,7 @@ def test_resume_through_the_cli(tmp_path):
     result = runner.invoke(app, ["tag", str(source), "-o", str(out), "--resume"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == data
-    assert runner.invoke(app, ["tag", str(source), "--resume"]).exit_code == 3  # no -o FILE: nothing to resume
+    assert runner.invoke(app, ["tag", str(source), "--resume"]).exit_code == 2  # no -o FILE: a usage error
 
 
 @pytest.mark.slow
@@ -73,7 +73,11 @@ def test_ctrl_c_leaves_complete_records_that_resume_finishes(tmp_path):
     cmd = [sys.executable, "-m", "newstag.cli", "tag", str(source), "-o", str(out), "--jobs", "2"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
-    while (not out.exists() or out.stat().st_size == 0) and time.monotonic() < deadline and proc.poll() is None:
+    # The run writes beside the output under a temporary name, renamed into place at the end.
+    def written() -> int:
+        return sum(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.part"))
+
+    while written() == 0 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     if proc.poll() is not None:
         pytest.skip("the run finished before it could be interrupted")

@@ -7,7 +7,7 @@ import pytest
 
 from newstag.batch.resume import complete_records
 from newstag.batch.runner import run_tag
-from newstag.errors import InputError
+from newstag.errors import InputError, UsageError
 from newstag.options import TagOptions
 
 # Short articles written for these tests; ids repeat on purpose (see test_duplicate_ids).
@@ -106,5 +106,5 @@ def test_a_damaged_line_before_the_end_is_refused(tmp_path, uninterrupted):
 
 def test_resume_needs_a_jsonl_file(tmp_path, uninterrupted):
     source, _ = uninterrupted
-    with pytest.raises(InputError, match="--resume"):
+    with pytest.raises(UsageError, match="--resume"):
         run_tag([str(source)], options=TagOptions(), output_format="csv", output=tmp_path / "o.csv", resume=True)

@@ -75,10 +75,10 @@ def test_csv_input_with_a_bad_row(tmp_path):
     with open(source, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["id", "text", "source"])
-        writer.writerow(["c1", ROWS[0]["text"], "test"])
+        writer.writerow(["c1", ROWS[0]["text"], "São Paulo"])  # the file is UTF-8 ...
         writer.writerow(["c2", "PLACEHOLDER", "test"])
         writer.writerow(["c3", ROWS[4]["text"], "test"])
-    source.write_bytes(source.read_bytes().replace(b"PLACEHOLDER", b"caf\xe9 cr\xe8me"))  # Latin-1, not UTF-8
+    source.write_bytes(source.read_bytes().replace(b"PLACEHOLDER", b"caf\xe9 cr\xe8me"))  # ... but for one Latin-1 row
     out = tmp_path / "out.jsonl"
     summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out)
     records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
@@ -88,10 +88,12 @@ def test_csv_input_with_a_bad_row(tmp_path):
     assert summary.errors == 1
 
 
-def test_a_table_without_a_text_column_is_refused(tmp_path):
-    from newstag.errors import InputError
-
+def test_a_table_without_a_text_column_gets_one_error_record(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("id,body\n1,Some text here.\n")
-    with pytest.raises(InputError, match="no 'text' column"):
-        run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=tmp_path / "o.jsonl")
+    out = tmp_path / "o.jsonl"
+    summary = run_tag([str(source)], options=TagOptions(), output_format="jsonl", output=out)
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["id"] for r in records] == [str(source)]
+    assert "no 'text' column" in records[0]["error"] and records[0]["error_stage"] == "read"
+    assert summary.unreadable == (str(source),)

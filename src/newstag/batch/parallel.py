@@ -9,7 +9,9 @@
 Every item gives exactly one encoded record. If an article breaks the pipeline, its chunk is
 retagged one article at a time and the culprit alone gets an error record. If a worker process
 dies (a crash in native code, the OOM killer), the chunk it held is tried once more in a fresh
-worker; a chunk that kills its worker again gets one error record per item.
+worker; a chunk that kills its worker again gets one error record per item. Every error record is
+made by the pipeline (`pipeline.failed_article`), with the run's versions. Workers die with the
+parent however it ends (see `_worker_main`).
 A NewstagError (a missing artifact, say) is not about one article: it ends the run.
 """
 
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newstag.batch.output import Encoded, encode
-from newstag.batch.stream import Item, item_document
+from newstag.batch.stream import Item, item_document, item_id
 from newstag.errors import NewstagError
 from newstag.options import TagOptions
 from newstag.pipeline import raised_gc_threshold
@@ -58,7 +60,7 @@ class ChunkTagger:
         self.fmt = fmt
 
     def __call__(self, items: list[Item]) -> ChunkResult:
-        docs = [item_document(item) for item in items]
+        docs = [self._document(item) for item in items]
         try:
             tagged = list(self.tagger.pipe(docs))
         except NewstagError:
@@ -66,6 +68,15 @@ class ChunkTagger:
         except Exception:
             tagged = self._tag_one_by_one(docs)
         return ChunkResult([encode(t, self.fmt) for t in tagged], sum(t.error is not None for t in tagged))
+
+    @staticmethod
+    def _document(item: Item) -> RawDocument:
+        # Readers give bad bytes an error document; this guards against a bug in one (or in
+        # trafilatura on a page it cannot handle), which must not cost the chunk's other records.
+        try:
+            return item_document(item)
+        except Exception as exc:  # noqa: BLE001
+            return RawDocument(id=_item_id_or_number(item), text="", error=f"cannot read: {type(exc).__name__}: {exc}")
 
     def _tag_one_by_one(self, docs: list[RawDocument]) -> list[TaggedArticle]:
         # Tagger.pipe already isolates failing articles, so this is a bug in a stage. Find the
@@ -76,7 +87,7 @@ class ChunkTagger:
         last, repeats = None, 0
         for doc in docs:
             if repeats >= SAME_FAILURE_LIMIT:
-                tagged.append(error_record(doc, last))
+                tagged.append(self.tagger.failed(doc, last, "batch"))
                 continue
             try:
                 tagged.append(self.tagger.tag(doc))
@@ -87,21 +98,24 @@ class ChunkTagger:
                 reason = f"{type(exc).__name__}: {exc}"
                 repeats = repeats + 1 if reason == last else 1
                 last = reason
-                tagged.append(error_record(doc, reason))
+                tagged.append(self.tagger.failed(doc, reason, "batch"))
         return tagged
 
 
-def error_record(doc: RawDocument, reason: str) -> TaggedArticle:
-    """The record of a document the batch could not tag: its id, the stage "batch" and why."""
-    from newstag.parse import empty_article
-
-    if doc.error is not None:  # the reader's reason is the more useful one
-        return TaggedArticle(article=empty_article(doc), warnings=doc.warnings, error=doc.error, error_stage="read")
-    return TaggedArticle(article=empty_article(doc), warnings=doc.warnings, error=reason, error_stage="batch")
+def _item_id_or_number(item: Item) -> str:
+    try:
+        return item_id(item)
+    except Exception:  # noqa: BLE001 - the id of an item whose reading failed
+        return str(item[0]) if isinstance(item, tuple) else "?"
 
 
-def failed_chunk(items: list[Item], reason: str, fmt: str) -> ChunkResult:
-    records = [encode(error_record(item_document(item), reason), fmt) for item in items]
+def failed_chunk(items: list[Item], reason: str, fmt: str, versions: dict[str, str]) -> ChunkResult:
+    """One error record per item (stage "batch"), made by the pipeline's `failed_article`, with
+    the versions of the run; the items' ids are kept."""
+    from newstag.pipeline import failed_article
+
+    docs = [item if isinstance(item, RawDocument) else RawDocument(id=_item_id_or_number(item), text="") for item in items]
+    records = [encode(failed_article(doc, reason, "batch", versions), fmt) for doc in docs]
     return ChunkResult(records, len(records))
 
 
@@ -137,17 +151,48 @@ def _freeze_loaded() -> None:
 # --- worker side -------------------------------------------------------------------------------
 
 
-def _worker_main(inbox: Connection, outbox: Connection, options: TagOptions, fmt: str) -> None:
+def _worker_main(inbox: Connection, outbox: Connection, options: TagOptions, fmt: str, parent: int,
+                 inherited: list[Connection]) -> None:
     """A worker process: chunks in from `inbox`, (status, payload) out to `outbox`, until None or
-    end of file."""
-    # Ctrl-C goes to the whole process group; the parent alone decides what to do about it.
+    end of file.
+
+    It dies with its parent, however the parent ends: the kernel sends it SIGKILL when the parent
+    dies (Linux), and elsewhere its pipes reach end of file. For that, it closes its copies of the
+    parent's ends of every pipe (`inherited`, the fork copied them): while a worker held another
+    worker's pipe open, a worker whose parent was killed blocked on it forever.
+    """
+    _die_with_parent(parent)
+    for conn in inherited:
+        conn.close()
+    # Ctrl-C goes to the whole process group; the parent alone decides what to do about it. A
+    # SIGTERM sent to the worker itself ends it (a forked worker inherits the parent's handler,
+    # which would turn it into an interrupted run inside the worker).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # One worker per core: keep numerical libraries from starting threads of their own.
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
     # Forked workers inherit the parent's raised threshold; spawned ones set it here.
     with raised_gc_threshold():
         _serve_chunks(inbox, outbox, ChunkTagger(options, fmt))
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies; if the parent died before the ask
+    took effect, exit now. Elsewhere a no-op: the worker then exits when its pipes close."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def _serve_chunks(inbox: Connection, outbox: Connection, tagger: ChunkTagger) -> None:
@@ -221,6 +266,11 @@ class _Pool:
         self.context = multiprocessing.get_context(method)
         self.workers: list[_Worker] = []
 
+    def _versions(self) -> dict[str, str]:
+        from newstag.pipeline import Tagger
+
+        return Tagger(self.options).versions()  # loaded before the fork already, or now
+
     def _load_before_fork(self) -> None:
         if self.context.get_start_method() != "fork":
             return
@@ -244,7 +294,12 @@ class _Pool:
         outbox, outbox_end = self.context.Pipe(duplex=False)
         capacity = _grow_pipe(inbox)
         _grow_pipe(outbox_end)
-        process = self.context.Process(target=_worker_main, args=(inbox_end, outbox_end, self.options, self.fmt),
+        # The parent's ends of every pipe, which a forked worker must not keep open (_worker_main).
+        inherited = [inbox, outbox] + [c for w in self.workers for c in (w.inbox, w.outbox)]
+        if self.context.get_start_method() != "fork":
+            inherited = []  # a spawned worker inherits none of them
+        process = self.context.Process(target=_worker_main,
+                                       args=(inbox_end, outbox_end, self.options, self.fmt, os.getpid(), inherited),
                                        daemon=True)
         process.start()
         # The worker holds the only copies of its ends: its death is end of file here.
@@ -363,6 +418,7 @@ class _Pool:
         ready.extendleft(seq for seq, _ in reversed(waiting))
         deaths[current] = deaths.get(current, 0) + 1
         if deaths[current] >= 2:
-            done[current] = failed_chunk(out[current], "a worker process died while tagging this chunk", self.fmt)
+            done[current] = failed_chunk(out[current], "a worker process died while tagging this chunk", self.fmt,
+                                         self._versions())
         else:
             ready.appendleft(current)

@@ -20,11 +20,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newstag.batch.output import Output, format_for_path
+from newstag.batch.output import TEMPORARY_PREFIX, TEMPORARY_SUFFIX, Output, check_output_path, format_for_path
 from newstag.batch.parallel import failed_chunk, tag_chunks
 from newstag.batch.stream import CHUNK_DOCS, Item, chunked, iter_items, sniff_format
-from newstag.errors import InputError
+from newstag.errors import UsageError
 from newstag.options import TagOptions
+from newstag.parse.readers import INPUT_FORMATS
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class BatchSummary:
     records: int  # records written by this run
     errors: int  # of which carry an error
     skipped: int = 0  # inputs skipped by --resume (their records were already in the output)
+    unreadable: tuple[str, ...] = ()  # input paths that could not be read (each gave an error record)
 
 
 def default_output_format(paths: list[str], input_format: str | None, output: Path | None = None) -> str:
@@ -44,7 +46,7 @@ def default_output_format(paths: list[str], input_format: str | None, output: Pa
     if fmt is None:
         try:
             fmt = sniff_format(paths[0] if paths else "-")
-        except InputError:
+        except OSError:
             fmt = "raw"  # unreadable: reported when the input is read
     return "jsonl" if fmt in ("jsonl", "csv", "parquet", "tsv") else "text"
 
@@ -67,16 +69,22 @@ def run_tag(
     resume    continue an interrupted run: `output` must be a JSON Lines file; records it already
               holds are kept and their inputs skipped (see batch/resume.py)
     progress  a progress bar on stderr; None: only when stderr is a terminal
+
+    Raises UsageError for options that cannot work together (before reading or writing
+    anything), OutputError when the output cannot be written, KeyboardInterrupt when interrupted
+    (a JSON Lines output then holds the complete records written so far, for `resume`).
     """
     paths = list(paths)
-    items = iter_items(paths, input_format)
+    check_options(paths, output=output, output_format=output_format, input_format=input_format, resume=resume)
+    unreadable: list[str] = []
+    items = iter_items(paths, input_format, unreadable_paths=unreadable)
     bar = _Progress.start(progress, paths, input_format)
     if bar is not None:
         items = bar.count_read(items)
     skipped = 0
     if resume:
-        if output is None or output_format != "jsonl":
-            raise InputError("--resume continues a JSON Lines output file: give -o FILE.jsonl (and --format jsonl)")
+        if not output.exists():
+            adopt_leftover(output)
         if output.exists():
             from newstag.batch.resume import complete_records, skip_done
 
@@ -87,24 +95,67 @@ def run_tag(
 
     sink = Output(output, output_format, append=resume and skipped > 0)
     records = errors = 0
-    complete = False
+    complete = interrupted = False
     try:
         for chunk, result in tag_chunks(chunked(items, max_docs=chunk_docs), options, output_format, jobs):
             if len(result.records) != len(chunk):
                 # Never write a chunk that lost or gained records: replace it with error records.
+                from newstag.pipeline import Tagger
+
                 reason = f"tagging gave {len(result.records)} records for {len(chunk)} inputs"
-                result = failed_chunk(chunk, reason, output_format)
+                result = failed_chunk(chunk, reason, output_format, Tagger(options).versions())
             sink.write(result.records)
             records += len(result.records)
             errors += result.errors
             if bar is not None:
                 bar.written(chunk)
         complete = True
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
         if bar is not None:
             bar.close(complete)
-        sink.close(complete=complete)
-    return BatchSummary(records=records, errors=errors, skipped=skipped)
+        sink.close(complete=complete, keep_partial=interrupted)
+    return BatchSummary(records=records, errors=errors, skipped=skipped, unreadable=tuple(unreadable))
+
+
+def adopt_leftover(output: Path) -> bool:
+    """Put the newest leftover temporary file of `output` (a run killed with SIGKILL never renamed
+    it, see batch/output.py) in its place, so that --resume continues from it. True if one was."""
+    leftovers = sorted(output.parent.glob(f"{TEMPORARY_PREFIX}{output.name}.*{TEMPORARY_SUFFIX}"),
+                       key=lambda p: p.stat().st_mtime)
+    if not leftovers:
+        return False
+    os.replace(leftovers[-1], output)
+    return True
+
+
+def check_options(
+    paths: list[str], *, output: Path | None, output_format: str, input_format: str | None, resume: bool
+) -> None:
+    """Raise UsageError for a run that cannot do what it is asked, OutputError for an output path
+    that cannot be written (a missing directory)."""
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise UsageError(f"unknown --input-format {input_format!r}: choose one of {', '.join(INPUT_FORMATS)}")
+    if resume and (output is None or output_format != "jsonl"):
+        raise UsageError("--resume continues a JSON Lines output file: give -o FILE.jsonl (and --format jsonl)")
+    if output is None:
+        return
+    check_output_path(output)  # before --resume reads it, and before any work
+    for path in paths:
+        if path != "-" and _same_file(path, output):
+            raise UsageError(
+                f"the output {output} is the input {path}: writing it would destroy the input; give another -o file"
+            )
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    """The same file, through a symlink or a hard link too (False when either does not exist)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 class _Progress:

@@ -4,8 +4,10 @@ An *item* is one input record not yet parsed:
     (number, line)   a JSON Lines line as raw bytes with its 1-based line number; the worker that
                      tags it turns it into a RawDocument (`parse.readers.jsonl_record`), so the
                      parent process only moves bytes
-    RawDocument      any other input (raw text, HTML, CSV / Parquet rows), or a JSON Lines line
-                     already refused here (over the size limit), read by `parse.readers`
+    DocumentBytes    a raw text or HTML file's bytes; decoded (and HTML extracted) by the worker
+                     that tags it (`parse.readers.read_bytes`)
+    RawDocument      a CSV / Parquet row, read by `parse.tables`; or an input already refused
+                     here (a line over the size limit, a file that cannot be read)
 
 A *chunk* is a list of items shipped to a worker at once, cut by count and by bytes so that a few
 long lines cannot make one chunk huge.
@@ -13,15 +15,38 @@ long lines cannot make one chunk huge.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO, Union
 
 from newstag.errors import InputError
-from newstag.parse.readers import MAX_LINE_BYTES, detect_format, jsonl_record, read_path
+from newstag.parse.readers import (
+    MAX_LINE_BYTES,
+    SNIFF_BYTES,
+    detect_format,
+    format_from_suffix,
+    jsonl_record,
+    open_input,
+    overlong_line,
+    read_bytes,
+    read_document_bytes,
+    read_head,
+    unreadable,
+)
 from newstag.types import RawDocument
 
-Item = Union[tuple[int, bytes], RawDocument]
+
+@dataclass(frozen=True, slots=True)
+class DocumentBytes:
+    """A one-document input (a raw text or HTML file) as read: decoded and, for HTML, extracted
+    (`parse.readers.read_bytes`) where it is tagged, in a worker under --jobs."""
+
+    id: str
+    data: bytes
+    input_format: str  # "raw" | "html"
+
+
+Item = Union[tuple[int, bytes], RawDocument, DocumentBytes]
 
 # A chunk is cut at whichever comes first. 256 articles is one topic-model batch
 # (TagOptions.batch_size); shipping them costs under 1 us per article, and chunks this small keep
@@ -35,54 +60,85 @@ CHUNK_BYTES = 8_000_000
 _SKIP_SLICE = 1 << 20
 
 
-def iter_items(paths: Iterable[str], input_format: str | None = None, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Item]:
-    """Every input record of every path, in order; "-" is stdin."""
+def iter_items(
+    paths: Iterable[str],
+    input_format: str | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
+    unreadable_paths: list[str] | None = None,
+) -> Iterator[Item]:
+    """Every input record of every path, in order; "-" is stdin.
+
+    A path that cannot be read (missing, a directory, a table without a 'text' column) gives one
+    error record with the path as id, is added to `unreadable_paths`, and the next path is read.
+    """
     for path in paths:
-        fmt = input_format or sniff_format(path)
-        if fmt == "jsonl":
-            stream = sys.stdin.buffer if path == "-" else _open(path)
-            try:
-                yield from jsonl_lines(stream, max_line_bytes)
-            finally:
-                if path != "-":
-                    stream.close()
-        else:
-            yield from read_path(path, fmt)
+        try:
+            yield from _path_items(path, input_format, max_line_bytes)
+        except (OSError, InputError) as exc:
+            if unreadable_paths is not None:
+                unreadable_paths.append(path)
+            yield unreadable(path, exc) if isinstance(exc, OSError) else RawDocument(id=path, text="", error=str(exc))
+
+
+def _path_items(path: str, input_format: str | None, max_line_bytes: int) -> Iterator[Item]:
+    fmt = input_format or sniff_format(path)
+    if fmt == "jsonl":
+        stream = open_input(path)
+        try:
+            yield from jsonl_lines(stream, max_line_bytes)
+        finally:
+            if path != "-":
+                stream.close()
+    elif fmt in ("raw", "html"):
+        yield DocumentBytes(path, read_document_bytes(path, fmt), fmt)
+    else:
+        from newstag.parse.tables import read_table  # csv, tsv, parquet (pyarrow: an optional extra)
+
+        yield from read_table(path, fmt)
 
 
 def jsonl_lines(stream: BinaryIO, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Item]:
-    """(number, line) per line; a line over `max_line_bytes` becomes an error RawDocument, read past
-    in slices so that memory never holds more than `max_line_bytes` of it."""
+    """(number, line) per line; a line over `max_line_bytes` becomes an error RawDocument (with the
+    id it opens with, if any), read past in slices so that memory never holds more than
+    `max_line_bytes` of it."""
     number = 0
     while line := stream.readline(max_line_bytes + 1):
         number += 1
         if len(line) > max_line_bytes and not line.endswith(b"\n"):
             size = len(line)
+            head = line[:SNIFF_BYTES]
             del line
             while rest := stream.readline(_SKIP_SLICE):
                 size += len(rest)
                 if rest.endswith(b"\n"):
                     break
-            yield RawDocument(
-                id=str(number),
-                text="",
-                kind="jsonl",
-                error=f"line {number} is {size:,} bytes, over the {max_line_bytes:,}-byte limit for one article",
-            )
+            yield overlong_line(head, number, size, max_line_bytes)
         else:
             yield number, line
 
 
 def item_document(item: Item) -> RawDocument:
-    """The RawDocument of an item (parses a JSON Lines line)."""
+    """The RawDocument of an item (parses a JSON Lines line, decodes a file's bytes)."""
     if isinstance(item, RawDocument):
         return item
+    if isinstance(item, DocumentBytes):
+        return read_bytes(item.data, item.id, item.input_format)
     number, line = item
     return jsonl_record(line, number)
 
 
 def item_id(item: Item) -> str:
+    if isinstance(item, DocumentBytes):
+        return item.id
     return item_document(item).id
+
+
+def item_size(item: Item) -> int:
+    if isinstance(item, tuple):
+        return len(item[1])
+    if isinstance(item, DocumentBytes):
+        return len(item.data)
+    return len(item.text)
 
 
 def chunked(items: Iterable[Item], max_docs: int = CHUNK_DOCS, max_bytes: int = CHUNK_BYTES) -> Iterator[list[Item]]:
@@ -90,7 +146,7 @@ def chunked(items: Iterable[Item], max_docs: int = CHUNK_DOCS, max_bytes: int = 
     size = 0
     for item in items:
         chunk.append(item)
-        size += len(item[1]) if isinstance(item, tuple) else len(item.text)
+        size += item_size(item)
         if len(chunk) >= max_docs or size >= max_bytes:
             yield chunk
             chunk, size = [], 0
@@ -99,31 +155,6 @@ def chunked(items: Iterable[Item], max_docs: int = CHUNK_DOCS, max_bytes: int = 
 
 
 def sniff_format(path: str) -> str:
-    """The input format of `path`: from its suffix, else from its first bytes ("-": stdin, left unread)."""
-    if path == "-":
-        return detect_format(path, stdin_head())
-    fmt = detect_format(path)
-    if fmt != "raw":
-        return fmt  # known from the suffix
-    with _open(path) as stream:
-        return detect_format(path, stream.read(256))
-
-
-def stdin_head(size: int = 256) -> bytes:
-    """The first bytes of stdin, left unread for whoever reads it next."""
-    stream = sys.stdin.buffer
-    if hasattr(stream, "peek"):  # a pipe or file: BufferedReader
-        return stream.peek(size)[:size]
-    if stream.seekable():  # an in-memory stream (tests, embedding)
-        at = stream.tell()
-        head = stream.read(size)
-        stream.seek(at)
-        return head
-    return b""
-
-
-def _open(path: str) -> BinaryIO:
-    try:
-        return open(path, "rb")  # noqa: SIM115 - closed by the caller
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    """The input format of `path`: from its suffix, else from its first bytes ("-": stdin, left
+    unread). Raises OSError when the file must be sniffed and cannot be read."""
+    return format_from_suffix(path) or detect_format(path, read_head(path))

@@ -4,7 +4,14 @@
      "general": [{"code", "label", "level", "score"}],
      "regions": [{"code", "name", "kind", "relevance", "score"}],
      "places":  [{"text", "start", "end", "geonameid", "name", "country", "lat", "lon", "type", "score", ...}],
-     "warnings", "versions", "error", "error_stage", "body", "footer"}
+     "warnings", "versions", "error", "error_stage", "body", "footer",
+     "encoding", "language"}
+
+    encoding  how the input's bytes were decoded ("utf-8", "cp1252", "utf-16-le"; null when the
+              input was given as text, as to `Tagger.pipe`)
+    language  ISO 639-1 code of the article's language ("en", "pl"), null when no guess is confident
+HTML input also carries `text`, the extracted text that its offsets point into (passed through
+from the reader, like a JSON Lines record's own extra fields).
 """
 
 from __future__ import annotations
@@ -77,6 +84,8 @@ def to_record(tagged: TaggedArticle) -> dict[str, Any]:
         "error_stage": tagged.error_stage,
         "body": {"start": a.body.start, "end": a.body.end},
         "footer": {k: v for k, v in a.footer},
+        "encoding": a.encoding,
+        "language": a.language,
     }
     for key, value in a.extra:
         record.setdefault(key, value)

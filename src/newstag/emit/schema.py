@@ -89,9 +89,11 @@ class Record(BaseModel):
     warnings: list[str]
     versions: dict[str, str] = Field(description="What produced the record: newstag, gazetteer, topic model, taxonomy.")
     error: Optional[str] = Field(description="Why the article could not be tagged; then the tag lists are empty.")
-    error_stage: Optional[str] = Field(description="read | parse | geo | topics")
+    error_stage: Optional[str] = Field(description="read | parse | geo | topics | batch")
     body: SpanRecord = Field(description="Where the body stands in the text.")
     footer: dict[str, str] = Field(description="The footer fields found in the input (General, Regions), as given.")
+    encoding: Optional[str] = Field(description="How the input's bytes were decoded (utf-8, cp1252, utf-16-le, ...); null for input given as text.")
+    language: Optional[str] = Field(description="ISO 639-1 code of the article's language (en, pl, ...); null when no guess is confident.")
 
 
 # The contract fields, in record order; anything else in a record is passed-through input.

@@ -3,7 +3,8 @@
     raw text    1. footer   trailing `Name: value` lines holding General:/Regions:, kept out of the body
                 2. title    the first non-empty line
                 3. body     what lies between them
-    JSON Lines  title from the `title` field; the whole `text` is body (footer still recognised)
+    JSON Lines  title from the `title` field, exactly as given; the whole `text` is body (footer
+                still recognised); a record with a title and no text is its title alone
     HTML        the reader already extracted title and main text (parse/readers.py)
     all         4. not English? (a warning), 5. dateline at the body's opening, 6. agencies
 """
@@ -15,7 +16,7 @@ import re
 from newstag.errors import InputError
 from newstag.parse.agencies import find_agencies
 from newstag.parse.datelines import find_dateline
-from newstag.parse.language import WARNING as NOT_ENGLISH, guess_not_english
+from newstag.parse.language import WARNING as NOT_ENGLISH, identify_language
 from newstag.types import Article, RawDocument, Span
 
 # A footer field: "General:", "Regions: Russia, Cuba", "Keywords: ...". Short capitalised names only,
@@ -29,7 +30,10 @@ def parse_document(raw: RawDocument, max_chars: int = 1_000_000) -> Article:
     """Parse one document. Raises InputError for text that holds no article at all."""
     text = raw.text
     warnings = list(raw.warnings)
-    if not text.strip():
+    # A title given apart from the text is kept exactly as given (its mentions' offsets index it);
+    # one that is only whitespace is no title.
+    given_title = raw.title if raw.title is not None and raw.title.strip() else None
+    if not text.strip() and given_title is None:
         raise InputError(f"document {raw.id!r} has no text: give the article text (a JSON Lines record needs a non-empty 'text')")
     if len(text) > max_chars:
         # Cut, don't refuse: the record still says what the first max_chars characters are about.
@@ -39,7 +43,7 @@ def parse_document(raw: RawDocument, max_chars: int = 1_000_000) -> Article:
 
     footer_start, footer = _find_footer(text)
     if raw.title is not None or raw.kind != "raw":
-        title = raw.title.strip() if raw.title else None
+        title = given_title
         title_span = None
         body = Span(_skip_space(text, 0, footer_start), footer_start)
     else:
@@ -47,9 +51,9 @@ def parse_document(raw: RawDocument, max_chars: int = 1_000_000) -> Article:
         body = Span(_skip_space(text, body_start, footer_start), footer_start)
     body = Span(body.start, _trim_end(text, body.start, body.end))
 
-    language = guess_not_english(text[body.start : body.end] or (title or ""))
-    if language:
-        warnings.append(f"{NOT_ENGLISH} ({language})")
+    language, not_english = identify_language(text[body.start : body.end] or (title or ""))
+    if not_english:
+        warnings.append(f"{NOT_ENGLISH} ({not_english})")
     dateline, dateline_agency = find_dateline(text, body.start, body.end)
     agencies = find_agencies(text[body.start : body.end], dateline_agency)
     return Article(
@@ -63,6 +67,8 @@ def parse_document(raw: RawDocument, max_chars: int = 1_000_000) -> Article:
         footer=footer,
         warnings=tuple(warnings),
         extra=raw.extra,
+        encoding=raw.encoding,
+        language=language,
     )
 
 
@@ -79,6 +85,7 @@ def empty_article(raw: RawDocument) -> Article:
         footer=(),
         warnings=raw.warnings,
         extra=raw.extra,
+        encoding=raw.encoding,
     )
 
 
