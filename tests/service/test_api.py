@@ -75,12 +75,19 @@ def test_raw_body_without_id_is_named_as_stdin(api):
     assert record["id"] == "-" and "CL" in [r["code"] for r in record["regions"]]
 
 
-def test_declared_charset_is_honoured(api):
+def test_bytes_are_decoded_as_the_cli_decodes_a_file(api, tmp_path):
     text = "Les ministres se sont réunis à Genève lundi."
-    response = api.post("/v1/tag", content=text.encode("latin-1"), headers={"Content-Type": "text/plain; charset=latin-1"})
-    assert response.status_code == 200 and "Genève" in [p["text"] for p in response.json()["places"]]
-    assert_problem(api.post("/v1/tag", content=text.encode("latin-1"), headers={"Content-Type": "text/plain"}), 400, "not UTF-8")
-    assert_problem(api.post("/v1/tag", content=b"x", headers={"Content-Type": "text/plain; charset=klingon"}), 400, "unknown charset")
+    declared = api.post("/v1/tag", content=text.encode("latin-1"), headers={"Content-Type": "text/plain; charset=latin-1"}).json()
+    assert "Genève" in [p["text"] for p in declared["places"]] and declared["encoding"] == "iso8859-1"
+    assert declared["warnings"] == []
+    # Undeclared and not UTF-8: guessed with a warning, exactly as `newstag tag` does for the file.
+    path = tmp_path / "latin.txt"
+    path.write_bytes(text.encode("latin-1"))
+    (expected,) = cli_records(str(path))
+    guessed = api.post("/v1/tag", params={"id": str(path)}, content=path.read_bytes(), headers={"Content-Type": "text/plain"}).json()
+    assert guessed == expected and any("not UTF-8" in w for w in guessed["warnings"])
+    unknown = api.post("/v1/tag", content=b"Rain in Oslo.", headers={"Content-Type": "text/plain; charset=klingon"}).json()
+    assert any("klingon" in w for w in unknown["warnings"]) and unknown["places"][0]["text"] == "Oslo"
 
 
 def test_batch_streams_one_record_per_line_in_order(api, example_text, tmp_path):
@@ -140,7 +147,7 @@ def test_errors_are_problems_that_say_what_to_fix(api):
 def test_a_line_over_the_article_limit_is_its_error_record(api):
     body = orjson.dumps({"id": "big", "text": "Rain in Paris. " * 80_000}) + b"\n" + orjson.dumps({"id": "ok", "text": "Rain in Paris."})
     records = [orjson.loads(x) for x in api.post("/v1/tag/batch", content=body, headers={"Content-Type": "application/x-ndjson"}).content.splitlines()]
-    assert [r["id"] for r in records] == ["1", "ok"]  # the big line is not parsed, so its id is its number
+    assert [r["id"] for r in records] == ["big", "ok"]  # the id is read from the line's head, the rest not parsed
     assert "over the 1,048,576-byte limit" in records[0]["error"] and records[1]["error"] is None
 
 

@@ -10,16 +10,15 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response, StreamingResponse
 
 from newstag.emit.schema import Record
-from newstag.errors import InputError
 from newstag.service.engine import Saturated, TaggingEngine
 from newstag.service.inputs import (
     JSON_TYPES,
     JSONL_TYPES,
     RAW_TYPES,
-    document_from_bytes,
     json_article,
     jsonl_chunks,
     media_type,
+    raw_body_item,
     read_body,
 )
 from newstag.service.options import ServiceOptions
@@ -122,8 +121,9 @@ async def tag(
 
     Send JSON (`{"text", "title"?, "id"?}`, tagged as one JSON Lines line), or the raw scraped
     text as `text/plain` (as the CLI reads a file) or a page as `text/html` (main text extracted;
-    offsets point into the record's `text`). A `charset` in Content-Type is honoured; the default
-    is UTF-8.
+    offsets point into the record's `text`). Bytes are decoded as the CLI decodes a file (a BOM,
+    a `charset` in Content-Type, an HTML meta charset, UTF-8, else a guess with a warning); the
+    record's `encoding` says which.
     """
     # The answer is the CLI's encoded record as is: validating it against `Record` would cost
     # ~70 us an article (a tenth of the request); the tests and the fuzzing check the schema.
@@ -135,10 +135,7 @@ async def tag(
     if kind in JSON_TYPES:
         item = json_article(body)
     else:
-        try:
-            item = document_from_bytes(body, id if id else RAW_DEFAULT_ID, RAW_TYPES[kind], charset)
-        except InputError as exc:
-            raise Problem(400, str(exc)) from None
+        item = await raw_body_item(body, id if id else RAW_DEFAULT_ID, RAW_TYPES[kind], charset)
     try:
         (record,) = await engine_of(request).tag_items([item], len(body))
     except Saturated as exc:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newstag.batch.parallel import ChunkTagger, failed_chunk
-from newstag.batch.stream import Item
+from newstag.batch.stream import Item, item_document
 from newstag.options import TagOptions
 from newstag.service.options import CHUNK_DOCS
 from newstag.types import RawDocument, TaggedArticle
@@ -44,7 +44,7 @@ class Saturated(Exception):
 
 @dataclass(slots=True)
 class _Job:
-    items: list[Any]  # Items for API jobs, RawDocuments for page jobs
+    items: list[Any]  # the batch layer's Items
     size: int  # bytes held, for the queue bound
     api: bool  # True: encoded CLI records out; False: TaggedArticles out
     loop: asyncio.AbstractEventLoop
@@ -100,8 +100,9 @@ class TaggingEngine:
         """The CLI's JSON Lines record (bytes, newline-terminated) of every item, in order."""
         return await self._submit(items, size, api=True, wait=wait)
 
-    async def tag_documents(self, docs: list[RawDocument], size: int) -> list[TaggedArticle]:
-        """Tagged articles for the page, in order."""
+    async def tag_documents(self, docs: list[Item], size: int) -> list[TaggedArticle]:
+        """Tagged articles for the page, in order (items as for tag_items: documents, or bytes the
+        thread decodes)."""
         return await self._submit(docs, size, api=False, wait=False)
 
     async def _submit(self, items: list, size: int, *, api: bool, wait: bool) -> list:
@@ -180,7 +181,7 @@ class TaggingEngine:
                     results.append(records[at : at + len(job.items)])
                     at += len(job.items)
             else:
-                results = [list(self.tagger.tagger.pipe(job.items)) for job in group]
+                results = [list(self.tagger.tagger.pipe(item_document(i) for i in job.items)) for job in group]
         except BaseException as exc:  # a NewstagError (an artifact broke): every job of the group fails
             for job in group:
                 self._call(job, self._settle, job, None, exc)

@@ -2,25 +2,24 @@
 
     JSON        {"text", "title"?, "id"?}: checked here (400 bad JSON, 422 no text), then tagged
                 as the one line of a JSON Lines file, so the record is the CLI's for that line
-    text/plain  scraped text, decoded as the CLI decodes a file (`document_from_bytes`)
-    text/html   a page; main text and title extracted as the CLI does for an .html file
+    text/plain  scraped text, decoded as the CLI decodes a file (`raw_body_item`)
+    text/html   a page; decoded, main text and title extracted as the CLI does for an .html file
     x-ndjson    JSON Lines, split into lines as they arrive; each line is an item that the batch
                 layer's rules turn into a document or an error record (`jsonl_record`)
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import orjson
 from starlette.requests import Request
 
-from newstag.batch.stream import Item
-from newstag.errors import InputError
-from newstag.parse.readers import jsonl_record, read_html
+from newstag.batch.stream import DocumentBytes, Item
+from newstag.parse.readers import jsonl_record, read_bytes
 from newstag.service.options import CHUNK_BYTES, CHUNK_DOCS
 from newstag.service.problems import Problem
-from newstag.types import RawDocument
 
 JSON_TYPES = {"application/json"}
 RAW_TYPES = {"text/plain": "raw", "text/html": "html", "application/xhtml+xml": "html"}
@@ -39,24 +38,17 @@ def media_type(request: Request) -> tuple[str, str | None]:
     return kind.strip().lower(), charset
 
 
-def document_from_bytes(data: bytes, doc_id: str, input_format: str, charset: str | None = None) -> RawDocument:
-    """A raw or HTML body as the document the CLI would read from a file holding these bytes.
+async def raw_body_item(data: bytes, doc_id: str, input_format: str, charset: str | None = None) -> Item:
+    """A raw or HTML body as the item `newstag tag` makes of a file holding these bytes.
 
-    The one place the service decodes bytes: when `parse.readers.read_bytes` lands (BOMs, HTML
-    meta charsets, detection), this body becomes that call.
+    Decoding (a BOM, the declared charset, an HTML meta charset, UTF-8, a guess) and HTML
+    extraction are `parse.readers.read_bytes`, as for the CLI's files. Without a declared charset
+    the item is the batch layer's DocumentBytes, decoded on the tagging thread exactly as the CLI
+    decodes a file; a Content-Type charset is one more input of read_bytes, run off the event loop.
     """
-    try:
-        text = data.decode(charset or "utf-8-sig")
-    except LookupError:
-        raise InputError(f"unknown charset {charset!r} in Content-Type: use charset=utf-8 or leave it out") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"the body is not {charset or 'UTF-8'} text (byte {data[exc.start]:#04x} at offset {exc.start}): "
-            "send UTF-8, or name its encoding in Content-Type (text/plain; charset=...)"
-        ) from None
-    if input_format == "html":
-        return read_html(text, doc_id=doc_id)
-    return RawDocument(id=doc_id, text=text, kind="raw")
+    if charset is None:
+        return DocumentBytes(doc_id, data, input_format)
+    return await asyncio.to_thread(read_bytes, data, doc_id, input_format, charset)
 
 
 async def read_body(request: Request, limit: int, what: str) -> bytes:
@@ -104,7 +96,7 @@ async def jsonl_chunks(request: Request, max_line_bytes: int, max_batch_bytes: i
     size = 0
     async for item in jsonl_items(request, max_line_bytes, max_batch_bytes):
         chunk.append(item)
-        size += len(item[1]) if isinstance(item, tuple) else 0
+        size += len(item[1]) if isinstance(item, tuple) else 0  # else an error record, unparsed
         if len(chunk) >= CHUNK_DOCS or size >= CHUNK_BYTES:
             yield chunk, size
             chunk, size = [], 0

@@ -18,10 +18,9 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 
-from newstag.errors import InputError
+from newstag.batch.stream import DocumentBytes, Item
 from newstag.parse.readers import HTML_SUFFIXES, JSONL_SUFFIXES, jsonl_record
 from newstag.service.engine import Saturated
-from newstag.service.inputs import document_from_bytes
 from newstag.service.options import PAGE_MAX_RECORDS
 from newstag.service.problems import Problem
 from newstag.service.security import key_matches
@@ -55,7 +54,7 @@ async def tag_page(request: Request) -> HTMLResponse:
     form_values: dict[str, str] = {}
     try:
         docs, note, form_values = await _documents(request)
-        size = sum(len(d.text) for d in docs)
+        size = sum(len(d.data) if isinstance(d, DocumentBytes) else len(d.text) for d in docs)
         try:
             tagged = await request.app.state.engine.tag_documents(docs, size)
         except Saturated as exc:
@@ -73,7 +72,7 @@ async def tag_page(request: Request) -> HTMLResponse:
     )
 
 
-async def _documents(request: Request) -> tuple[list[RawDocument], str | None, dict[str, str]]:
+async def _documents(request: Request) -> tuple[list[Item], str | None, dict[str, str]]:
     """The documents the form sent (pasted text, or an uploaded file), checked against the limits."""
     options = request.app.state.options
     declared = request.headers.get("content-length")
@@ -104,7 +103,7 @@ async def _documents(request: Request) -> tuple[list[RawDocument], str | None, d
     return [RawDocument(id=values.get("id", "").strip() or PASTED_ID, text=text, title=title, kind="raw")], None, kept
 
 
-def _file_documents(data: bytes, filename: str, max_article_bytes: int) -> tuple[list[RawDocument], str | None]:
+def _file_documents(data: bytes, filename: str, max_article_bytes: int) -> tuple[list[Item], str | None]:
     name = PurePath(filename).name or "upload"
     suffix = PurePath(name).suffix.lower()
     if suffix in JSONL_SUFFIXES:
@@ -120,10 +119,8 @@ def _file_documents(data: bytes, filename: str, max_article_bytes: int) -> tuple
         return docs, note
     if len(data) > max_article_bytes:
         raise Problem(413, f"{name} is {len(data):,} bytes; one article may be {max_article_bytes:,}")
-    try:
-        return [document_from_bytes(data, name, "html" if suffix in HTML_SUFFIXES else "raw")], None
-    except InputError as exc:
-        raise Problem(400, str(exc)) from None
+    # Decoded on the tagging thread as `newstag tag` decodes a file (parse.readers.read_bytes).
+    return [DocumentBytes(name, data, "html" if suffix in HTML_SUFFIXES else "raw")], None
 
 
 @router.get("/docs", response_class=HTMLResponse)
