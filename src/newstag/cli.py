@@ -167,7 +167,7 @@ def serve(
     ] = None,
     max_article_bytes: Annotated[int, typer.Option("--max-article-bytes", min=1, help="Largest article body (413 past it).")] = 1 << 20,
     max_batch_bytes: Annotated[int, typer.Option("--max-batch-bytes", min=1, help="Largest /v1/tag/batch body (413 past it).")] = 64 << 20,
-    queue: Annotated[int, typer.Option("--queue", min=1, help="Articles queued per worker before 503 + Retry-After.")] = 600,
+    queue: Annotated[int, typer.Option("--queue", min=1, help="Articles queued per worker before 503 + Retry-After.")] = 400,
 ) -> None:
     """Serve the HTTP API (/v1/) and the tagging page (/) with FastAPI + uvicorn."""
     from newstag.service.options import ServiceOptions

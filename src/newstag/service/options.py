@@ -11,12 +11,12 @@ from newstag.options import TagOptions
 DEFAULT_MAX_ARTICLE_BYTES = 1 << 20
 DEFAULT_MAX_BATCH_BYTES = 64 << 20
 # Articles waiting for a worker's tagging thread, per worker process (a single article counts one,
-# a batch chunk its lines). One worker tags 500-900 articles/s of the bench mix, so a full queue
+# a batch chunk its lines). One worker tags 400-900 articles/s of the bench mix, so a full queue
 # is about a second of work: what keeps p99 latency under 2 s when more is asked of the server
-# than it can do (the rest get 503 + Retry-After at once; at 1,000 p99 was 2.3 s on the busy
-# bench machine), while the benchmark's 200 one-article clients (100 per worker) never fill it.
-# The byte bound keeps a queue of long articles from growing past 64 MiB.
-DEFAULT_QUEUE_ARTICLES = 600
+# than it can do (the rest get 503 + Retry-After at once; at 1,000 the batch p99 was 2.3 s and at
+# 600 2.2 s on the busy bench machine), while the benchmark's 200 one-article clients (100 per
+# worker) never fill it. The byte bound keeps a queue of long articles from growing past 64 MiB.
+DEFAULT_QUEUE_ARTICLES = 400
 DEFAULT_QUEUE_BYTES = 64 << 20
 # Articles per batch request chunk handed to the tagging thread, and single articles gathered
 # from the queue into one Tagger.pipe call: the topic model predicts much faster per article in
