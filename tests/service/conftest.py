@@ -42,8 +42,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def service_url(tmp_path_factory):
-    """`newstag serve --workers 2` on a free loopback port, for the whole test session."""
+def service_url(service_process) -> str:
+    """The URL of `newstag serve --workers 2`, ready, for the whole test session."""
+    return service_process.url
+
+
+@pytest.fixture(scope="session")
+def service_process(tmp_path_factory):
+    """`newstag serve --workers 2` on a free loopback port (a Popen with `.url`), once per session."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log, "wb") as out:
@@ -51,7 +57,7 @@ def service_url(tmp_path_factory):
             [str(NEWSTAG), "serve", "--port", str(port), "--workers", "2"],
             stdout=out, stderr=subprocess.STDOUT, env={k: v for k, v in os.environ.items() if k != "NEWSTAG_API_KEY"},
         )
-    url = f"http://127.0.0.1:{port}"
+    url = process.url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -63,7 +69,7 @@ def service_url(tmp_path_factory):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"newstag serve did not become ready: {log.read_text()[-2000:]}")
             time.sleep(0.1)
-        yield url
+        yield process
     finally:
         process.terminate()
         try:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from pathlib import Path
+
 import httpx
 import orjson
 import pytest
@@ -37,3 +42,23 @@ def test_the_real_server_streams_a_long_batch_in_order(service_url):
     assert [r["id"] for r in records] == [f"b{i}" for i in range(600)]
     assert all(r["places"] and r["places"][0]["text"] == places[i % 4] for i, r in enumerate(records))
 
+
+
+def workers_of(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_a_worker_that_dies_is_replaced(service_process):
+    before = workers_of(service_process.pid)
+    assert len(before) == 2  # --workers 2: two processes beside the supervisor
+    os.kill(before[0], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = workers_of(service_process.pid)
+        if len(now) == 2 and before[0] not in now:
+            break
+        time.sleep(0.1)
+    assert len(now) == 2 and before[0] not in now and before[1] in now
+    for _ in range(10):  # whichever worker takes them, the answers come
+        response = httpx.post(f"{service_process.url}/v1/tag", content=b"Talks in Cairo.", headers={"Content-Type": "text/plain"}, timeout=30)
+        assert response.status_code == 200 and response.json()["regions"][0]["code"] == "EG"
