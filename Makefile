@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test eval bench artifacts gazetteer clean bench-service screenshot
+.PHONY: demo test eval bench artifacts gazetteer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_pipeline.py --shared $(SHARED)
 
 # The service under load (newstag serve --workers 2, 200 loopback clients) and the CLI beside it.
+.PHONY: bench-service screenshot
 bench-service: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_service.py --shared $(SHARED)
 
