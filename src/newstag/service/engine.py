@@ -4,15 +4,15 @@ Tagging is CPU work; run on the event loop it would stall every other connection
 of an article. Each worker process therefore has one thread that tags and an event loop that
 only moves bytes:
 
-    request handler ──admit──▶ queue (at most `queue_articles` / `queue_bytes`) ──▶ thread
+    request handler ─submit─▶ queue (at most `queue_articles` / `queue_bytes`) ──▶ thread
           ▲                                                                                 │
           └──────────────── future, settled through loop.call_soon_threadsafe ◀─────────────┘
 
-`admit` refuses at once (`Saturated`, a 503 with Retry-After) when the queue is full, so memory
-stays bounded however many clients connect; a batch request already streaming waits for room
-instead, one chunk at a time. The thread takes the next job and every single-article job queued
-right behind it (up to CHUNK_DOCS articles) and tags them in one Tagger.pipe call: the topic
-model is much faster per article in batches, so concurrent clients share its batches.
+Submitting refuses at once (`Saturated`, a 503 with Retry-After) when the queue is full, so
+memory stays bounded however many clients connect; a batch request already streaming waits for
+room instead, one chunk at a time. The thread takes the next job and the API jobs queued right
+behind it (up to CHUNK_DOCS articles in all) and tags them in one Tagger.pipe call: the topic
+model is much faster per article in batches, so concurrent one-article clients share batches.
 
 API jobs go through the batch layer's ChunkTagger with the JSON Lines encoder, exactly as
 `newstag tag` tags and encodes a chunk, so the service's record is the CLI's record.
