@@ -40,3 +40,12 @@ bench-topics: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# The service under load (newstag serve --workers 2, 200 loopback clients) and the CLI beside it.
+.PHONY: bench-service screenshot
+bench-service: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_service.py --shared $(SHARED)
+
+# docs/service.png, the README's picture of the page: taken by the browser test at 1280 px.
+screenshot: $(VENV)/.installed-test
+	NEWSTAG_SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/service/test_browser.py -k example
