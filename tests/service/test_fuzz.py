@@ -4,6 +4,8 @@ schema (status codes, content types, bodies)."""
 
 from __future__ import annotations
 
+import json
+
 import orjson
 import pytest
 import schemathesis
@@ -24,7 +26,14 @@ def _ndjson(ctx, value):
     if isinstance(value, str):
         return {"data": value.encode("utf-8", "surrogatepass")}
     items = value if isinstance(value, list) else [value]
-    return {"data": b"".join(orjson.dumps(item, default=str) + b"\n" for item in items)}
+    return {"data": b"".join(_json_line(item) for item in items)}
+
+
+def _json_line(item) -> bytes:
+    try:
+        return orjson.dumps(item, default=str) + b"\n"
+    except TypeError:  # integers past 64 bits, which orjson refuses and the standard library writes
+        return json.dumps(item, default=str).encode() + b"\n"
 
 
 # The document the server publishes at /openapi.json (building it needs no running server); the
