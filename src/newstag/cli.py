@@ -27,6 +27,10 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure accuracy on the labelled corpora in ../shared/data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+# The archive's commands live in its own subpackage (newstag/archive/cli.py); no database module is imported here.
+from newstag.archive.cli import archive_app  # noqa: E402
+
+app.add_typer(archive_app, name="archive")
 
 EXIT_RECORD_ERRORS, EXIT_INPUT, EXIT_ARTIFACT = 1, 3, 4
 

@@ -120,6 +120,19 @@ def iter_records(backend: Backend) -> Iterator[str]:
         yield record
 
 
-def iter_sources(backend: Backend) -> Iterator[tuple[str, str | None, str | None, str, str]]:
-    """(id, title, text, published, source JSON) of every article, in the order stored (for retag)."""
-    yield from backend.iterate("SELECT id, title, text, published, source FROM articles ORDER BY seq")
+def iter_sources(backend: Backend, page: int = 256) -> Iterator[tuple[str, str | None, str | None, str, str, str]]:
+    """(id, title, text, published, source JSON, record JSON) of every article stored when the
+    iteration began, in the order stored (for retag). Paged by seq, so that writes between pages
+    (retag's own, whose new rows get higher seqs) are neither blocked nor revisited."""
+    last, upto = 0, backend.query("SELECT coalesce(max(seq), 0) FROM articles")[0][0]
+    while True:
+        rows = backend.query(
+            "SELECT seq, id, title, text, published, source, record FROM articles "
+            "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            (last, upto, page),
+        )
+        if not rows:
+            return
+        last = rows[-1][0]
+        for row in rows:
+            yield row[1:]

@@ -177,8 +177,9 @@ class Store:
         rows = self.backend.query(f"SELECT id, seq, content_hash FROM articles WHERE id IN ({placeholders(unique)})", unique)
         return {id_: (seq, content_hash) for id_, seq, content_hash in rows}
 
-    def write(self, articles: Sequence[StoredArticle]) -> WriteCounts:
-        """Store one chunk in one transaction; see the module docstring."""
+    def write(self, articles: Sequence[StoredArticle], *, replace: bool = False) -> WriteCounts:
+        """Store one chunk in one transaction; see the module docstring. `replace`: a stored
+        article is replaced even when its hash is the same (`archive retag`: same input, new record)."""
         counts = WriteCounts()
         if not articles:
             return counts
@@ -191,7 +192,7 @@ class Store:
                 before = current.get(article.id)
                 if before is None:
                     counts.added += 1
-                elif before == article.content_hash:
+                elif before == article.content_hash and not replace:
                     counts.unchanged += 1
                     continue
                 else:
