@@ -105,7 +105,7 @@ def _line_date(line: bytes) -> object:
 def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = 256) -> AddSummary:
     """Store records that `newstag tag` wrote as JSON Lines, as they are."""
     from newstag.batch.runner import Progress
-    from newstag.batch.stream import chunked, jsonl_lines
+    from newstag.batch.stream import chunked
 
     for path in paths:
         if path.lower().endswith((".parquet", ".csv", ".tsv")):
@@ -121,12 +121,7 @@ def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = No
     complete = False
     try:
         for chunk in chunked(items, max_docs=chunk_docs):
-            articles = []
-            for item in chunk:
-                article = _tagged_article(item, summary)
-                if article is not None:
-                    articles.append(article)
-            summary.counts += store.write(articles)
+            summary.counts += store.write(record_articles(chunk, summary))
             if bar is not None:
                 bar.written(chunk)
         complete = True
@@ -151,7 +146,12 @@ def _record_lines(paths: list[str]) -> Iterator:
             yield from jsonl_lines(stream)
 
 
-def _tagged_article(item: Any, summary: AddSummary) -> StoredArticle | None:
+def record_articles(items: list[Any], summary: AddSummary) -> list[StoredArticle]:
+    """The articles of JSON Lines items that are newstag records; the others counted as errors."""
+    return [a for a in (_record_article(item, summary) for item in items) if a is not None]
+
+
+def _record_article(item: Any, summary: AddSummary) -> StoredArticle | None:
     if isinstance(item, RawDocument):  # a line over the size limit
         summary.error(item.id, item.error)
         return None
