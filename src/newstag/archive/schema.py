@@ -7,8 +7,8 @@
                       offsets and the number of mentions (every mention stays in the record)
     article_agencies  (article, agency name)
     tag_names         (facet, code) -> the name to show (topic label, region name, place name)
-    full text         title and text: SQLite FTS5 (an external-content table kept by triggers);
-                      PostgreSQL a generated `tsvector` column with a GIN index
+    full text         title and text: SQLite FTS5 (an external-content table the backend keeps
+                      in step); PostgreSQL a generated `tsvector` column with a GIN index
 
 Every tag table carries the article's `published` date beside its `seq`, so that a tag page
 (newest first, LIMIT n) walks one index in order instead of sorting every match.
@@ -102,21 +102,12 @@ def render_index(table: str, index: Index) -> str:
 
 def render_full_text(ft: FullText, dialect: str) -> list[str]:
     if dialect == "sqlite":
-        cols = ", ".join(ft.columns)
-        new = ", ".join(f"new.{c}" for c in ft.columns)
-        old = ", ".join(f"old.{c}" for c in ft.columns)
-        name = ft.fts_table
+        # External content: the index holds no copy of the text. It is kept in step by the
+        # backend (SqliteBackend.index_text / unindex_text), not by triggers: a trigger per
+        # row made storing three times slower (0.45 ms against 0.13 ms per article, measured).
         return [
-            f"CREATE VIRTUAL TABLE {name} USING fts5({cols}, content='{ft.table}', content_rowid='{ft.key}', "
-            "tokenize='unicode61')",
-            # External content: the index is kept in step with the table by these triggers.
-            f"CREATE TRIGGER {name}_insert AFTER INSERT ON {ft.table} BEGIN "
-            f"INSERT INTO {name}(rowid, {cols}) VALUES (new.{ft.key}, {new}); END",
-            f"CREATE TRIGGER {name}_delete AFTER DELETE ON {ft.table} BEGIN "
-            f"INSERT INTO {name}({name}, rowid, {cols}) VALUES ('delete', old.{ft.key}, {old}); END",
-            f"CREATE TRIGGER {name}_update AFTER UPDATE ON {ft.table} BEGIN "
-            f"INSERT INTO {name}({name}, rowid, {cols}) VALUES ('delete', old.{ft.key}, {old}); "
-            f"INSERT INTO {name}(rowid, {cols}) VALUES (new.{ft.key}, {new}); END",
+            f"CREATE VIRTUAL TABLE {ft.fts_table} USING fts5({', '.join(ft.columns)}, content='{ft.table}', "
+            f"content_rowid='{ft.key}', tokenize='unicode61')"
         ]
     document = " || ' ' || ".join(f"coalesce({c}, '')" for c in ft.columns)
     return [

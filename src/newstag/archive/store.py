@@ -204,6 +204,7 @@ class Store:
             old = [stored[id_][0] for id_ in chosen if id_ in stored]
             if old:
                 marks = placeholders(old)
+                backend.unindex_text(old)
                 for table in TAG_TABLES:
                     backend.execute(f"DELETE FROM {table.name} WHERE seq IN ({marks})", old)
                 backend.execute(f"DELETE FROM articles WHERE seq IN ({marks})", old)
@@ -221,6 +222,7 @@ class Store:
                     rows_by_table[table].extend(rows)
                 names |= tag_names(article.record)
             backend.insert_rows(ARTICLES.name, ARTICLES.column_names, article_rows)
+            backend.index_text([row[0] for row in article_rows])
             for table in TAG_TABLES:
                 backend.insert_rows(table.name, table.column_names, rows_by_table[table.name])
             new_names = [n for n in names if n[:2] not in self._named]
