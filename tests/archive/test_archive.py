@@ -173,6 +173,8 @@ def test_facets_count_the_whole_result(filled, tagged_records):
     from newstag.archive.facets import facet_counts
 
     facets = facet_counts(filled, Filters(region="CU", relevance="about"))
+    assert not facets.sampled and facets.counted == count(filled, Filters(region="CU", relevance="about"))
+    facets = facets.values
     about_cu = [r for r in tagged_records if any(x["code"] == "CU" and x["relevance"] == "about" for x in r["regions"])]
     expected = {}
     for r in about_cu:
@@ -298,3 +300,17 @@ def test_cli_add_twice_then_search_region_about(archive_url, tagged_records):
     assert result.exit_code == 0 and "10 articles" in result.stdout and "Cuba" in result.stdout
     result = runner.invoke(app, ["archive", "search", "--db", archive_url, "--format", "csv", "copper"])
     assert result.stdout.splitlines()[1].startswith("cl-copper,2024-02-20,")
+
+
+def test_facets_of_a_large_result_count_its_newest_articles(filled, tagged_records, dates):
+    from newstag.archive.facets import facet_counts
+
+    facets = facet_counts(filled, Filters(), sample=4)
+    newest = _dated_order(tagged_records, dates)[:4]
+    assert facets.sampled and facets.counted == 4
+    expected = {}
+    for r in tagged_records:
+        if r["id"] in newest:
+            for t in r["general"]:
+                expected[t["code"]] = expected.get(t["code"], 0) + 1
+    assert {f.value: f.count for f in facets.values["topic"]} == expected

@@ -88,7 +88,13 @@ def add(
     finally:
         if bar is not None:
             bar.close(complete)
+    _optimize_after(backend, summary)
     return summary
+
+
+def _optimize_after(backend: Backend, summary: AddSummary) -> None:
+    if summary.counts.added or summary.counts.replaced:
+        backend.optimize()
 
 
 def _line_date(line: bytes) -> object:
@@ -128,6 +134,7 @@ def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = No
     finally:
         if bar is not None:
             bar.close(complete)
+    _optimize_after(backend, summary)
     return summary
 
 
@@ -208,6 +215,7 @@ def retag(backend: Backend, *, options: TagOptions, jobs: int = 1, progress: boo
             bar.update(len(chunk))
     if bar is not None:
         bar.close()
+    _optimize_after(backend, summary)
     return summary
 
 

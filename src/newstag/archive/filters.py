@@ -146,7 +146,9 @@ def select(filters: Filters, dialect: str) -> Selection:
             params.append(match)
         else:
             tsquery = " && ".join(f"phraseto_tsquery('{FTS_CONFIG}', ?)" for _ in terms)
-            column = "d.fts" if not driving else "(SELECT f.fts FROM articles f WHERE f.seq = d.seq)"
-            where.append(f"{column} @@ ({tsquery})")
+            if driving:  # a semi-join the planner answers from the GIN index
+                where.append(f"d.seq IN (SELECT f.seq FROM articles f WHERE f.fts @@ ({tsquery}))")
+            else:
+                where.append(f"d.fts @@ ({tsquery})")
             params.extend(" ".join(words) for words in terms)
     return Selection(source, " AND ".join(where) or "TRUE", tuple(params))
