@@ -73,6 +73,23 @@ def test_changed_text_replaces_the_article(archive_url, article_lines, tmp_path)
         assert _ids(search(backend, Filters(query="Atacama"))) == []  # the old text is gone from the index
 
 
+def test_the_last_line_of_an_id_wins(archive_url, article_lines, tmp_path):
+    first, second = orjson.loads(article_lines[0]), orjson.loads(article_lines[1])
+    second["id"] = first["id"]
+    stored_second = tmp_path / "second.jsonl"
+    stored_second.write_bytes(orjson.dumps(second) + b"\n")
+    both = tmp_path / "both.jsonl"
+    both.write_bytes(orjson.dumps(first) + b"\n" + orjson.dumps(second) + b"\n")
+    _add(archive_url, str(stored_second))
+    # The stored text is the second line's: it must not be skipped as unchanged, since the
+    # first line (different) is written before it.
+    summary = _add(archive_url, str(both))
+    assert (summary.counts.added, summary.counts.replaced, summary.counts.unchanged) == (0, 2, 0)
+    with open_archive(archive_url) as backend:
+        assert total(backend) == 1
+        assert get_article(backend, first["id"]).title == second["title"]
+
+
 def test_bad_lines_are_counted_and_not_stored(archive_url, article_lines, tmp_path):
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(article_lines[0] + b'{"id": "broken", "text": \n' + b'{"id": "empty", "text": ""}\n' + article_lines[1])

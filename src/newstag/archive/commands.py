@@ -21,7 +21,7 @@ import orjson
 from newstag.archive.backends import Backend
 from newstag.archive.filters import Filters
 from newstag.archive.queries import Hit, iter_records, iter_sources, search, stats
-from newstag.archive.store import StoredArticle, Store, WriteCounts, from_record, from_tagged
+from newstag.archive.store import Store, StoredArticle, WriteCounts, from_record, from_tagged, input_hash
 from newstag.errors import InputError
 from newstag.options import TagOptions
 from newstag.types import RawDocument
@@ -69,6 +69,7 @@ def add(
     bar = Progress.start(progress, paths, input_format)
     if bar is not None:
         items = bar.count_read(items)
+    items = _without_unchanged(items, store, summary, bar)
     complete = False
     try:
         for chunk, result in tagged_chunks(items, options, "jsonl", jobs):
@@ -90,6 +91,41 @@ def add(
             bar.close(complete)
     _optimize_after(backend, summary)
     return summary
+
+
+def _without_unchanged(items: Iterable, store: Store, summary: AddSummary, bar, lookup: int = 256) -> Iterator:
+    """`items` less those stored already with the same content (counted unchanged, not tagged).
+
+    Looked up `lookup` at a time. Store.write decides again under the writer lock; skipping here
+    only saves tagging. An id that this run already sent on is never skipped: its later line
+    must still be written after the earlier one (the last line of an id wins)."""
+    from newstag.batch.stream import item_document
+
+    sent: set[str] = set()
+    batch: list = []
+
+    def flush() -> Iterator:
+        docs = [item_document(item) for item in batch]
+        hashes = [None if doc.error else input_hash(doc, _line_date(item[1]) if isinstance(item, tuple) else None)
+                  for item, doc in zip(batch, docs)]
+        stored = store.stored_hashes([doc.id for doc, h in zip(docs, hashes) if h is not None])
+        skipped = []
+        for item, doc, h in zip(batch, docs, hashes):
+            if h is not None and doc.id not in sent and doc.id in stored and stored[doc.id][1] == h:
+                skipped.append(item)
+                continue
+            sent.add(doc.id)
+            yield item
+        summary.counts.unchanged += len(skipped)
+        if bar is not None and skipped:
+            bar.written(skipped)
+
+    for item in items:
+        batch.append(item)
+        if len(batch) >= lookup:
+            yield from flush()
+            batch = []
+    yield from flush()
 
 
 def _optimize_after(backend: Backend, summary: AddSummary) -> None:

@@ -68,15 +68,20 @@ def _hash(value: Any) -> str:
     return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
 
 
+def input_hash(doc: RawDocument, date: object = None) -> str:
+    """The content hash of an input article, known before it is tagged (so that `archive add`
+    need not tag again what is stored unchanged)."""
+    return _hash([doc.title, doc.text, parse_date(date), doc.kind, [[key, value] for key, value in doc.extra]])
+
+
 def from_tagged(doc: RawDocument, record: dict[str, Any], record_json: bytes | str, date: object = None) -> StoredArticle:
     """The article `doc` was tagged into `record`; `date`: the input's date field, if any."""
     published = parse_date(date) or parse_date(_date_field(record))
     extra = [[key, value] for key, value in doc.extra]
     source = {"kind": doc.kind, "extra": extra, "warnings": list(doc.warnings)}
-    content = [doc.title, doc.text, published, doc.kind, extra]
     return StoredArticle(
         id=doc.id,
-        content_hash=_hash(content),
+        content_hash=input_hash(doc, date),
         published=published,
         title=record.get("title") if record.get("title") is not None else doc.title,
         text=doc.text,
