@@ -55,7 +55,7 @@ def test_add_twice_stores_each_article_once(archive_url, tagged_records):
     assert (second.counts.added, second.counts.replaced, second.counts.unchanged) == (0, 0, 10)
     with open_archive(archive_url) as backend:
         assert total(backend) == 10
-        stored = [orjson.loads(r) for r in backend.iterate("SELECT record FROM articles ORDER BY seq") for r in r]
+        stored = [orjson.loads(r) for r in backend.iterate("SELECT record FROM article_bodies ORDER BY seq") for r in r]
     assert stored == tagged_records  # as `newstag tag` writes them
 
 

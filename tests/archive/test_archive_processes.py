@@ -39,7 +39,7 @@ def _check_whole(url: str, lines: list[bytes]) -> int:
     """Every stored article is whole (its tag rows and full text there); returns how many."""
     with open_archive(url) as backend:
         stored = total(backend)
-        records = [orjson.loads(r) for (r,) in backend.iterate("SELECT record FROM articles")]
+        records = [orjson.loads(r) for (r,) in backend.iterate("SELECT record FROM article_bodies")]
         assert len({r["id"] for r in records}) == stored  # no id twice
         topics = backend.query("SELECT count(*) FROM article_topics")[0][0]
         regions = backend.query("SELECT count(*) FROM article_regions")[0][0]

@@ -189,7 +189,7 @@ class SqliteBackend(Backend):
         if seqs:
             self.conn.execute(
                 f"INSERT INTO {FULL_TEXT.fts_table} (rowid, {_FTS_COLUMNS}) "
-                f"SELECT seq, {_FTS_COLUMNS} FROM articles WHERE seq IN ({placeholders(seqs)})", seqs
+                f"SELECT seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE seq IN ({placeholders(seqs)})", seqs
             )
 
     def unindex_text(self, seqs: Sequence[int]) -> None:
@@ -197,7 +197,7 @@ class SqliteBackend(Backend):
         if seqs:
             self.conn.execute(
                 f"INSERT INTO {FULL_TEXT.fts_table} ({FULL_TEXT.fts_table}, rowid, {_FTS_COLUMNS}) "
-                f"SELECT 'delete', seq, {_FTS_COLUMNS} FROM articles WHERE seq IN ({placeholders(seqs)})", seqs
+                f"SELECT 'delete', seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE seq IN ({placeholders(seqs)})", seqs
             )
 
     def close(self) -> None:

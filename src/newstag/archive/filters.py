@@ -97,6 +97,7 @@ class Selection:
     source: str  # e.g. "article_regions d"
     where: str
     params: tuple[Any, ...]
+    full_text_only: bool = False  # the one filter is full text: counted from its index alone
 
     def seqs(self) -> str:
         return f"SELECT d.seq FROM {self.source} WHERE {self.where}"
@@ -137,18 +138,22 @@ def select(filters: Filters, dialect: str) -> Selection:
     if filters.until:
         where.append("d.published <= ? AND d.published <> ''")  # '' (no date) sorts before every date
         params.append(filters.until)
-    terms = query_terms(filters.query)
-    if terms:
-        if dialect == "sqlite":
-            # Each term an FTS5 phrase of its words: "oil price" "opec" (words are \w+, no quotes).
-            match = " ".join('"' + " ".join(words) + '"' for words in terms)
-            where.append("d.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(match)
-        else:
-            tsquery = " && ".join(f"phraseto_tsquery('{FTS_CONFIG}', ?)" for _ in terms)
-            if driving:  # a semi-join the planner answers from the GIN index
-                where.append(f"d.seq IN (SELECT f.seq FROM articles f WHERE f.fts @@ ({tsquery}))")
-            else:
-                where.append(f"d.fts @@ ({tsquery})")
-            params.extend(" ".join(words) for words in terms)
-    return Selection(source, " AND ".join(where) or "TRUE", tuple(params))
+    matching = full_text_matches(filters.query, dialect)
+    if matching is not None:
+        where.append(f"d.seq IN ({matching[0]})")
+        params.extend(matching[1])
+    return Selection(source, " AND ".join(where) or "TRUE", tuple(params), full_text_only=matching is not None and len(where) == 1)
+
+
+def full_text_matches(query: str | None, dialect: str) -> tuple[str, list[str]] | None:
+    """(SELECT of the seqs of the articles matching `query`, its parameters), or None for no query."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if dialect == "sqlite":
+        # Each term an FTS5 phrase of its words: "oil price" "opec" (words are \w+, no quotes).
+        match = " ".join('"' + " ".join(words) + '"' for words in terms)
+        return "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [match]
+    tsquery = " && ".join(f"phraseto_tsquery('{FTS_CONFIG}', ?)" for _ in terms)
+    # A semi-join the planner answers from the GIN index.
+    return f"SELECT f.seq FROM article_bodies f WHERE f.fts @@ ({tsquery})", [" ".join(words) for words in terms]

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from newstag.archive.backends import Backend, placeholders
-from newstag.archive.filters import Filters, select
+from newstag.archive.filters import Filters, full_text_matches, select
 
 STATS_BY = ("topic", "region", "agency", "month", "place")
 MAX_LIMIT = 1000
@@ -43,6 +43,9 @@ def search(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0)
 
 def count(backend: Backend, filters: Filters) -> int:
     selection = select(filters, backend.dialect)
+    if selection.full_text_only:  # no article row need be read
+        sql, params = full_text_matches(filters.query, backend.dialect)
+        return backend.query(f"SELECT count(*) FROM ({sql}) m", params)[0][0]
     return backend.query(f"SELECT count(*) FROM {selection.source} WHERE {selection.where}", selection.params)[0][0]
 
 
@@ -50,19 +53,23 @@ def articles_by_seq(backend: Backend, seqs: list[int]) -> list[Hit]:
     if not seqs:
         return []
     rows = backend.query(
-        f"SELECT seq, id, published, title, record FROM articles WHERE seq IN ({placeholders(seqs)})", seqs
+        f"SELECT a.seq, a.id, a.published, a.title, b.record FROM articles a JOIN article_bodies b ON b.seq = a.seq "
+        f"WHERE a.seq IN ({placeholders(seqs)})", seqs
     )
     by_seq = {row[0]: row for row in rows}
     return [_hit(by_seq[seq]) for seq in seqs if seq in by_seq]
 
 
 def get_article(backend: Backend, article_id: str) -> Hit | None:
-    rows = backend.query("SELECT seq, id, published, title, record FROM articles WHERE id = ?", (article_id,))
+    rows = backend.query(
+        "SELECT a.seq, a.id, a.published, a.title, b.record FROM articles a JOIN article_bodies b ON b.seq = a.seq "
+        "WHERE a.id = ?", (article_id,)
+    )
     return _hit(rows[0]) if rows else None
 
 
 def article_text(backend: Backend, article_id: str) -> str | None:
-    rows = backend.query("SELECT text FROM articles WHERE id = ?", (article_id,))
+    rows = backend.query("SELECT b.text FROM articles a JOIN article_bodies b ON b.seq = a.seq WHERE a.id = ?", (article_id,))
     return rows[0][0] if rows else None
 
 
@@ -116,7 +123,7 @@ def months(backend: Backend, filters: Filters) -> list[tuple[str, int]]:
 
 def iter_records(backend: Backend) -> Iterator[str]:
     """Every stored record (JSON text), in the order stored."""
-    for (record,) in backend.iterate("SELECT record FROM articles ORDER BY seq"):
+    for (record,) in backend.iterate("SELECT record FROM article_bodies ORDER BY seq"):
         yield record
 
 
@@ -127,8 +134,9 @@ def iter_sources(backend: Backend, page: int = 256) -> Iterator[tuple[str, str |
     last, upto = 0, backend.query("SELECT coalesce(max(seq), 0) FROM articles")[0][0]
     while True:
         rows = backend.query(
-            "SELECT seq, id, title, text, published, source, record FROM articles "
-            "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            "SELECT a.seq, a.id, a.title, b.text, a.published, a.source, b.record "
+            "FROM articles a JOIN article_bodies b ON b.seq = a.seq "
+            "WHERE a.seq > ? AND a.seq <= ? ORDER BY a.seq LIMIT ?",
             (last, upto, page),
         )
         if not rows:

@@ -1,14 +1,17 @@
 """The archive's schema, described once and rendered for each SQL dialect (sqlite, postgresql).
 
-    articles          one row per article id: its text, title, date, content hash and full record
+    articles          one row per article id: its title, date, content hash, input kind (narrow,
+                      so that sorting thousands of full-text matches by date reads few pages)
+    article_bodies    its text and full record (and the title again, for the full-text index)
     article_topics    (article, IPTC code): every `general` entry of the record
     article_regions   (article, region code, relevance): every `regions` entry
     article_places    (article, GeoNames id): each resolved place once, with its first mention's
                       offsets and the number of mentions (every mention stays in the record)
     article_agencies  (article, agency name)
     tag_names         (facet, code) -> the name to show (topic label, region name, place name)
-    full text         title and text: SQLite FTS5 (an external-content table the backend keeps
-                      in step); PostgreSQL a generated `tsvector` column with a GIN index
+    full text         title and text of article_bodies: SQLite FTS5 (an external-content table
+                      the backend keeps in step); PostgreSQL a generated `tsvector` column with
+                      a GIN index
 
 Every tag table carries the article's `published` date beside its `seq`, so that a tag page
 (newest first, LIMIT n) walks one index in order instead of sorting every match.
@@ -127,9 +130,7 @@ ARTICLES = Table(
         Column("content_hash", "text"),  # decides added / replaced / unchanged (store.py)
         Column("published", "text", default="''"),
         Column("title", "text", nullable=True),
-        Column("text", "text", nullable=True),  # the input text the record's offsets point into
         Column("source", "text", default="'{}'"),  # the input's kind, extra fields, reader warnings (JSON)
-        Column("record", "text"),  # the full record as `newstag tag` writes it (JSON)
         Column("added_at", "text"),  # when this version was stored (UTC, ISO 8601)
     ),
     primary_key=("seq",),
@@ -137,6 +138,16 @@ ARTICLES = Table(
         Index("articles_id", ("id",), unique=True),
         Index("articles_published", ("published", "seq")),
     ),
+)
+ARTICLE_BODIES = Table(
+    "article_bodies",
+    (
+        Column("seq", "seq"),
+        Column("title", "text", nullable=True),
+        Column("text", "text", nullable=True),  # the input text the record's offsets point into
+        Column("record", "text"),  # the full record as `newstag tag` writes it (JSON)
+    ),
+    primary_key=("seq",),
 )
 
 
@@ -174,5 +185,5 @@ TAG_NAMES = Table(
     without_rowid=True,
 )
 TAG_TABLES = (ARTICLE_TOPICS, ARTICLE_REGIONS, ARTICLE_PLACES, ARTICLE_AGENCIES)
-TABLES = (ARTICLES, *TAG_TABLES, TAG_NAMES)
-FULL_TEXT = FullText("articles", key="seq", columns=("title", "text"))
+TABLES = (ARTICLES, ARTICLE_BODIES, *TAG_TABLES, TAG_NAMES)
+FULL_TEXT = FullText("article_bodies", key="seq", columns=("title", "text"), name="articles_fts")

@@ -27,6 +27,7 @@ import orjson
 from newstag.archive.backends import Backend, placeholders
 from newstag.archive.schema import (
     ARTICLE_AGENCIES,
+    ARTICLE_BODIES,
     ARTICLE_PLACES,
     ARTICLE_REGIONS,
     ARTICLE_TOPICS,
@@ -212,22 +213,25 @@ class Store:
                 backend.unindex_text(old)
                 for table in TAG_TABLES:
                     backend.execute(f"DELETE FROM {table.name} WHERE seq IN ({marks})", old)
+                backend.execute(f"DELETE FROM article_bodies WHERE seq IN ({marks})", old)
                 backend.execute(f"DELETE FROM articles WHERE seq IN ({marks})", old)
             # Writers hold the writer lock, so max(seq) + 1 is ours alone.
             next_seq = (backend.query("SELECT max(seq) FROM articles")[0][0] or 0) + 1
             added_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            article_rows, rows_by_table = [], {table.name: [] for table in TAG_TABLES}
+            article_rows, body_rows, rows_by_table = [], [], {table.name: [] for table in TAG_TABLES}
             names: set[tuple[str, str, str]] = set()
             for seq, article in enumerate(chosen.values(), start=next_seq):
                 article_rows.append((
-                    seq, article.id, article.content_hash, article.published, article.title, article.text,
-                    orjson.dumps(article.source).decode(), article.record_json, added_at,
+                    seq, article.id, article.content_hash, article.published, article.title,
+                    orjson.dumps(article.source).decode(), added_at,
                 ))
+                body_rows.append((seq, article.title, article.text, article.record_json))
                 for table, rows in tag_rows(seq, article).items():
                     rows_by_table[table].extend(rows)
                 names |= tag_names(article.record)
             backend.insert_rows(ARTICLES.name, ARTICLES.column_names, article_rows)
-            backend.index_text([row[0] for row in article_rows])
+            backend.insert_rows(ARTICLE_BODIES.name, ARTICLE_BODIES.column_names, body_rows)
+            backend.index_text([row[0] for row in body_rows])
             for table in TAG_TABLES:
                 backend.insert_rows(table.name, table.column_names, rows_by_table[table.name])
             new_names = [n for n in names if n[:2] not in self._named]
