@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -197,6 +198,9 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a temporary directory)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results_archive.json")
     args = parser.parse_args()
+    # SIGTERM (a timeout, a Ctrl-C from make) unwinds like an exception, so that the PostgreSQL
+    # server this benchmark started is stopped and its files removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench: terminated"))
 
     print(f"tagging the mix once ({load()})", flush=True)
     t0 = time.perf_counter()
