@@ -12,6 +12,7 @@ import csv
 import io
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -61,18 +62,15 @@ def add(
     progress: bool | None = None,
 ) -> AddSummary:
     """Tag every input record and store it; records carrying an error are counted, not stored."""
-    from newstag.batch.runner import Progress, tagged_chunks
+    from newstag.batch.runner import tagged_chunks
     from newstag.batch.stream import item_document, iter_items
 
     store, summary = Store(backend), AddSummary()
-    items = iter_items(paths, input_format)
-    bar = Progress.start(progress, paths, input_format)
-    if bar is not None:
-        items = bar.count_read(items)
-    items = _without_unchanged(items, store, summary, bar)
-    complete = False
-    try:
-        for chunk, result in tagged_chunks(items, options, "jsonl", jobs):
+    with _progress(progress, paths, input_format) as bar:
+        items = iter_items(paths, input_format)
+        if bar is not None:
+            items = bar.count_read(items)
+        for chunk, result in tagged_chunks(_without_unchanged(items, store, summary, bar), options, "jsonl", jobs):
             articles = []
             for item, encoded in zip(chunk, result.records):
                 record = orjson.loads(encoded)
@@ -85,12 +83,24 @@ def add(
             summary.counts += store.write(articles)
             if bar is not None:
                 bar.written(chunk)
+    _optimize_after(backend, summary)
+    return summary
+
+
+@contextmanager
+def _progress(progress: bool | None, paths: list[str], input_format: str | None) -> Iterator:
+    """The batch layer's progress bar on stderr (None when off), closed as complete only when
+    the block ran to its end."""
+    from newstag.batch.runner import Progress
+
+    bar = Progress.start(progress, paths, input_format)
+    complete = False
+    try:
+        yield bar
         complete = True
     finally:
         if bar is not None:
             bar.close(complete)
-    _optimize_after(backend, summary)
-    return summary
 
 
 def _without_unchanged(items: Iterable, store: Store, summary: AddSummary, bar, lookup: int = 256) -> Iterator:
@@ -146,7 +156,6 @@ def _line_date(line: bytes) -> object:
 
 def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = 256) -> AddSummary:
     """Store records that `newstag tag` wrote as JSON Lines, as they are."""
-    from newstag.batch.runner import Progress
     from newstag.batch.stream import chunked
 
     for path in paths:
@@ -156,20 +165,14 @@ def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = No
                 "are flat (no scores, no offsets). Tag to JSON Lines (--format jsonl), or add the articles untagged"
             )
     store, summary = Store(backend), AddSummary()
-    bar = Progress.start(progress, paths, "jsonl")
-    items: Iterable = _record_lines(paths)
-    if bar is not None:
-        items = bar.count_read(items)
-    complete = False
-    try:
+    with _progress(progress, paths, "jsonl") as bar:
+        items: Iterable = _record_lines(paths)
+        if bar is not None:
+            items = bar.count_read(items)
         for chunk in chunked(items, max_docs=chunk_docs):
             summary.counts += store.write(record_articles(chunk, summary))
             if bar is not None:
                 bar.written(chunk)
-        complete = True
-    finally:
-        if bar is not None:
-            bar.close(complete)
     _optimize_after(backend, summary)
     return summary
 

@@ -233,21 +233,21 @@ def articles_page(request: Request) -> Response:
 
 @pages.get("/topics/{code}", response_class=HTMLResponse)
 def topic_page(request: Request, code: str) -> Response:
-    try:
-        filters = _filters(request, topic=code)
-        label = _name(request, "topic", code)
-        return _listing(request, filters, f"{label} ({code})", topic_href(code), chart=True)
-    except HTTPException as exc:
-        return _error_page(exc)
+    return _tag_page(request, "topic", code, topic_href(code))
 
 
 @pages.get("/regions/{code}", response_class=HTMLResponse)
 def region_page(request: Request, code: str) -> Response:
+    return _tag_page(request, "region", code, region_href(code))
+
+
+def _tag_page(request: Request, facet: str, code: str, path: str) -> Response:
+    """Every story under one topic or region, with its chart of articles per month."""
     try:
-        filters = _filters(request, region=code)
-        name = _name(request, "region", code)
-        about = {"about": " — about", "mentioned": " — mentioned"}.get(filters.relevance or "", "")
-        return _listing(request, filters, f"{name} ({code}){about}", region_href(code), chart=True)
+        filters = _filters(request, **{facet: code})
+        relevance = {"about": " — about", "mentioned": " — mentioned"}.get(filters.relevance or "", "")
+        heading = f"{_name(request, facet, code)} ({code}){relevance}"
+        return _listing(request, filters, heading, path, chart=True)
     except HTTPException as exc:
         return _error_page(exc)
 
