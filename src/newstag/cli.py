@@ -122,6 +122,29 @@ def schema() -> None:
     sys.stdout.write(orjson.dumps(record_json_schema(), option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (the artifacts load once, before they fork).")] = 1,
+    api_key: Annotated[
+        Optional[str], typer.Option("--api-key", envvar="NEWSTAG_API_KEY", show_envvar=True, help="Require 'Authorization: Bearer KEY' on /v1/ (and the key in the page's form).")
+    ] = None,
+    max_article_bytes: Annotated[int, typer.Option("--max-article-bytes", min=1, help="Largest article body (413 past it).")] = 1 << 20,
+    max_batch_bytes: Annotated[int, typer.Option("--max-batch-bytes", min=1, help="Largest /v1/tag/batch body (413 past it).")] = 64 << 20,
+    queue: Annotated[int, typer.Option("--queue", min=1, help="Jobs waiting per worker before 503 + Retry-After.")] = 256,
+) -> None:
+    """Serve the HTTP API (/v1/) and the tagging page (/) with FastAPI + uvicorn."""
+    from newstag.service.options import ServiceOptions
+    from newstag.service.server import serve as run_server
+
+    options = ServiceOptions(api_key=api_key or None, max_article_bytes=max_article_bytes, max_batch_bytes=max_batch_bytes, queue_jobs=queue)
+    try:
+        run_server(options, host=host, port=port, workers=workers)
+    except NewstagError as exc:
+        _fail(exc)
+
+
 SharedOption = Annotated[
     Path, typer.Option("--shared", help="The shared folder with data/ and taxonomy/ (present on developers' machines and in CI).")
 ]
