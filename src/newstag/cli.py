@@ -133,12 +133,16 @@ def serve(
     max_article_bytes: Annotated[int, typer.Option("--max-article-bytes", min=1, help="Largest article body (413 past it).")] = 1 << 20,
     max_batch_bytes: Annotated[int, typer.Option("--max-batch-bytes", min=1, help="Largest /v1/tag/batch body (413 past it).")] = 64 << 20,
     queue: Annotated[int, typer.Option("--queue", min=1, help="Jobs waiting per worker before 503 + Retry-After.")] = 256,
+    archive: Annotated[
+        Optional[str], typer.Option("--archive", help="Also serve this archive (`newstag archive --db`): /articles, /topics/..., /regions/..., /v1/articles.")
+    ] = None,
 ) -> None:
     """Serve the HTTP API (/v1/) and the tagging page (/) with FastAPI + uvicorn."""
     from newstag.service.options import ServiceOptions
     from newstag.service.server import serve as run_server
 
-    options = ServiceOptions(api_key=api_key or None, max_article_bytes=max_article_bytes, max_batch_bytes=max_batch_bytes, queue_jobs=queue)
+    options = ServiceOptions(api_key=api_key or None, max_article_bytes=max_article_bytes, max_batch_bytes=max_batch_bytes, queue_jobs=queue,
+                             archive=archive)
     try:
         run_server(options, host=host, port=port, workers=workers)
     except NewstagError as exc:

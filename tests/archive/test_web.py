@@ -13,16 +13,16 @@ from fastapi.testclient import TestClient
 from newstag.archive import commands
 from newstag.archive.backends import open_archive
 from newstag.archive.chart import month_chart
-from newstag.archive.web import install
 from newstag.options import TagOptions
+from newstag.service.app import create_app
+from newstag.service.options import ServiceOptions
 
 from .conftest import ARTICLES
 
 
 def archive_app(url: str) -> FastAPI:
-    app = FastAPI()
-    install(app, url)
-    return app
+    """The service's app serving the archive at `url` (`newstag serve --archive URL`)."""
+    return create_app(ServiceOptions(archive=url))
 
 
 @pytest.fixture
@@ -136,3 +136,18 @@ def test_month_chart_geometry():
     assert chart.bars[3].height == 2 * chart.bars[0].height and chart.bars[1].height == 0
     assert [y for _, y in chart.years] == ["2023", "2024"]
     assert month_chart([]) is None
+
+
+def test_service_rules_apply(archive_url):
+    """The service's security headers, API key and problem+json answers cover the archive too."""
+    with open_archive(archive_url) as backend:
+        commands.add(backend, [str(ARTICLES)], options=TagOptions())
+    with TestClient(create_app(ServiceOptions(archive=archive_url, api_key="k3y"))) as c:
+        page = c.get("/regions/CU")
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        assert c.get("/v1/articles").status_code == 401
+        answer = c.get("/v1/articles/none", headers={"Authorization": "Bearer k3y"})
+        assert answer.status_code == 404 and answer.headers["content-type"].startswith("application/problem+json")
+        assert "no article with id 'none'" in answer.json()["detail"]
+        assert c.get("/v1/stats", headers={"Authorization": "Bearer k3y"}).json()["articles"] == 10

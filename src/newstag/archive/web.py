@@ -7,7 +7,8 @@
     GET /v1/articles       {"total", "articles": [records], "facets": {...}} for the same filters
     GET /v1/articles/{id}  the record;   GET /v1/stats   counts per topic, region, agency, month
 
-`install(app, url)` adds them to a FastAPI app (the service's, `newstag serve --archive DB`).
+`install(app, url)` adds them to the service's app (`newstag serve --archive DB`), which gives
+them its layout (templates/base.html), security headers, API key check and problem+json errors.
 Views are thin: filters come from the query string (filters.Filters.clean), queries and facets
 from queries.py and facets.py, markup from templates/ (autoescaped: article text is hostile).
 Each server thread reads through a connection of its own.
@@ -22,9 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from jinja2 import ChoiceLoader, Environment, PackageLoader
-from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
@@ -33,6 +33,9 @@ from newstag.archive.chart import month_chart
 from newstag.archive.facets import Facets, facet_counts
 from newstag.archive.filters import FilterError, Filters
 from newstag.archive.queries import Hit, article_text, count, get_article, months, search, stats, total
+from newstag.service.problems import Problem
+from newstag.service.security import require_api_key
+from newstag.service.views import segments
 
 PAGE_SIZE = 20
 MAX_OFFSET = 10_000  # deeper pages cost a scan each; narrow the filters instead
@@ -40,7 +43,7 @@ MAX_API_LIMIT = 100
 FILTER_PARAMS = ("q", "topic", "region", "relevance", "place", "agency", "since", "until")
 
 pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/v1", tags=["archive"])
+api = APIRouter(prefix="/v1", tags=["archive"], dependencies=[Depends(require_api_key)])
 
 
 class ArchiveReader:
@@ -85,25 +88,13 @@ def _backend(request: Request) -> Backend:
 
 @functools.cache
 def _templates() -> Environment:
-    loaders = [PackageLoader("newstag.archive", "templates")]
-    try:  # the service's layout (base.html), when the service is installed beside the archive
-        loaders.append(PackageLoader("newstag.service", "templates"))
-    except (ImportError, ValueError):
-        pass
-    return Environment(loader=ChoiceLoader(loaders), autoescape=True)
-
-
-def _layout() -> str:
-    try:
-        _templates().get_template("base.html")
-        return "base.html"
-    except Exception:  # noqa: BLE001 - no service templates: the archive's own minimal layout
-        return "archive_layout.html"
+    # The archive's templates extend the service's base.html. autoescape for every template.
+    loader = ChoiceLoader([PackageLoader("newstag.archive", "templates"), PackageLoader("newstag.service", "templates")])
+    return Environment(loader=loader, autoescape=True)
 
 
 def _render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = _templates().get_template(name).render(layout=_layout(), **context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(_templates().get_template(name).render(**context), status_code=status)
 
 
 # --- what the templates are given ---------------------------------------------------------------
@@ -162,16 +153,16 @@ def _filters(request: Request, **fixed: Any) -> Filters:
     try:
         return Filters.clean(**values)
     except FilterError as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise Problem(400, str(exc)) from None
 
 
 def _page_number(request: Request) -> int:
     raw = request.query_params.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
-        raise HTTPException(400, f"page must be a whole number from 1, not {raw[:40]!r}")
+        raise Problem(400, f"page must be a whole number from 1, not {raw[:40]!r}")
     page = int(raw)
     if (page - 1) * PAGE_SIZE > MAX_OFFSET:
-        raise HTTPException(400, f"pages beyond {MAX_OFFSET // PAGE_SIZE} are not served: narrow the search (a date range, a tag)")
+        raise Problem(400, f"pages beyond {MAX_OFFSET // PAGE_SIZE} are not served: narrow the search (a date range, a tag)")
     return page
 
 
@@ -215,8 +206,8 @@ def _listing(request: Request, filters: Filters, heading: str, path: str, chart:
     )
 
 
-def _error_page(exc: HTTPException) -> HTMLResponse:
-    return _render("archive_error.html", status=exc.status_code, message=exc.detail)
+def _error_page(exc: Problem) -> HTMLResponse:
+    return _render("archive_error.html", status=exc.status, message=exc.detail)
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -227,7 +218,7 @@ def articles_page(request: Request) -> Response:
     try:
         filters = _filters(request)
         return _listing(request, filters, "Archive", "/articles", chart=filters.topic is not None or filters.region is not None)
-    except HTTPException as exc:
+    except Problem as exc:
         return _error_page(exc)
 
 
@@ -248,7 +239,7 @@ def _tag_page(request: Request, facet: str, code: str, path: str) -> Response:
         relevance = {"about": " — about", "mentioned": " — mentioned"}.get(filters.relevance or "", "")
         heading = f"{_name(request, facet, code)} ({code}){relevance}"
         return _listing(request, filters, heading, path, chart=True)
-    except HTTPException as exc:
+    except Problem as exc:
         return _error_page(exc)
 
 
@@ -257,13 +248,18 @@ def article_page(request: Request, article_id: str) -> Response:
     backend = _backend(request)
     hit = get_article(backend, article_id)
     if hit is None:
-        return _error_page(HTTPException(404, f"no article with id {article_id!r} in the archive"))
+        return _error_page(Problem(404, f"no article with id {article_id!r} in the archive"))
     view = hit_view(hit)
     record = hit.record
-    places = [dict(p, href=f"/articles?place={p['geonameid']}" if p.get("geonameid") is not None else None)
-              for p in record.get("places") or ()]
+    places = [dict(p, index=i, href=f"/articles?place={p['geonameid']}" if p.get("geonameid") is not None else None)
+              for i, p in enumerate(record.get("places") or ())]
+    text = article_text(backend, article_id)
+    body = record.get("body") or {}
+    # The text with its place mentions marked as on the tag page (the service's segments()).
+    body_segments = segments(text, body.get("start", 0), body.get("end", len(text)),
+                             [p for p in places if p.get("field") == "text"]) if text else []
     return _render(
-        "archive_article.html", hit=view, record=record, text=article_text(backend, article_id), places=places,
+        "archive_article.html", hit=view, record=record, body_segments=body_segments, places=places,
         agencies=[{"name": a, "href": "/articles" + _query_string({"agency": a})} for a in record.get("agencies") or ()],
         json_href="/v1" + article_href(article_id),
     )
@@ -282,7 +278,7 @@ def articles_json(request: Request, limit: int = PAGE_SIZE, offset: int = 0) -> 
     """The articles matching the filters (q, topic, region, relevance, place, agency, since,
     until), newest first: `{"total", "articles": [records], "facets": {"topic": [...], "region": [...]}}`."""
     if not 0 <= limit <= MAX_API_LIMIT or not 0 <= offset <= MAX_OFFSET:
-        raise HTTPException(400, f"limit is 0..{MAX_API_LIMIT} and offset 0..{MAX_OFFSET}")
+        raise Problem(400, f"limit is 0..{MAX_API_LIMIT} and offset 0..{MAX_OFFSET}")
     filters = _filters(request)
     backend = _backend(request)
     facets = facet_counts(backend, filters)
@@ -301,7 +297,7 @@ def articles_json(request: Request, limit: int = PAGE_SIZE, offset: int = 0) -> 
 def article_json(request: Request, article_id: str) -> JSONResponse:
     hit = get_article(_backend(request), article_id)
     if hit is None:
-        raise HTTPException(404, f"no article with id {article_id!r} in the archive")
+        raise Problem(404, f"no article with id {article_id!r} in the archive")
     return JSONResponse(hit.record)
 
 

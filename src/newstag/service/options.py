@@ -35,3 +35,4 @@ class ServiceOptions:
     queue_jobs: int = DEFAULT_QUEUE_JOBS
     queue_bytes: int = DEFAULT_QUEUE_BYTES
     retry_after: int = RETRY_AFTER_SECONDS
+    archive: str | None = None  # an archive's URL (`newstag serve --archive DB`): its pages and /v1/articles
