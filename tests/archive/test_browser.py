@@ -1,0 +1,96 @@
+"""The archive's pages in a real browser: `newstag serve --archive DB` on a loopback port, driven
+through the test run's one headless Chromium (the `browser` fixture of tests/conftest.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from newstag.archive import commands
+from newstag.archive.backends import open_archive
+from newstag.options import TagOptions
+
+from .conftest import ARTICLES
+
+NEWSTAG = Path(sys.executable).with_name("newstag")
+
+
+@pytest.fixture(scope="module")
+def archive_server(tmp_path_factory):
+    from tests.service.conftest import free_port  # noqa: PLC0415 - the service tests' helper
+
+    db = tmp_path_factory.mktemp("archive-serve") / "archive.db"
+    with open_archive(str(db)) as backend:
+        commands.add(backend, [str(ARTICLES)], options=TagOptions())
+    port = free_port()
+    log = db.with_name("serve.log")
+    with open(log, "wb") as out:
+        process = subprocess.Popen([str(NEWSTAG), "serve", "--port", str(port), "--archive", str(db)],
+                                   stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/v1/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"newstag serve --archive did not become ready: {log.read_text()[-2000:]}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_tag_pages_in_a_browser(browser, archive_server):
+    from selenium.webdriver.common.by import By
+
+    expected = [obj for obj in map(orjson.loads, ARTICLES.read_bytes().splitlines())]
+    browser.get_log("browser")  # drop what earlier tests left
+    browser.get(archive_server + "/regions/CU?relevance=about")
+    hits = browser.find_elements(By.CSS_SELECTOR, "li.hit")
+    assert len(hits) >= 3
+    assert all("Cuba" in h.text or "Havana" in h.text or "Varadero" in h.text for h in hits)
+    bars = browser.find_elements(By.CSS_SELECTOR, "figure.month-chart rect.bar")
+    assert bars and all(float(b.get_attribute("height")) > 0 for b in bars)
+    assert browser.find_element(By.CSS_SELECTOR, "figure.month-chart svg").size["width"] > 300  # the stylesheet applied
+
+    # A topic chip leads to the topic's page; its heading is the label.
+    chip = browser.find_element(By.CSS_SELECTOR, "li.hit a.chip.topic")
+    label = chip.text
+    chip.click()
+    assert "/topics/medtop:" in browser.current_url
+    assert label in browser.find_element(By.CSS_SELECTOR, "h1.archive-heading").text
+
+    # The search box.
+    browser.get(archive_server + "/articles")
+    box = browser.find_element(By.ID, "archive-q")
+    box.send_keys("copper")
+    box.submit()
+    titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "li.hit a.hit-title")]
+    assert titles == [next(a["title"] for a in expected if a["id"] == "cl-copper")]
+
+    # A facet link narrows the result; the article page shows the text with its places marked.
+    browser.get(archive_server + "/articles")
+    browser.find_element(By.CSS_SELECTOR, 'ul.facet[data-facet="region"] a').click()
+    assert "region=" in browser.current_url
+    browser.find_element(By.CSS_SELECTOR, "li.hit a.hit-title").click()
+    assert browser.find_elements(By.CSS_SELECTOR, ".article-text mark.place")
+    assert browser.find_elements(By.CSS_SELECTOR, "a.chip.region")
+
+    # No CSP violation, no missing asset (the service has no favicon: Chromium asks for one).
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "/favicon.ico" not in e["message"]]
+    assert errors == [], errors
