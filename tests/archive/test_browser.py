@@ -57,6 +57,12 @@ def archive_server(tmp_path_factory):
 
 def test_tag_pages_in_a_browser(browser, archive_server):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def wait_for_url(part: str) -> None:  # a click navigates; the next page loads after it returns
+        WebDriverWait(browser, 20).until(until.url_contains(part))
+        WebDriverWait(browser, 20).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
     expected = [obj for obj in map(orjson.loads, ARTICLES.read_bytes().splitlines())]
     browser.get_log("browser")  # drop what earlier tests left
@@ -72,7 +78,7 @@ def test_tag_pages_in_a_browser(browser, archive_server):
     chip = browser.find_element(By.CSS_SELECTOR, "li.hit a.chip.topic")
     label = chip.text
     chip.click()
-    assert "/topics/medtop:" in browser.current_url
+    wait_for_url("/topics/medtop:")
     assert label in browser.find_element(By.CSS_SELECTOR, "h1.archive-heading").text
 
     # The search box.
@@ -80,14 +86,16 @@ def test_tag_pages_in_a_browser(browser, archive_server):
     box = browser.find_element(By.ID, "archive-q")
     box.send_keys("copper")
     box.submit()
+    wait_for_url("q=copper")
     titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "li.hit a.hit-title")]
     assert titles == [next(a["title"] for a in expected if a["id"] == "cl-copper")]
 
     # A facet link narrows the result; the article page shows the text with its places marked.
     browser.get(archive_server + "/articles")
     browser.find_element(By.CSS_SELECTOR, 'ul.facet[data-facet="region"] a').click()
-    assert "region=" in browser.current_url
+    wait_for_url("region=")
     browser.find_element(By.CSS_SELECTOR, "li.hit a.hit-title").click()
+    wait_for_url("/articles/")
     assert browser.find_elements(By.CSS_SELECTOR, ".article-text mark.place")
     assert browser.find_elements(By.CSS_SELECTOR, "a.chip.region")
 
