@@ -232,6 +232,8 @@ def main() -> None:
                     print(f"  ({lat['load']})", flush=True)
                     results["runs"].append({"backend": backend, "articles": n, "store": stored,
                                             "bytes_per_article": round(size / n), "latency": lat})
+                    # After every run: a long run stopped half-way keeps what it measured.
+                    args.out.write_text(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
                     if backend == "sqlite":
                         for suffix in ("", "-wal", "-shm"):
                             if os.path.exists(url + suffix):

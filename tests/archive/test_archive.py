@@ -186,6 +186,33 @@ def test_full_text_searches_title_and_body(filled, tagged_records):
     assert total(filled) == 10
 
 
+@pytest.mark.parametrize("query", ["Havana", "embargo talks", '"power plant"', "the"])
+def test_both_plans_of_full_text_with_tags_agree(filled, query):
+    """Driven from the words' matches or from the tag's index, the same articles in the same order."""
+    from newstag.archive.filters import select
+
+    for filters in (Filters(query=query, region="CU"), Filters(query=query, topic="medtop:04000000", region="US"),
+                    Filters(query=query, region="419", relevance="about", agency="Reuters")):
+        answers = []
+        for by_full_text in (False, True):
+            s = select(filters, filled.dialect, by_full_text=by_full_text)
+            answers.append(filled.query(f"{s.seqs()} ORDER BY d.published DESC, d.seq DESC", s.params))
+            answers.append(filled.query(f"SELECT count(*) FROM {s.source} WHERE {s.where}", s.params))
+        assert answers[0] == answers[2] and answers[1] == answers[3]
+    assert count(filled, Filters(query="Havana", region="CU")) == len(search(filled, Filters(query="Havana", region="CU")))
+
+
+def test_sqlite_plans_full_text_with_tags_by_the_rarer_side(filled, monkeypatch):
+    from newstag.archive import queries
+
+    if filled.dialect != "sqlite":
+        pytest.skip("PostgreSQL's planner chooses by itself")
+    assert queries.plan(filled, Filters(query="diesel", region="CU")).source == "articles d"
+    monkeypatch.setattr(queries, "FULL_TEXT_FIRST_BELOW", 0)
+    assert queries.plan(filled, Filters(query="diesel", region="CU")).source == "article_regions d"
+    assert queries.plan(filled, Filters(query="zzzunknownword", region="CU")).source == "articles d"  # in no article
+
+
 def test_facets_count_the_whole_result(filled, tagged_records):
     from newstag.archive.facets import facet_counts
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newstag.archive.backends import Backend
-from newstag.archive.filters import Filters, select
+from newstag.archive.filters import Filters
+from newstag.archive.queries import plan
 
 FACETS = {"topic": ("article_topics", "code"), "region": ("article_regions", "code")}
 FACET_SIZE = 15
@@ -33,7 +34,7 @@ class Facets:
 
 
 def facet_counts(backend: Backend, filters: Filters, size: int = FACET_SIZE, sample: int = FACET_SAMPLE) -> Facets:
-    selection = select(filters, backend.dialect)
+    selection = plan(backend, filters)
     newest = f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT {int(sample) + 1}"
     counted = backend.query(f"SELECT count(*) FROM ({newest}) m", selection.params)[0][0]
     sampled = counted > sample

@@ -111,10 +111,12 @@ _TAG_FILTERS = (  # (filter, table, column), in the order that picks the driving
 )
 
 
-def select(filters: Filters, dialect: str) -> Selection:
+def select(filters: Filters, dialect: str, by_full_text: bool = False) -> Selection:
+    """`by_full_text`: drive from the full-text matches (`articles d`) even when a tag filter is
+    given: right when the words are rarer than the tag (see queries.plan)."""
     where: list[str] = []
     params: list[Any] = []
-    driving = next((spec for spec in _TAG_FILTERS if getattr(filters, spec[0]) is not None), None)
+    driving = None if by_full_text else next((spec for spec in _TAG_FILTERS if getattr(filters, spec[0]) is not None), None)
     source = f"{driving[1]} d" if driving else "articles d"
     for name, table, column in _TAG_FILTERS:
         value = getattr(filters, name)

@@ -13,10 +13,14 @@ from typing import Any
 import orjson
 
 from newstag.archive.backends import Backend, placeholders
-from newstag.archive.filters import Filters, full_text_matches, select
+from newstag.archive.filters import Filters, Selection, full_text_matches, query_terms, select
 
 STATS_BY = ("topic", "region", "agency", "month", "place")
 MAX_LIMIT = 1000
+# SQLite: full text with a tag filter is driven from the words' matches when the rarest word is in
+# at most this many articles (sorting them by date is then cheap), else from the tag's index,
+# where matches come soon enough in date order. PostgreSQL's planner makes this choice itself.
+FULL_TEXT_FIRST_BELOW = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +35,7 @@ class Hit:
 def search(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0) -> list[Hit]:
     """Matching articles, newest first (then the most recently stored first)."""
     limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
-    selection = select(filters, backend.dialect)
+    selection = plan(backend, filters)
     seqs = [
         seq for (seq,) in backend.query(
             f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT ? OFFSET ?",
@@ -41,8 +45,23 @@ def search(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0)
     return articles_by_seq(backend, seqs)
 
 
+def plan(backend: Backend, filters: Filters) -> Selection:
+    """The Selection of `filters`, driven from the table that yields its matches soonest."""
+    terms = query_terms(filters.query)
+    tagged = any(getattr(filters, name) is not None for name in ("region", "topic", "place", "agency"))
+    if backend.dialect != "sqlite" or not terms or not tagged:
+        return select(filters, backend.dialect)
+    # unicode61 indexes words lower-cased; a word it folds otherwise (accents) is simply not
+    # found here, estimated rare: the results are the same either way, only the plan differs.
+    words = sorted({w.lower() for words in terms for w in words})
+    rows = backend.query(f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({placeholders(words)})", words)
+    found = dict(rows)
+    rarest = min(found.get(w, 0) for w in words)
+    return select(filters, backend.dialect, by_full_text=rarest <= FULL_TEXT_FIRST_BELOW)
+
+
 def count(backend: Backend, filters: Filters) -> int:
-    selection = select(filters, backend.dialect)
+    selection = plan(backend, filters)
     if selection.full_text_only:  # no article row need be read
         sql, params = full_text_matches(filters.query, backend.dialect)
         return backend.query(f"SELECT count(*) FROM ({sql}) m", params)[0][0]
@@ -111,7 +130,7 @@ def stats(backend: Backend, by: str, limit: int | None = None) -> list[tuple[str
 
 def months(backend: Backend, filters: Filters) -> list[tuple[str, int]]:
     """(YYYY-MM, articles) for the matching articles with a date, in month order (the tag pages' chart)."""
-    selection = select(filters, backend.dialect)
+    selection = plan(backend, filters)
     return [
         (month, n) for month, n in backend.query(
             f"SELECT substr(d.published, 1, 7) AS month, count(*) FROM {selection.source} "
