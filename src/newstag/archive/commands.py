@@ -28,7 +28,6 @@ from newstag.options import TagOptions
 from newstag.types import RawDocument
 
 SEARCH_FORMATS = ("text", "json", "jsonl", "csv")
-EXPORT_FORMATS = ("jsonl", "parquet")
 MAX_ERRORS_SHOWN = 10
 
 
@@ -328,8 +327,8 @@ def export(backend: Backend, out: Path | None, fmt: str) -> int:
     """Every stored record as `newstag tag` writes it (JSON Lines); returns how many."""
     if fmt != "jsonl":
         raise InputError(
-            "the archive exports JSON Lines (--format jsonl): its records hold scores and offsets that "
-            "Parquet's flat rows leave out; convert with `newstag tag`'s table output if you need rows"
+            f"the archive exports JSON Lines only (--format jsonl), not {fmt!r}: `newstag tag`'s Parquet rows "
+            "are made from the tagged article, which the archive keeps as its record"
         )
     stream = open(out, "wb") if out else sys.stdout.buffer  # noqa: SIM115
     n = 0
