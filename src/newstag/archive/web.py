@@ -168,12 +168,11 @@ def _page_number(request: Request) -> int:
 
 def _facet_links(facets: Facets, filters: Filters) -> list[dict[str, Any]]:
     out = []
-    field = {"topic": "topic", "region": "region"}
-    for facet, values in facets.values.items():
+    for facet, values in facets.values.items():  # "topic", "region": also the names of their filters
         links = []
         for value in values:
-            active = getattr(filters, field[facet]) == value.value
-            change = {field[facet]: None if active else value.value}
+            active = getattr(filters, facet) == value.value
+            change = {facet: None if active else value.value}
             if facet == "region":
                 change["relevance"] = None  # relevance was the old region's
             changed = filters.with_(**change)
@@ -183,7 +182,7 @@ def _facet_links(facets: Facets, filters: Filters) -> list[dict[str, Any]]:
     return out
 
 
-def _listing(request: Request, filters: Filters, heading: str, path: str, chart: bool, status: int = 200) -> HTMLResponse:
+def _listing(request: Request, filters: Filters, heading: str, path: str, chart: bool) -> HTMLResponse:
     backend = _backend(request)
     page = _page_number(request)
     hits = search(backend, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -194,7 +193,7 @@ def _listing(request: Request, filters: Filters, heading: str, path: str, chart:
     own = {k: v for k, v in params.items() if k != in_path}  # what the page's own links carry
     pages_total = max(1, -(-min(matches, MAX_OFFSET + PAGE_SIZE) // PAGE_SIZE))
     return _render(
-        "archive_list.html", status=status, heading=heading, filters=filters, params=params,
+        "archive_list.html", heading=heading, filters=filters, params=params,
         hits=[hit_view(h) for h in hits], total=matches, facets=_facet_links(facets, filters),
         facets_sampled=facets.sampled, facets_counted=facets.counted,
         page=page, pages_total=pages_total,
