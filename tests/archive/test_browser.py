@@ -3,12 +3,6 @@ through the test run's one headless Chromium (the `browser` fixture of tests/con
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import orjson
 import pytest
 
@@ -18,41 +12,17 @@ from newstag.options import TagOptions
 
 from .conftest import ARTICLES
 
-NEWSTAG = Path(sys.executable).with_name("newstag")
-
 
 @pytest.fixture(scope="module")
 def archive_server(tmp_path_factory):
-    from tests.service.conftest import free_port  # noqa: PLC0415 - the service tests' helper
+    """`newstag serve --archive DB` with the test articles stored in DB."""
+    from tests.service.conftest import serving
 
     db = tmp_path_factory.mktemp("archive-serve") / "archive.db"
     with open_archive(str(db)) as backend:
         commands.add(backend, [str(ARTICLES)], options=TagOptions())
-    port = free_port()
-    log = db.with_name("serve.log")
-    with open(log, "wb") as out:
-        process = subprocess.Popen([str(NEWSTAG), "serve", "--port", str(port), "--archive", str(db)],
-                                   stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/v1/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"newstag serve --archive did not become ready: {log.read_text()[-2000:]}")
-            time.sleep(0.1)
+    with serving(["--archive", str(db)], db.with_name("serve.log")) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_tag_pages_in_a_browser(browser, archive_server):

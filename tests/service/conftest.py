@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,14 +43,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def service_url(tmp_path_factory):
-    """`newstag serve --workers 2` on a free loopback port, for the whole test session."""
+@contextmanager
+def serving(args: list[str], log: Path) -> Iterator[str]:
+    """`newstag serve ARGS` on a free loopback port, its output in `log`; the URL once it is ready.
+    Stopped when the block ends."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [str(NEWSTAG), "serve", "--port", str(port), "--workers", "2"],
+            [str(NEWSTAG), "serve", "--port", str(port), *args],
             stdout=out, stderr=subprocess.STDOUT, env={k: v for k, v in os.environ.items() if k != "NEWSTAG_API_KEY"},
         )
     url = f"http://127.0.0.1:{port}"
@@ -71,3 +73,10 @@ def service_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def service_url(tmp_path_factory):
+    """`newstag serve --workers 2` on a free loopback port, for the whole test session."""
+    with serving(["--workers", "2"], tmp_path_factory.mktemp("serve") / "serve.log") as url:
+        yield url
