@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test eval bench bench-topics artifacts gazetteer clean
+.PHONY: demo test eval bench bench-topics bench-archive artifacts gazetteer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ bench: $(VENV)/.installed-test
 
 bench-topics: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_topics.py --shared $(SHARED)
+
+# The archive: storing and querying 100,000 tagged records on SQLite and PostgreSQL (a server the
+# benchmark starts itself). ARCHIVE_COUNTS="100000 1000000" for the million (about 7 GB per backend).
+ARCHIVE_COUNTS ?= 100000
+bench-archive: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_archive.py --shared $(SHARED) --counts $(ARCHIVE_COUNTS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

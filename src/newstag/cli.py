@@ -33,6 +33,10 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure accuracy on the labelled corpora in ../shared/data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+# The archive's commands live in its own subpackage (newstag/archive/cli.py); no database module is imported here.
+from newstag.archive.cli import archive_app  # noqa: E402
+
+app.add_typer(archive_app, name="archive")
 
 EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INPUT, EXIT_ARTIFACT, EXIT_OUTPUT = 1, 2, 3, 4, 5
 EXIT_STDOUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for `cat big | head`
@@ -168,12 +172,16 @@ def serve(
     max_article_bytes: Annotated[int, typer.Option("--max-article-bytes", min=1, help="Largest article body (413 past it).")] = 1 << 20,
     max_batch_bytes: Annotated[int, typer.Option("--max-batch-bytes", min=1, help="Largest /v1/tag/batch body (413 past it).")] = 64 << 20,
     queue: Annotated[int, typer.Option("--queue", min=1, help="Articles queued per worker before 503 + Retry-After.")] = 400,
+    archive: Annotated[
+        Optional[str], typer.Option("--archive", help="Also serve this archive (`newstag archive --db`): /articles, /topics/..., /regions/..., /v1/articles.")
+    ] = None,
 ) -> None:
     """Serve the HTTP API (/v1/) and the tagging page (/) with FastAPI + uvicorn."""
     from newstag.service.options import ServiceOptions
     from newstag.service.server import serve as run_server
 
-    options = ServiceOptions(api_key=api_key or None, max_article_bytes=max_article_bytes, max_batch_bytes=max_batch_bytes, queue_articles=queue)
+    options = ServiceOptions(api_key=api_key or None, max_article_bytes=max_article_bytes, max_batch_bytes=max_batch_bytes, queue_articles=queue,
+                             archive=archive)
     try:
         run_server(options, host=host, port=port, workers=workers)
     except NewstagError as exc:

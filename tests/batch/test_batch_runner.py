@@ -241,9 +241,9 @@ def test_progress_of_a_resumed_run_starts_where_the_kept_records_end(tmp_path, c
 
 
 def test_progress_of_a_resumed_run_starts_after_the_skipped_bytes(capfd):
-    from newstag.batch.runner import _Progress
+    from newstag.batch.runner import Progress
 
-    bar = _Progress(total_bytes=100)
+    bar = Progress(total_bytes=100)
     read = bar.count_read(iter([(1, b"a" * 30), (2, b"b" * 30), (3, b"c" * 40)]))
     next(read), next(read)  # what --resume skips
     rest = bar.resumed(read, 2)

@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,20 +43,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def service_url(service_process) -> str:
-    """The URL of `newstag serve --workers 2`, ready, for the whole test session."""
-    return service_process.url
-
-
-@pytest.fixture(scope="session")
-def service_process(tmp_path_factory):
-    """`newstag serve --workers 2` on a free loopback port (a Popen with `.url`), once per session."""
+@contextmanager
+def serving(args: list[str], log: Path) -> Iterator[subprocess.Popen]:
+    """`newstag serve ARGS` on a free loopback port, its output in `log`: the process (its URL as
+    `.url`) once it is ready. Stopped when the block ends."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [str(NEWSTAG), "serve", "--port", str(port), "--workers", "2"],
+            [str(NEWSTAG), "serve", "--port", str(port), *args],
             stdout=out, stderr=subprocess.STDOUT, env={k: v for k, v in os.environ.items() if k != "NEWSTAG_API_KEY"},
         )
     url = process.url = f"http://127.0.0.1:{port}"
@@ -77,3 +73,16 @@ def service_process(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def service_process(tmp_path_factory):
+    """`newstag serve --workers 2` on a free loopback port (a Popen with `.url`), once per session."""
+    with serving(["--workers", "2"], tmp_path_factory.mktemp("serve") / "serve.log") as process:
+        yield process
+
+
+@pytest.fixture(scope="session")
+def service_url(service_process) -> str:
+    """The URL of `newstag serve --workers 2`, ready, for the whole test session."""
+    return service_process.url

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newstag.batch.output import TEMPORARY_PREFIX, TEMPORARY_SUFFIX, Output, check_output_path, format_for_path
-from newstag.batch.parallel import failed_chunk, tag_chunks
+from newstag.batch.parallel import ChunkResult, failed_chunk, tag_chunks
 from newstag.batch.stream import CHUNK_DOCS, Item, chunked, iter_items, sniff_format
 from newstag.errors import UsageError
 from newstag.options import TagOptions
@@ -78,7 +78,7 @@ def run_tag(
     check_options(paths, output=output, output_format=output_format, input_format=input_format, resume=resume)
     unreadable: list[str] = []
     items = iter_items(paths, input_format, unreadable_paths=unreadable)
-    bar = _Progress.start(progress, paths, input_format)
+    bar = Progress.start(progress, paths, input_format)
     if bar is not None:
         items = bar.count_read(items)
     skipped = 0
@@ -97,13 +97,7 @@ def run_tag(
     records = errors = 0
     complete = interrupted = False
     try:
-        for chunk, result in tag_chunks(chunked(items, max_docs=chunk_docs), options, output_format, jobs):
-            if len(result.records) != len(chunk):
-                # Never write a chunk that lost or gained records: replace it with error records.
-                from newstag.pipeline import Tagger
-
-                reason = f"tagging gave {len(result.records)} records for {len(chunk)} inputs"
-                result = failed_chunk(chunk, reason, output_format, Tagger(options).versions())
+        for chunk, result in tagged_chunks(items, options, output_format, jobs, chunk_docs):
             sink.write(result.records)
             records += len(result.records)
             errors += result.errors
@@ -158,7 +152,22 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
-class _Progress:
+def tagged_chunks(
+    items: Iterable[Item], options: TagOptions, output_format: str, jobs: int = 1, chunk_docs: int = CHUNK_DOCS
+) -> Iterator[tuple[list[Item], ChunkResult]]:
+    """Steps 3-4 for any consumer of records (`run_tag`, the archive): (chunk, its result) in
+    input order, each result exactly one encoded record per item."""
+    for chunk, result in tag_chunks(chunked(items, max_docs=chunk_docs), options, output_format, jobs):
+        if len(result.records) != len(chunk):
+            # Never pass on a chunk that lost or gained records: replace it with error records.
+            from newstag.pipeline import Tagger
+
+            reason = f"tagging gave {len(result.records)} records for {len(chunk)} inputs"
+            result = failed_chunk(chunk, reason, output_format, Tagger(options).versions())
+        yield chunk, result
+
+
+class Progress:
     """The progress bar on stderr, never on stdout (stdout may be the output).
 
     JSON Lines read from regular files: in bytes of input written out, against the files' total
@@ -179,7 +188,7 @@ class _Progress:
                             dynamic_ncols=True, smoothing=0.1)
 
     @classmethod
-    def start(cls, progress: bool | None, paths: list[str], input_format: str | None) -> _Progress | None:
+    def start(cls, progress: bool | None, paths: list[str], input_format: str | None) -> Progress | None:
         if progress is None:
             progress = sys.stderr.isatty()
         if not progress:

@@ -56,5 +56,9 @@ def create_app(options: ServiceOptions | None = None, tagger: ChunkTagger | None
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("newstag.service") / "static")), name="static")
+    if options.archive:
+        from newstag.archive.web import install
+
+        install(app, options.archive)
     app.add_middleware(SecurityHeaders)
     return app

@@ -38,3 +38,4 @@ class ServiceOptions:
     queue_articles: int = DEFAULT_QUEUE_ARTICLES
     queue_bytes: int = DEFAULT_QUEUE_BYTES
     retry_after: int = RETRY_AFTER_SECONDS
+    archive: str | None = None  # an archive's URL (`newstag serve --archive DB`): its pages and /v1/articles

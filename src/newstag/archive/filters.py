@@ -1,0 +1,161 @@
+"""Filters -> SQL: the WHERE of every search, built here and nowhere else (not in the views).
+
+A search is driven from one table, `d`, that holds (seq, published) for every article it can
+return: the tag table of the first tag filter given (region, topic, place, agency, in that
+order), else `articles`. Its index (tag, published, seq) yields the matches newest first, so a
+page of 20 reads 20 index entries however many articles match. Every other filter is an EXISTS
+on its tag table's primary key (seq, tag), and full text a match on the dialect's index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any
+
+from newstag.archive.schema import FTS_CONFIG
+from newstag.errors import InputError
+
+RELEVANCES = ("about", "mentioned")
+# A full-text query: "quoted phrases" and single words; every one must occur (AND).
+_TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
+_WORD_RE = re.compile(r"\w+")
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 16
+
+
+class FilterError(InputError):
+    """A filter value that cannot be used (a bad date, --relevance without --region, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    query: str | None = None  # full text over title and text
+    topic: str | None = None  # an IPTC code, medtop:11000000
+    region: str | None = None  # ISO 3166-1 alpha-2 or UN M49 code: CU, 419
+    relevance: str | None = None  # about | mentioned (of `region`)
+    place: int | None = None  # a GeoNames id
+    agency: str | None = None  # as the record names it: Reuters, AFP
+    since: str | None = None  # YYYY-MM-DD, inclusive
+    until: str | None = None  # YYYY-MM-DD, inclusive
+
+    def __post_init__(self) -> None:
+        if self.relevance is not None:
+            if self.relevance not in RELEVANCES:
+                raise FilterError(f"relevance must be one of {', '.join(RELEVANCES)}, not {self.relevance!r}")
+            if self.region is None:
+                raise FilterError("relevance is the relevance of a region: give a region too (--region CU --relevance about)")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise FilterError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+        if self.query is not None and len(self.query) > MAX_QUERY_CHARS:
+            raise FilterError(f"the search query is {len(self.query):,} characters; at most {MAX_QUERY_CHARS} are searched")
+
+    @classmethod
+    def clean(cls, **values: Any) -> Filters:
+        """Filters from loose values (a form, a query string): empty strings are no filter."""
+        known = {f.name for f in fields(cls)}
+        given = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in known}
+        given = {k: v for k, v in given.items() if v not in (None, "")}
+        if "place" in given:
+            try:
+                given["place"] = int(given["place"])
+            except (TypeError, ValueError):
+                raise FilterError(f"place must be a GeoNames id (a number), not {given['place']!r}") from None
+        return cls(**given)
+
+    def given(self) -> dict[str, Any]:
+        """The filters set, by name (for links and the JSON answer)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+    def with_(self, **changes: Any) -> Filters:
+        return replace(self, **changes)
+
+
+def query_terms(query: str | None) -> list[list[str]]:
+    """The query's terms, each the words of one phrase or one word: `"oil price" opec` ->
+    [["oil", "price"], ["opec"]]. Punctuation separates words, as both full-text indexes do."""
+    if not query:
+        return []
+    terms = []
+    for phrase, word in _TERM_RE.findall(query):
+        words = _WORD_RE.findall(phrase or word)
+        if words:
+            terms.append(words)
+    return terms[:MAX_QUERY_TERMS]
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """`SELECT ... FROM {source} WHERE {where}`: the articles matching some Filters."""
+
+    source: str  # e.g. "article_regions d"
+    where: str
+    params: tuple[Any, ...]
+    full_text_only: bool = False  # the one filter is full text: counted from its index alone
+
+    def seqs(self) -> str:
+        return f"SELECT d.seq FROM {self.source} WHERE {self.where}"
+
+
+_TAG_FILTERS = (  # (filter, table, column), in the order that picks the driving table
+    ("region", "article_regions", "code"),
+    ("topic", "article_topics", "code"),
+    ("place", "article_places", "geonameid"),
+    ("agency", "article_agencies", "name"),
+)
+
+
+def select(filters: Filters, dialect: str, by_full_text: bool = False) -> Selection:
+    """`by_full_text`: drive from the full-text matches (`articles d`) even when a tag filter is
+    given: right when the words are rarer than the tag (see queries.plan)."""
+    where: list[str] = []
+    params: list[Any] = []
+    driving = None if by_full_text else next((spec for spec in _TAG_FILTERS if getattr(filters, spec[0]) is not None), None)
+    source = f"{driving[1]} d" if driving else "articles d"
+    for name, table, column in _TAG_FILTERS:
+        value = getattr(filters, name)
+        if value is None:
+            continue
+        if (name, table, column) == driving:
+            where.append(f"d.{column} = ?")
+            params.append(value)
+            if name == "region" and filters.relevance:
+                where.append("d.relevance = ?")
+                params.append(filters.relevance)
+            continue
+        extra = " AND x.relevance = ?" if name == "region" and filters.relevance else ""
+        where.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.seq = d.seq AND x.{column} = ?{extra})")
+        params.append(value)
+        if extra:
+            params.append(filters.relevance)
+    if filters.since:
+        where.append("d.published >= ?")
+        params.append(filters.since)
+    if filters.until:
+        where.append("d.published <= ? AND d.published <> ''")  # '' (no date) sorts before every date
+        params.append(filters.until)
+    matching = full_text_matches(filters.query, dialect)
+    if matching is not None:
+        where.append(f"d.seq IN ({matching[0]})")
+        params.extend(matching[1])
+    return Selection(source, " AND ".join(where) or "TRUE", tuple(params), full_text_only=matching is not None and len(where) == 1)
+
+
+def full_text_matches(query: str | None, dialect: str) -> tuple[str, list[str]] | None:
+    """(SELECT of the seqs of the articles matching `query`, its parameters), or None for no query."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if dialect == "sqlite":
+        # Each term an FTS5 phrase of its words: "oil price" "opec" (words are \w+, no quotes).
+        match = " ".join('"' + " ".join(words) + '"' for words in terms)
+        return "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [match]
+    tsquery = " && ".join(f"phraseto_tsquery('{FTS_CONFIG}', ?)" for _ in terms)
+    # A semi-join the planner answers from the GIN index.
+    return f"SELECT f.seq FROM article_bodies f WHERE f.fts @@ ({tsquery})", [" ".join(words) for words in terms]

@@ -1,0 +1,165 @@
+"""The archive's read side: search, one article, counts per tag and per month, every record.
+
+Query building is in filters.py (the WHERE) and facets.py (the counts); this module runs them
+and turns rows into what the CLI and the web pages show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from newstag.archive.backends import Backend, placeholders
+from newstag.archive.filters import Filters, Selection, full_text_matches, query_terms, select
+
+STATS_BY = ("topic", "region", "agency", "month", "place")
+MAX_LIMIT = 1000
+# SQLite: full text with a tag filter is driven from the words' matches when the rarest word is in
+# at most this many articles (sorting them by date is then cheap), else from the tag's index,
+# where matches come soon enough in date order. PostgreSQL's planner makes this choice itself.
+FULL_TEXT_FIRST_BELOW = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    seq: int
+    id: str
+    published: str | None  # YYYY-MM-DD, or None when the input gave no date
+    title: str | None
+    record: dict[str, Any]
+
+
+def search(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0) -> list[Hit]:
+    """Matching articles, newest first (then the most recently stored first)."""
+    limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
+    selection = plan(backend, filters)
+    seqs = [
+        seq for (seq,) in backend.query(
+            f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT ? OFFSET ?",
+            (*selection.params, limit, offset),
+        )
+    ]
+    return articles_by_seq(backend, seqs)
+
+
+def plan(backend: Backend, filters: Filters) -> Selection:
+    """The Selection of `filters`, driven from the table that yields its matches soonest."""
+    terms = query_terms(filters.query)
+    tagged = any(getattr(filters, name) is not None for name in ("region", "topic", "place", "agency"))
+    if backend.dialect != "sqlite" or not terms or not tagged:
+        return select(filters, backend.dialect)
+    # unicode61 indexes words lower-cased; a word it folds otherwise (accents) is simply not
+    # found here, estimated rare: the results are the same either way, only the plan differs.
+    words = sorted({w.lower() for words in terms for w in words})
+    rows = backend.query(f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({placeholders(words)})", words)
+    found = dict(rows)
+    rarest = min(found.get(w, 0) for w in words)
+    return select(filters, backend.dialect, by_full_text=rarest <= FULL_TEXT_FIRST_BELOW)
+
+
+def count(backend: Backend, filters: Filters) -> int:
+    selection = plan(backend, filters)
+    if selection.full_text_only:  # no article row need be read
+        sql, params = full_text_matches(filters.query, backend.dialect)
+        return backend.query(f"SELECT count(*) FROM ({sql}) m", params)[0][0]
+    return backend.query(f"SELECT count(*) FROM {selection.source} WHERE {selection.where}", selection.params)[0][0]
+
+
+def articles_by_seq(backend: Backend, seqs: list[int]) -> list[Hit]:
+    if not seqs:
+        return []
+    rows = backend.query(
+        f"SELECT a.seq, a.id, a.published, a.title, b.record FROM articles a JOIN article_bodies b ON b.seq = a.seq "
+        f"WHERE a.seq IN ({placeholders(seqs)})", seqs
+    )
+    by_seq = {row[0]: row for row in rows}
+    return [_hit(by_seq[seq]) for seq in seqs if seq in by_seq]
+
+
+def get_article(backend: Backend, article_id: str) -> Hit | None:
+    rows = backend.query(
+        "SELECT a.seq, a.id, a.published, a.title, b.record FROM articles a JOIN article_bodies b ON b.seq = a.seq "
+        "WHERE a.id = ?", (article_id,)
+    )
+    return _hit(rows[0]) if rows else None
+
+
+def article_text(backend: Backend, article_id: str) -> str | None:
+    rows = backend.query("SELECT b.text FROM articles a JOIN article_bodies b ON b.seq = a.seq WHERE a.id = ?", (article_id,))
+    return rows[0][0] if rows else None
+
+
+def _hit(row: tuple) -> Hit:
+    seq, id_, published, title, record = row
+    return Hit(seq, id_, published or None, title, orjson.loads(record))
+
+
+def total(backend: Backend) -> int:
+    return backend.query("SELECT count(*) FROM articles")[0][0]
+
+
+def stats(backend: Backend, by: str, limit: int | None = None) -> list[tuple[str, str, int]]:
+    """(value, name, articles) per topic / region / agency / place / month, most first (months in order)."""
+    if by not in STATS_BY:
+        raise ValueError(f"stats by one of {', '.join(STATS_BY)}, not {by!r}")
+    tail = f" LIMIT {int(limit)}" if limit else ""
+    if by == "month":
+        rows = backend.query(
+            "SELECT substr(published, 1, 7) AS month, count(*) FROM articles WHERE published <> '' "
+            "GROUP BY month ORDER BY month" + tail
+        )
+        return [(month, month, n) for month, n in rows]
+    table, column, facet = {
+        "topic": ("article_topics", "code", "topic"),
+        "region": ("article_regions", "code", "region"),
+        "agency": ("article_agencies", "name", None),
+        "place": ("article_places", "geonameid", "place"),
+    }[by]
+    value = f"CAST(c.value AS TEXT)" if by == "place" else "c.value"
+    rows = backend.query(
+        f"SELECT {value}, coalesce(t.name, {value}), c.n FROM "
+        f"(SELECT {column} AS value, count(*) AS n FROM {table} GROUP BY {column}) c "
+        f"LEFT JOIN tag_names t ON t.facet = ? AND t.code = {value} ORDER BY c.n DESC, {value}" + tail,
+        (facet or "",),
+    )
+    return [(str(v), name, n) for v, name, n in rows]
+
+
+def months(backend: Backend, filters: Filters) -> list[tuple[str, int]]:
+    """(YYYY-MM, articles) for the matching articles with a date, in month order (the tag pages' chart)."""
+    selection = plan(backend, filters)
+    return [
+        (month, n) for month, n in backend.query(
+            f"SELECT substr(d.published, 1, 7) AS month, count(*) FROM {selection.source} "
+            f"WHERE {selection.where} AND d.published <> '' GROUP BY month ORDER BY month",
+            selection.params,
+        )
+    ]
+
+
+def iter_records(backend: Backend) -> Iterator[str]:
+    """Every stored record (JSON text), in the order stored."""
+    for (record,) in backend.iterate("SELECT record FROM article_bodies ORDER BY seq"):
+        yield record
+
+
+def iter_sources(backend: Backend, page: int = 256) -> Iterator[tuple[str, str | None, str | None, str, str, str]]:
+    """(id, title, text, published, source JSON, record JSON) of every article stored when the
+    iteration began, in the order stored (for retag). Paged by seq, so that writes between pages
+    (retag's own, whose new rows get higher seqs) are neither blocked nor revisited."""
+    last, upto = 0, backend.query("SELECT coalesce(max(seq), 0) FROM articles")[0][0]
+    while True:
+        rows = backend.query(
+            "SELECT a.seq, a.id, a.title, b.text, a.published, a.source, b.record "
+            "FROM articles a JOIN article_bodies b ON b.seq = a.seq "
+            "WHERE a.seq > ? AND a.seq <= ? ORDER BY a.seq LIMIT ?",
+            (last, upto, page),
+        )
+        if not rows:
+            return
+        last = rows[-1][0]
+        for row in rows:
+            yield row[1:]

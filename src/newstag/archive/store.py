@@ -1,0 +1,244 @@
+"""Storing records: added, replaced or unchanged, by id and content hash, one transaction per chunk.
+
+    StoredArticle      what one article puts in the archive: its record and what the record
+                       leaves out (text, date, the input's kind and extra fields)
+    from_tagged()      an article tagged by `archive add`: hash of the input (title, text, date,
+                       kind, extra fields), so adding the same input again changes nothing even
+                       after the models changed (that is `archive retag`'s job)
+    from_record()      a record `newstag tag` already wrote (`archive add --tagged`): hash of the
+                       record itself
+    Store.write()      a chunk in one transaction: ids not stored are added; stored with the same
+                       hash, unchanged; with another hash, replaced (the old rows deleted, the new
+                       ones inserted with a new seq). A process killed at any moment leaves each
+                       chunk stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import orjson
+
+from newstag.archive.backends import Backend, placeholders
+from newstag.archive.schema import (
+    ARTICLE_AGENCIES,
+    ARTICLE_BODIES,
+    ARTICLE_PLACES,
+    ARTICLE_REGIONS,
+    ARTICLE_TOPICS,
+    ARTICLES,
+    TAG_TABLES,
+)
+from newstag.types import RawDocument
+
+# Input fields that give an article's publication date, first found wins.
+DATE_FIELDS = ("date", "published", "published_at", "datePublished")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    id: str
+    content_hash: str
+    published: str  # YYYY-MM-DD, or '' when unknown
+    title: str | None
+    text: str | None  # None: a record stored with --tagged, whose text newstag never saw
+    source: dict[str, Any]  # {"kind", "extra", "warnings", "encoding"}: enough to rebuild the RawDocument for retag
+    record: dict[str, Any]
+    record_json: str
+
+
+@dataclass(slots=True)
+class WriteCounts:
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: WriteCounts) -> WriteCounts:
+        self.added += other.added
+        self.replaced += other.replaced
+        self.unchanged += other.unchanged
+        return self
+
+
+def _hash(value: Any) -> str:
+    return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+
+
+def input_hash(doc: RawDocument, date: object = None) -> str:
+    """The content hash of an input article, known before it is tagged (so that `archive add`
+    need not tag again what is stored unchanged)."""
+    return _hash([doc.title, doc.text, parse_date(date), doc.kind, [[key, value] for key, value in doc.extra]])
+
+
+def from_tagged(doc: RawDocument, record: dict[str, Any], record_json: bytes | str, date: object = None) -> StoredArticle:
+    """The article `doc` was tagged into `record`; `date`: the input's date field, if any."""
+    published = parse_date(date) or parse_date(_date_field(record))
+    extra = [[key, value] for key, value in doc.extra]
+    source = {"kind": doc.kind, "extra": extra, "warnings": list(doc.warnings), "encoding": doc.encoding}
+    return StoredArticle(
+        id=doc.id,
+        content_hash=input_hash(doc, date),
+        published=published,
+        title=record.get("title") if record.get("title") is not None else doc.title,
+        text=doc.text,
+        source=source,
+        record=record,
+        record_json=record_json.decode() if isinstance(record_json, bytes) else record_json,
+    )
+
+
+def from_record(record: dict[str, Any], record_json: bytes | str) -> StoredArticle:
+    """A record as `newstag tag` wrote it. Its text is the record's `text` field when it has one
+    (HTML input, or input fields passed through), else unknown: full text then searches the title."""
+    text = record.get("text") if isinstance(record.get("text"), str) else None
+    return StoredArticle(
+        id=record["id"],
+        content_hash=_hash(record),
+        published=parse_date(_date_field(record)),
+        title=record.get("title"),
+        text=text,
+        source={"kind": "record", "extra": [], "warnings": []},
+        record=record,
+        record_json=record_json.decode() if isinstance(record_json, bytes) else record_json,
+    )
+
+
+def _date_field(fields: dict[str, Any]) -> object:
+    return next((fields[name] for name in DATE_FIELDS if fields.get(name)), None)
+
+
+def parse_date(value: object) -> str:
+    """YYYY-MM-DD of an input's date, or '' when there is none or it cannot be read.
+
+    ISO 8601 (2024-03-05, 2024-03-05T10:00:00Z), RFC 2822 (Tue, 05 Mar 2024 10:00:00 GMT) and
+    the wire style of Reuters-21578 (26-FEB-1987 15:01:01.79)."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.strptime(text.split(" ")[0].title(), "%d-%b-%Y").date().isoformat()
+    except ValueError:
+        return ""
+
+
+def tag_rows(seq: int, article: StoredArticle) -> dict[str, list[tuple]]:
+    """The article's rows for each tag table, from its record."""
+    record, published = article.record, article.published
+    topics = {}
+    for t in record.get("general") or ():
+        topics.setdefault(t["code"], (seq, t["code"], published, t["level"], t["score"]))
+    regions = {}
+    for r in record.get("regions") or ():
+        regions.setdefault(r["code"], (seq, r["code"], published, r["relevance"], r["kind"], r["score"]))
+    places: dict[int, list] = {}
+    for p in record.get("places") or ():
+        gid = p.get("geonameid")
+        if gid is None:
+            continue  # unresolved, or an M49 region (in article_regions)
+        if gid in places:
+            places[gid][5] += 1
+        else:
+            places[gid] = [seq, gid, published, p["start"], p["end"], 1]
+    agencies = {name: (seq, name, published) for name in record.get("agencies") or ()}
+    return {
+        ARTICLE_TOPICS.name: list(topics.values()),
+        ARTICLE_REGIONS.name: list(regions.values()),
+        ARTICLE_PLACES.name: [tuple(p) for p in places.values()],
+        ARTICLE_AGENCIES.name: list(agencies.values()),
+    }
+
+
+def tag_names(record: dict[str, Any]) -> set[tuple[str, str, str]]:
+    names = {("topic", t["code"], t["label"]) for t in record.get("general") or ()}
+    names |= {("region", r["code"], r["name"]) for r in record.get("regions") or ()}
+    names |= {("place", str(p["geonameid"]), p["name"]) for p in record.get("places") or () if p.get("geonameid") is not None}
+    return names
+
+
+class Store:
+    """Writes chunks of StoredArticle into one archive."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._named: set[tuple[str, str]] = set()  # (facet, code) known to be in tag_names
+
+    def stored_hashes(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """id -> (seq, content hash) of those of `ids` that are stored."""
+        if not ids:
+            return {}
+        unique = list(dict.fromkeys(ids))
+        rows = self.backend.query(f"SELECT id, seq, content_hash FROM articles WHERE id IN ({placeholders(unique)})", unique)
+        return {id_: (seq, content_hash) for id_, seq, content_hash in rows}
+
+    def write(self, articles: Sequence[StoredArticle], *, replace: bool = False) -> WriteCounts:
+        """Store one chunk in one transaction; see the module docstring. `replace`: a stored
+        article is replaced even when its hash is the same (`archive retag`: same input, new record)."""
+        counts = WriteCounts()
+        if not articles:
+            return counts
+        backend = self.backend
+        with backend.writing():
+            stored = self.stored_hashes([a.id for a in articles])
+            current = {id_: content_hash for id_, (_, content_hash) in stored.items()}
+            chosen: dict[str, StoredArticle] = {}  # the last version of each id to write
+            for article in articles:
+                before = current.get(article.id)
+                if before is None:
+                    counts.added += 1
+                elif before == article.content_hash and not replace:
+                    counts.unchanged += 1
+                    continue
+                else:
+                    counts.replaced += 1
+                current[article.id] = article.content_hash
+                chosen[article.id] = article
+            if not chosen:
+                return counts
+            old = [stored[id_][0] for id_ in chosen if id_ in stored]
+            if old:
+                marks = placeholders(old)
+                backend.unindex_text(old)
+                for table in TAG_TABLES:
+                    backend.execute(f"DELETE FROM {table.name} WHERE seq IN ({marks})", old)
+                backend.execute(f"DELETE FROM article_bodies WHERE seq IN ({marks})", old)
+                backend.execute(f"DELETE FROM articles WHERE seq IN ({marks})", old)
+            # Writers hold the writer lock, so max(seq) + 1 is ours alone.
+            next_seq = (backend.query("SELECT max(seq) FROM articles")[0][0] or 0) + 1
+            added_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            article_rows, body_rows, rows_by_table = [], [], {table.name: [] for table in TAG_TABLES}
+            names: set[tuple[str, str, str]] = set()
+            for seq, article in enumerate(chosen.values(), start=next_seq):
+                article_rows.append((
+                    seq, article.id, article.content_hash, article.published, article.title,
+                    orjson.dumps(article.source).decode(), added_at,
+                ))
+                body_rows.append((seq, article.title, article.text, article.record_json))
+                for table, rows in tag_rows(seq, article).items():
+                    rows_by_table[table].extend(rows)
+                names |= tag_names(article.record)
+            backend.insert_rows(ARTICLES.name, ARTICLES.column_names, article_rows)
+            backend.insert_rows(ARTICLE_BODIES.name, ARTICLE_BODIES.column_names, body_rows)
+            backend.index_text([row[0] for row in body_rows])
+            for table in TAG_TABLES:
+                backend.insert_rows(table.name, table.column_names, rows_by_table[table.name])
+            new_names = [n for n in names if n[:2] not in self._named]
+            if new_names:
+                backend.execute_many(
+                    "INSERT INTO tag_names (facet, code, name) VALUES (?, ?, ?) ON CONFLICT (facet, code) DO NOTHING",
+                    sorted(new_names),
+                )
+        self._named.update(n[:2] for n in new_names)
+        return counts

@@ -1,0 +1,107 @@
+"""Real processes against both backends: `archive add` killed with SIGKILL mid-run and added again,
+and two `archive add` runs at once."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import orjson
+import pytest
+
+from newstag.archive.backends import open_archive
+from newstag.archive.filters import Filters
+from newstag.archive.queries import count, total
+
+CHUNK = 256  # the batch layer's chunk: one transaction each
+CLI = [sys.executable, "-m", "newstag.cli", "archive", "add", "--no-progress"]
+
+
+def _copies(article_lines: list[bytes], n: int) -> list[bytes]:
+    """`n` lines: the test articles again and again, each copy with an id of its own."""
+    out = []
+    for i in range(n):
+        obj = orjson.loads(article_lines[i % len(article_lines)])
+        obj["id"] = f"{obj['id']}-{i}"
+        out.append(orjson.dumps(obj) + b"\n")
+    return out
+
+
+def _counts(stdout: str) -> dict[str, int]:
+    return {k: int(v) for v, k in ((m.group(2), m.group(1)) for m in re.finditer(r"(\w+) (\d+)", stdout))}
+
+
+def _check_whole(url: str, lines: list[bytes]) -> int:
+    """Every stored article is whole (its tag rows and full text there); returns how many."""
+    with open_archive(url) as backend:
+        stored = total(backend)
+        records = [orjson.loads(r) for (r,) in backend.iterate("SELECT record FROM article_bodies")]
+        assert len({r["id"] for r in records}) == stored  # no id twice
+        topics = backend.query("SELECT count(*) FROM article_topics")[0][0]
+        regions = backend.query("SELECT count(*) FROM article_regions")[0][0]
+        assert topics == sum(len({t["code"] for t in r["general"]}) for r in records)
+        assert regions == sum(len({x["code"] for x in r["regions"]}) for r in records)
+        assert backend.query("SELECT count(*) FROM article_topics WHERE seq NOT IN (SELECT seq FROM articles)")[0][0] == 0
+        stored_ids = {r["id"] for r in records}
+        assert count(backend, Filters(query="embargo")) == sum(
+            b"embargo" in line for line in lines if orjson.loads(line)["id"] in stored_ids)
+    return stored
+
+
+def test_sigkill_during_add_then_add_again(archive_url, article_lines, tmp_path):
+    lines = _copies(article_lines, 8 * CHUNK)
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"".join(lines))
+    proc = subprocess.Popen([*CLI, "--db", archive_url, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        stored = 0
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with open_archive(archive_url) as backend:
+                    stored = total(backend)
+            except Exception:  # the schema may not be there yet
+                stored = 0
+            if stored >= CHUNK:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run finished before it could be killed: give it more input"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    stored = _check_whole(archive_url, lines)
+    assert 0 < stored < len(lines) and stored % CHUNK == 0  # whole chunks only
+    with open_archive(archive_url) as backend:
+        ids = {i for (i,) in backend.query("SELECT id FROM articles")}
+    assert ids == {orjson.loads(line)["id"] for line in lines[:stored]}  # the first chunks, in order
+
+    again = subprocess.run([*CLI, "--db", archive_url, str(path)], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert _counts(again.stdout) == {"added": len(lines) - stored, "replaced": 0, "unchanged": stored, "errors": 0}
+    assert _check_whole(archive_url, lines) == len(lines)
+
+
+@pytest.mark.slow
+def test_two_processes_adding_at_once(archive_url, article_lines, tmp_path):
+    lines = _copies(article_lines, 4 * CHUNK)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(b"".join(lines[: 3 * CHUNK]))  # the two inputs share 2 chunks of articles
+    second.write_bytes(b"".join(lines[CHUNK:]))
+    with open_archive(archive_url):
+        pass  # the schema made once, before both start
+    procs = [subprocess.Popen([*CLI, "--db", archive_url, str(p)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for p in (first, second)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+    counts = [_counts(out) for out, _ in outs]
+    assert sum(c["added"] for c in counts) == len(lines)
+    assert sum(c["unchanged"] for c in counts) == 2 * CHUNK  # the shared articles: stored once, unchanged once
+    assert sum(c["replaced"] + c["errors"] for c in counts) == 0
+    assert _check_whole(archive_url, lines) == len(lines)
