@@ -28,27 +28,16 @@ from dataclasses import dataclass
 
 from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, Candidate, Gazetteer
 from newstag.geo.normalize import first_word, fold, headline_case
+from newstag.geo.persons import MODIFIERS, PersonNames
 from newstag.geo.records import detected_maker, make_mention
 from newstag.types import Article, Mention
 
-# Capitalised words that may stand before a place name without making it a surname.
-MODIFIERS = frozenset(
-    "North South East West Northern Southern Eastern Western Central Northeast Northwest Southeast "
-    "Southwest Northeastern Northwestern Southeastern Southwestern Greater Downtown Metro Upstate "
-    "Downstate Lower Upper Inner Outer Suburban Rural Coastal Mid Old New Little Great Occupied "
-    "Mainland Communist Democratic Socialist Imperial Colonial Tsarist Nazi Post-Soviet Modern Ancient "
-    "The In At From To Near Across Across Outside Inside Throughout Around Visit Visiting Via Into "
-    "And Or Of For With Without Both Between Like Unlike Including Except Beyond Along Within Since "
-    "Until After Before During While When Where If As But So Yet Only Even All Every Each Some Many".split()
-)
 HEADLINE_MIN_CITY_POPULATION = 100_000
-# A one-word town smaller than this, written before a capitalised word, is taken for a first
-# name ("Robert Smith"; Robert is a town in Martinique), and one opening a sentence for an
-# ordinary capitalised word ("Since", "Drug"); big cities are left alone ("London Stock Exchange").
-PERSON_MAX_POPULATION = 0  # measured: the rule cost more towns than it saved; kept for given names
-SENTENCE_INITIAL_MAX_POPULATION = 100_000
-PROPAGATE_FIRST_NAMES = True
-_WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
+# A one-word name whose places are all towns smaller than this is a "small town": written
+# before another capitalised word it is taken for the first word of a longer name ("Supreme
+# Court"; see persons.py), and opening a sentence for an ordinary capitalised word ("Since",
+# "Drug"); big cities are left alone ("London Stock Exchange").
+SMALL_TOWN_MAX_POPULATION = 100_000
 # After a qualifier, what shows that it was an item of a list instead.
 _LIST_GOES_ON = re.compile(r",? (?:and|or|&) [A-Z]|, [A-Z]")
 _QUALIFIER = re.compile(r", ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
@@ -61,11 +50,7 @@ INLINE_DATELINE_CHARS = 400  # how far into the text a dateline is looked for
 # What can stand before the dash of such a dateline (spaces aside): the end of the place, of its
 # qualifier, or of "(AP)". A dash after anything else ("Feb 26 - ") starts none.
 _BEFORE_DATELINE_DASH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'-)")
-# A reporting verb straight after a name: "Walters said", "Kelly told reporters".
-_SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
-# Words that make the name next to them a place, not a person or a thing: a preposition of
-# place before it, or a noun for a place's people or institutions after it.
-_PLACE_BEFORE = frozenset()
+# A noun for a place's people or institutions after a name makes it a place, not a person or a thing.
 _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
@@ -80,9 +65,6 @@ _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:in|speaks?|spoke|speaking|studying|study
                               r"\bin [A-Z][a-z]+ (?:and|or)) $")
 _LANGUAGE_AFTER = re.compile(r"(?:[.,;:!?)\"'”]|\s+(?:and|or|after|before|with|to|as|on|at|for|by|but|"
                              r"translation|subtitles|speakers?|classes?|lessons?)\b|\s*$|-speaking|-language)")
-# Initials before a name, or a middle initial after it, make it a person's: "J.M. Barrie", "Judah P. Benjamin".
-_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
-_MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 # Spellings that tell American from Commonwealth English: the story's home among English-speaking
 # countries when its towns have namesakes in both ("Mansfield", "Cambridge", "Hamilton").
 # Found as a non-word character and the word after it (what \b before a letter says; the caller
@@ -113,8 +95,10 @@ class Detected:
     candidates: tuple[Candidate, ...]
     qualifier: tuple[str, str | None] | None = None  # (country, admin1) from "City, State"
     alt: bool = False  # matched an alternate name only
-    # Written the way places are: "in Berea", "Ozark police", "a Gainesville man".
+    # Written the way places are: "Ozark police", "a Gainesville man".
     placelike: bool = False
+    # After a preposition of place ("in Zara"): kept as an unresolved place if it resolves to none.
+    after_locative: bool = False
 
 
 make_detected = detected_maker(Detected)  # Detected(...) in half the time (see records.py)
@@ -130,7 +114,7 @@ class _Alias:
     given: bool  # a common first name ("Jordan")
     common: bool  # every candidate is also an ordinary English word ("Reading")
     alt: bool  # an alternate name of every candidate
-    small_town: bool  # one word, only cities under SENTENCE_INITIAL_MAX_POPULATION
+    small_town: bool  # one word, only cities under SMALL_TOWN_MAX_POPULATION
     strong: bool  # may stand in a headline on its own
     kind: str
 
@@ -179,6 +163,7 @@ class Detector:
         # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
         self._no_demonyms: dict[int, tuple] = {}
         self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
+        self.persons = PersonNames(gazetteer, self._is_place_word)
 
     def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
         """`cands` without demonyms (a dateline names a place), the same tuple for the same `cands`."""
@@ -203,7 +188,7 @@ class Detector:
                 given=any(c.flags & GIVEN for c in cands),
                 common=all(c.flags & COMMON for c in cands),
                 alt=all(c.flags & ALT for c in cands),
-                small_town=self._small_town(cands, text, SENTENCE_INITIAL_MAX_POPULATION),
+                small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
                 strong=any(self._strong(c) for c in cands),
                 kind=self._kind(cands),
             )
@@ -295,8 +280,7 @@ class Detector:
             prev = None
             prev_start = a
             # The word before: read by the person and demonym rules below (not in headlines).
-            if ((not headline and (info.is_name or info.kind == "demonym")) or (_PLACE_BEFORE and info.is_name)) \
-                    and a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
+            if not headline and (info.is_name or info.kind == "demonym") and a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
                 lo = a - 41 if a - 41 > start else start
                 j = folded.rfind(" ", lo, a - 1)
                 k = folded.rfind("\n", lo, a - 1)
@@ -305,65 +289,44 @@ class Detector:
                 pm = _PREV_WORD.search(folded, j + 1 if j >= 0 else lo, a - 1)  # after the last space, within 41
                 if pm is not None:
                     prev, prev_start = pm.group(), pm.start()
+            names = self.persons
+            opens_sentence = prev is not None and self._sentence_initial(folded, prev_start)
             if info.kind == "demonym" and not headline:
-                if prev is not None and prev[0].isupper() and prev.isalpha() and prev not in MODIFIERS \
-                        and prev not in g.never and not self._sentence_initial(folded, prev_start) \
-                        and not self._is_place_word(prev):
+                if names.name_before(prev, opens_sentence):
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
+            placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
+            after_locative = prev is not None and prev.lower() in g.locative
             if info.is_name and not headline:
-                if prev is not None and (prev in g.titles or _INITIALS.match(prev)):
-                    persons.add(alias)  # "President Jordan", "J.M. Barrie"
+                if names.title_before(prev, info.small_town) or names.middle_initial_after(folded, b) \
+                        or names.name_before(prev, opens_sentence):
+                    persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
-                if _MIDDLE_INITIAL.match(folded, b):
-                    persons.add(alias)  # "Judah P. Benjamin": a first name
-                    continue
-                if (
-                    prev is not None
-                    and prev[0].isupper()
-                    and prev.isalpha()
-                    and prev not in MODIFIERS
-                    and prev not in g.never
-                    and not self._sentence_initial(folded, prev_start)
-                    and not self._is_place_word(prev)
-                ):
-                    persons.add(alias)  # "Barack Obama", "Cora Kelly": a surname
-                    continue
-                if info.given and qualifier is None:
-                    after = _WORD_AFTER.match(folded, b)
-                    if after is not None:
-                        nxt = after.group(1)
-                        if nxt not in g.never and not self._is_place_word(nxt):
-                            # "Jordan Smith", "Robert Johnson": a first name. Only this occurrence:
-                            # "Dublin Historical Society" says nothing against "in Dublin".
-                            if PROPAGATE_FIRST_NAMES:
-                                persons.add(alias)
-                            continue
-                if info.small_town and _SPEECH_AFTER.match(folded, b):
+                if qualifier is None and not placelike and (info.given or info.small_town) and names.name_after(folded, b):
+                    if info.given:
+                        persons.add(alias)  # "Jordan Smith": a first name, here and everywhere in the story
+                    continue  # "Supreme Court": the first word of a longer name, here only
+                if info.small_town and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue
-                if qualifier is None and info.small_town and self._sentence_initial(folded, a) \
-                        and not _PLACE_NOUN_AFTER.match(folded, b):
+                if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not placelike:
                     # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
                     # story names it elsewhere too ("Kirkland is my home.")
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None))
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, after_locative))
                     continue
-                if info.common:
-                    if qualifier is None and (prev is None or prev.lower() not in g.locative):
-                        continue
-            d = self._detected(text, a, b, info, field, in_title, sentences, qualifier)
-            if info.is_name and ((prev is not None and prev in _PLACE_BEFORE) or _PLACE_NOUN_AFTER.match(folded, b)):
-                d = make_detected(d.mention, d.candidates, d.qualifier, d.alt, True)
-            out.append(d)
+                if info.common and qualifier is None and not after_locative:
+                    continue  # "Reading is fun"; "in Reading" is the town
+            out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, after_locative))
         return out
 
     @staticmethod
-    def _detected(text, a, b, info: _Alias, field, in_title, sentences, qualifier) -> Detected:
+    def _detected(text, a, b, info: _Alias, field, in_title, sentences, qualifier, placelike: bool,
+                  after_locative: bool) -> Detected:
         sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
         return make_detected(make_mention(text[a:b], a, b, info.kind, field, in_title, False, sentence),
-                              info.candidates, qualifier, info.alt, False)
+                             info.candidates, qualifier, info.alt, placelike, after_locative)
 
     def _inline_datelines(self, text: str, folded: str, body_start: int, body_end: int,
                           skip: tuple[int, int] | None) -> list[Detected]:

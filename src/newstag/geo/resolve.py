@@ -22,7 +22,6 @@ from newstag.types import Resolution
 # (`newstag eval geo`); change them together.
 TYPE_PRIOR = {"country": 3.0, "continent": 2.6, "region": 2.5, "admin1": 1.6, "admin2": 1.5}
 US_STATE_PRIOR = 2.2
-US_CITY_BONUS = 0.0
 CAPITAL_BONUS = 0.8
 ALT_NAME_PENALTY = 1.2
 CONTEXT_COUNTRY = 1.2
@@ -51,15 +50,26 @@ DIALECT_BONUS = 0.4
 DIALECT_COUNTRIES = {"US": frozenset({"US"}), "GB": frozenset({"GB", "IE", "AU", "NZ", "CA", "ZA"})}
 _ENGLISH = frozenset().union(*DIALECT_COUNTRIES.values())
 
-
-def _nothing(_c) -> float:
-    return 0.0
 # A city this large is itself evidence for its country when it is the only candidate.
 CERTAIN_CITY_POPULATION = 1_000_000
 
 
-def _city_prior(population: int) -> float:
-    return 0.3 * math.log10(population + 10)
+# Prominence, the prior a newsroom reader shares: a city's population and how many names GeoNames
+# lists for it (in any language and script: how widely it is written about; build.py stores the
+# count). "Rafah", "Frankfurt" or "Timbuktu" need no country beside them; a hamlet does.
+FAME_WEIGHT = 0.5
+# A city listed under this many names is well known: it resolves on the prior alone, whatever
+# its size ("Valletta", "Ramallah"), and by an alternate name too ("Cologne", "Frankfurt").
+WELL_KNOWN_NAMES_LISTED = 30
+# A famous place (a country, a continent or region, or a city this many times as populous and
+# listed under more names) keeps its name against a namesake unless the story points at the
+# namesake itself: a qualifier ("Moscow, Idaho"), or, against a city, the namesake's US state.
+FAMOUS_POPULATION_RATIO = 100
+_FAMOUS_AREA_TYPES = frozenset({"country", "continent", "region"})
+
+
+def _city_prior(population: int, names_listed: int) -> float:
+    return 0.3 * math.log10(population + 10) + FAME_WEIGHT * math.log10(1 + names_listed)
 
 
 def _count_names(detected: list[Detected]) -> dict[str, int]:
@@ -109,9 +119,7 @@ class Resolver:
             p = TYPE_PRIOR["country"] if t == "country" else TYPE_PRIOR.get(t, 2.0)
         else:
             if t == "city":
-                p = _city_prior(g.population[c.pid]) + CAPITAL_BONUS * g.capital[c.pid]
-                if g.pcountry[c.pid] == "US":
-                    p += US_CITY_BONUS
+                p = _city_prior(g.population[c.pid], g.names_listed[c.pid]) + CAPITAL_BONUS * g.capital[c.pid]
             elif t == "admin1" and g.pcountry[c.pid] == "US":
                 p = US_STATE_PRIOR
             else:
@@ -233,7 +241,7 @@ class Resolver:
                 qualified.setdefault(d.mention.text, d.qualifier)
         if not qualified:
             return detected
-        return [make_detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike)
+        return [make_detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike, d.after_locative)
                 if d.qualifier is None and d.candidates and d.mention.text in qualified else d
                 for d in detected]
 
@@ -253,9 +261,6 @@ class Resolver:
             # (see _best_of): with home among the named countries nothing changes.
             return first
         return self._resolve(detected, context, weak, home, counts, first)
-
-    def _spelled_here(self, c: Candidate) -> float:
-        return self._spelled(self.g.pcountry[c.pid], self.g.ptype[c.pid])
 
     def _spelled(self, cc: str | None, t: str) -> float:
         """The spelling bonus of a candidate in country `cc` of type `t`."""
@@ -298,6 +303,17 @@ class Resolver:
             place_pid, score, rtype, reason = result
             out.append(make_resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
+
+    def _famous_over(self, famous: Candidate, namesake: Candidate) -> bool:
+        """Whether `famous` is a famous place beside the town `namesake` (FAMOUS_POPULATION_RATIO)."""
+        g = self.g
+        if famous.kind != "name":
+            return False
+        t = g.ptype[famous.pid]
+        if t in _FAMOUS_AREA_TYPES:
+            return True
+        return (t == "city" and g.population[famous.pid] >= FAMOUS_POPULATION_RATIO * max(g.population[namesake.pid], 1)
+                and g.names_listed[famous.pid] > g.names_listed[namesake.pid])
 
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
               repeated: bool = False) -> tuple:
@@ -361,12 +377,11 @@ class Resolver:
             scored.append((s, c, support))
         scored.sort(key=lambda x: (-x[0], x[1].pid))
         best_s, best, support = scored[0]
-        if best.kind == "name" and g.ptype[best.pid] == "city" and best.pid not in specific:
-            # The story's country is not enough for a town to take the name from a country
-            # ("Lebanon", "Egypt"); its state or a qualifier is. (Measured: doing the same for a
-            # capital a hundred times the town's size cost more in US local news than it gained.)
+        if best.kind == "name" and g.ptype[best.pid] == "city" and "qualifier" not in support:
+            # The story's country is not enough for a town to take the name of a famous place
+            # ("Egypt", "Mecca", "the Pacific"): a qualifier is, and against a city, the town's state.
             for entry in scored[1:]:
-                if entry[1].kind == "name" and g.ptype[entry[1].pid] == "country":
+                if self._famous_over(entry[1], best) and (best.pid not in specific or g.ptype[entry[1].pid] in _FAMOUS_AREA_TYPES):
                     best_s, best, support = entry
                     break
         if d.qualifier is not None and "qualifier" not in support and all(g.ptype[c.pid] == "city" for c in d.candidates):
@@ -379,10 +394,12 @@ class Resolver:
         z = sum([math.exp(s - best_s) for s, _, _ in scored])
         confidence = 1.0 / z
         t = g.ptype[best.pid]
+        well_known = t == "city" and g.names_listed[best.pid] >= WELL_KNOWN_NAMES_LISTED
         if (
             best.kind == "name"
             and t == "city"
             and g.population[best.pid] < UNSUPPORTED_MIN_POPULATION
+            and not well_known
             and not support
             and not m.in_dateline
         ):
@@ -393,7 +410,7 @@ class Resolver:
             # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap").
             return None, round(confidence * 0.5, 4), "unresolved", "first-level division, its country not in the story"
         if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
-                and g.population[best.pid] < ALT_UNSUPPORTED_MIN_POPULATION:
+                and g.population[best.pid] < ALT_UNSUPPORTED_MIN_POPULATION and not well_known:
             # "Trent" is Trento's English name, and far more often a first name.
             return None, round(confidence * 0.5, 4), "unresolved", "alternate name, no support in the story"
         reason = ", ".join(support) if support else ("dateline" if m.in_dateline else "prior")

@@ -30,7 +30,7 @@ KINDS = ("name", "demonym", "seat", "region")  # mention kinds of an alias, stor
 ALT = 1  # an alternate name, not the place's own name
 COMMON = 2  # also an ordinary English word: needs context ("in Reading")
 GIVEN = 4  # also a common first name: rejected before a capitalised word ("Jordan Smith")
-FORMAT = 2  # 1: gazetteer.sqlite; 2: load-ready arrays in gazetteer.npz
+FORMAT = 3  # 1: gazetteer.sqlite; 2: load-ready arrays in gazetteer.npz; 3: + names listed, first names
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +97,8 @@ class Gazetteer:
             self._pm49: list[str | None] = self._column(arrays, "place_m49", "m49_vocab")
             self.population: list[int] = arrays["place_population"].tolist()
             self.capital: list[int] = arrays["place_capital"].tolist()
+            # How many names GeoNames lists for a city (build.py): the resolver's sign of fame.
+            self.names_listed: list[int] = arrays["place_names_listed"].tolist()
             self._geonameid = arrays["place_geonameid"]
             self._lat = arrays["place_lat"]
             self._lon = arrays["place_lon"]
@@ -104,6 +106,7 @@ class Gazetteer:
             self._name_offsets = arrays["place_name_offsets"]
             self.lower_aliases = _strings(arrays, "lower_aliases")
             self.titles = frozenset(_strings(arrays, "words_titles"))
+            self.given_names = frozenset(_strings(arrays, "words_given"))
             self.locative = frozenset(_strings(arrays, "words_locative"))
             self.never = frozenset(_strings(arrays, "words_never"))
             self.us_state_abbr = dict(line.split("\t", 1) for line in _strings(arrays, "words_us_states"))
@@ -249,11 +252,12 @@ class Gazetteer:
         if found is None:
             order, patterns = self._key_order, self.patterns
             i = bisect.bisect_left(order, k, key=lambda a: key(patterns[a]))
-            out: list[Candidate] = []
+            out: dict[int, Candidate] = {}  # "Bogotá" and "Bogota" name the same place: once
             while i < len(order) and key(patterns[order[i]]) == k:
-                out.extend(self.candidates(order[i]))
+                for c in self.candidates(order[i]):
+                    out.setdefault(c.pid, c)
                 i += 1
-            found = tuple(out)
+            found = tuple(out.values())
         if len(self._lookups) < 100_000:  # bounded: words repeat across stories
             self._lookups[k] = self._lookups[text] = found
         return found
