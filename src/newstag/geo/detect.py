@@ -55,11 +55,15 @@ _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department)\b")
-# A name that opens a street's, an estate's or a sea's name is not a mention of the place: "Nelson
-# Street", "Southland Vista Court", "Northland apartments", "the Indian Ocean", "South China Sea",
-# "the Brandenburg Gate" (in Berlin, not in Brandenburg).
+# A name that opens a street's, an estate's, a sea's or a small place's name (up to two more
+# capitalised words before the word for its kind) is not a mention of the place but of that
+# other one, which the gazetteer lacks: "Nelson Street", "Pine Needle Drive", "Southland Vista
+# Court", "Northland apartments", "the Indian Ocean", "South China Sea", "the Brandenburg Gate"
+# (in Berlin, not in Brandenburg), "Abu Shok refugee camp". ("Annville Township" is Annville: see
+# _PLACE_NOUN_AFTER.)
 _NOT_THE_PLACE_AFTER = re.compile(
-    r" (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Vista|[Aa]partments|Sea|Ocean|Gate)\b")
+    r"(?: [A-Z][a-z]+){0,2} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Circle|Vista|"
+    r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp)\b")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
 _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:in|speaks?|spoke|speaking|studying|study|learn|learning|learned|fluent in)|"
                               r"\bin [A-Z][a-z]+ (?:and|or)) $")
@@ -250,8 +254,8 @@ class Detector:
     def _scan(self, text: str, folded_text: str, start: int, end: int, headline: bool, field: str, in_title: bool,
               sentences: list[int] | None, skip: tuple[int, int] | None,
               persons: set[str], initial: list[Detected]) -> list[Detected]:
-        """Mentions in text[start:end]. Small towns opening a sentence go to `initial` instead:
-        the caller keeps them when the story names the same place elsewhere."""
+        """Mentions in text[start:end]. Small towns opening a sentence or a longer name go to
+        `initial` instead: the caller keeps them when the story names the same place elsewhere."""
         g = self.g
         upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
         headline = headline or upper
@@ -307,7 +311,12 @@ class Detector:
                 if qualifier is None and not placelike and (info.given or info.small_town) and names.name_after(folded, b):
                     if info.given:
                         persons.add(alias)  # "Jordan Smith": a first name, here and everywhere in the story
-                    continue  # "Supreme Court": the first word of a longer name, here only
+                    else:
+                        # "Supreme Court", "Ozark Dodge": the first word of a longer name; a place
+                        # only if the story also names it on its own ("in Ozark").
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                      after_locative))
+                    continue
                 if info.small_town and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue

@@ -76,7 +76,8 @@ class PersonNames:
             and prev.isalpha()
             and prev not in MODIFIERS
             and prev not in self.never
-            and (not prev_opens_sentence or prev in self.given_names)
+            # "An Albany man" opens a sentence with "An", a first name too: two letters are not enough.
+            and (not prev_opens_sentence or (len(prev) > 2 and prev in self.given_names))
             and not self._is_place_word(prev)
         )
 

@@ -15,7 +15,7 @@ import math
 
 from newstag.geo.detect import Detected, make_detected
 from newstag.geo.records import make_resolution
-from newstag.geo.gazetteer.store import ALT, Candidate, Gazetteer
+from newstag.geo.gazetteer.store import ALT, NAMELIKE, Candidate, Gazetteer
 from newstag.types import Resolution
 
 # Priors and context weights, set by hand and checked together on the geo dev sets
@@ -38,11 +38,11 @@ HOME_BONUS = 1.2
 HOME_MIN_NAMES = 2
 HOME_MARGIN = 2.0
 _STRONG_CONTEXT_TYPES = frozenset({"country", "admin1", "admin2"})
-# Below this population, a city needs support from the story (its country or state named, or a
-# qualifier) to be resolved.
+# Below this standing (see _standing), a city needs support from the story (its country or state
+# named, or a qualifier) to be resolved.
 UNSUPPORTED_MIN_POPULATION = 100_000
-# Below this population, a city matched by an alternate name only needs support too.
-ALT_UNSUPPORTED_MIN_POPULATION = 1_000_000
+# Below this standing, a city matched by an alternate name only needs support too.
+ALT_UNSUPPORTED_MIN_POPULATION = 500_000
 PLACELIKE_SUPPORT = True  # a small town written as a place needs no other support
 NON_US_ADMIN1_NEEDS_SUPPORT = True
 # The story's spelling (detect.Detector.dialect) lifts namesakes in the countries that spell so.
@@ -57,19 +57,34 @@ CERTAIN_CITY_POPULATION = 1_000_000
 # Prominence, the prior a newsroom reader shares: a city's population and how many names GeoNames
 # lists for it (in any language and script: how widely it is written about; build.py stores the
 # count). "Rafah", "Frankfurt" or "Timbuktu" need no country beside them; a hamlet does.
-FAME_WEIGHT = 0.5
-# A city listed under this many names is well known: it resolves on the prior alone, whatever
-# its size ("Valletta", "Ramallah"), and by an alternate name too ("Cologne", "Frankfurt").
-WELL_KNOWN_NAMES_LISTED = 30
+# The prior reads a city's standing: its population, or where GeoNames lists it under many names,
+# the population that many names stand for (FAME_POPULATION, capped at FAME_MAX_POPULATION), if
+# that is more: Valletta (6,800 people, 67 names) stands like a city of a million; London's
+# standing is its population either way. Names that are also common first names or surnames
+# (NAMELIKE: "Sam", "Trent") get no such lift.
+FAME_MAX_POPULATION = 1_000_000
+
+
+def fame_population(names_listed: int) -> float:
+    """The population `names_listed` GeoNames names stand for: 20 names ~ 10,000, 40 ~ 100,000, 60 ~ 1,000,000."""
+    return min(10 ** (3 + names_listed / 20), FAME_MAX_POPULATION)
+
+
 # A famous place (a country, a continent or region, or a city this many times as populous and
-# listed under more names) keeps its name against a namesake unless the story points at the
-# namesake itself: a qualifier ("Moscow, Idaho"), or, against a city, the namesake's US state.
+# listed under more names than a namesake of under FAMOUS_OVER_MAX_POPULATION) keeps its name
+# against the namesake unless the story points at the namesake itself: a qualifier ("Moscow,
+# Idaho"), or, against a city, the namesake's US state.
 FAMOUS_POPULATION_RATIO = 100
+FAMOUS_OVER_MAX_POPULATION = 30_000
 _FAMOUS_AREA_TYPES = frozenset({"country", "continent", "region"})
+# A town takes the name of these only with a qualifier: its state named is not enough ("the
+# Pacific" in a story about Washington state). Countries yield to a town in a named US state
+# ("Palestine" in a story about East Texas).
+_NAMED_ONLY_WITH_QUALIFIER = frozenset({"continent", "region"})
 
 
-def _city_prior(population: int, names_listed: int) -> float:
-    return 0.3 * math.log10(population + 10) + FAME_WEIGHT * math.log10(1 + names_listed)
+def _city_prior(standing: float) -> float:
+    return 0.3 * math.log10(standing + 10)
 
 
 def _count_names(detected: list[Detected]) -> dict[str, int]:
@@ -119,7 +134,7 @@ class Resolver:
             p = TYPE_PRIOR["country"] if t == "country" else TYPE_PRIOR.get(t, 2.0)
         else:
             if t == "city":
-                p = _city_prior(g.population[c.pid], g.names_listed[c.pid]) + CAPITAL_BONUS * g.capital[c.pid]
+                p = _city_prior(self._standing(c)) + CAPITAL_BONUS * g.capital[c.pid]
             elif t == "admin1" and g.pcountry[c.pid] == "US":
                 p = US_STATE_PRIOR
             else:
@@ -304,6 +319,14 @@ class Resolver:
             out.append(make_resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
 
+    def _standing(self, c: Candidate) -> float:
+        """A city's population, or the population its names listed stand for if more (not for NAMELIKE names)."""
+        g = self.g
+        population = g.population[c.pid]
+        if c.flags & NAMELIKE:
+            return population
+        return max(population, fame_population(g.names_listed[c.pid]))
+
     def _famous_over(self, famous: Candidate, namesake: Candidate) -> bool:
         """Whether `famous` is a famous place beside the town `namesake` (FAMOUS_POPULATION_RATIO)."""
         g = self.g
@@ -312,7 +335,8 @@ class Resolver:
         t = g.ptype[famous.pid]
         if t in _FAMOUS_AREA_TYPES:
             return True
-        return (t == "city" and g.population[famous.pid] >= FAMOUS_POPULATION_RATIO * max(g.population[namesake.pid], 1)
+        return (t == "city" and g.population[namesake.pid] < FAMOUS_OVER_MAX_POPULATION
+                and g.population[famous.pid] >= FAMOUS_POPULATION_RATIO * max(g.population[namesake.pid], 1)
                 and g.names_listed[famous.pid] > g.names_listed[namesake.pid])
 
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
@@ -381,7 +405,7 @@ class Resolver:
             # The story's country is not enough for a town to take the name of a famous place
             # ("Egypt", "Mecca", "the Pacific"): a qualifier is, and against a city, the town's state.
             for entry in scored[1:]:
-                if self._famous_over(entry[1], best) and (best.pid not in specific or g.ptype[entry[1].pid] in _FAMOUS_AREA_TYPES):
+                if self._famous_over(entry[1], best) and (best.pid not in specific or g.ptype[entry[1].pid] in _NAMED_ONLY_WITH_QUALIFIER):
                     best_s, best, support = entry
                     break
         if d.qualifier is not None and "qualifier" not in support and all(g.ptype[c.pid] == "city" for c in d.candidates):
@@ -394,12 +418,11 @@ class Resolver:
         z = sum([math.exp(s - best_s) for s, _, _ in scored])
         confidence = 1.0 / z
         t = g.ptype[best.pid]
-        well_known = t == "city" and g.names_listed[best.pid] >= WELL_KNOWN_NAMES_LISTED
+        standing = self._standing(best) if t == "city" else 0.0
         if (
             best.kind == "name"
             and t == "city"
-            and g.population[best.pid] < UNSUPPORTED_MIN_POPULATION
-            and not well_known
+            and standing < UNSUPPORTED_MIN_POPULATION
             and not support
             and not m.in_dateline
         ):
@@ -410,8 +433,9 @@ class Resolver:
             # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap").
             return None, round(confidence * 0.5, 4), "unresolved", "first-level division, its country not in the story"
         if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
-                and g.population[best.pid] < ALT_UNSUPPORTED_MIN_POPULATION and not well_known:
-            # "Trent" is Trento's English name, and far more often a first name.
+                and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):
+            # "Trent" is Trento's English name, and far more often a first name; "Sam" is listed
+            # for Damascus, and is a first name before anything else.
             return None, round(confidence * 0.5, 4), "unresolved", "alternate name, no support in the story"
         reason = ", ".join(support) if support else ("dateline" if m.in_dateline else "prior")
         rtype = best.kind if best.kind in ("demonym", "seat") else t

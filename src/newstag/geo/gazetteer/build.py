@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from newstag.errors import ArtifactError
-from newstag.geo.gazetteer.store import ALT, COMMON, FORMAT, GIVEN, KINDS
+from newstag.geo.gazetteer.store import ALT, COMMON, FORMAT, GIVEN, KINDS, NAMELIKE
 from newstag.geo.normalize import first_word, fold, key, spellings
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -215,7 +215,11 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
         alias = fold(alias.strip())
         if not alias:
             return
-        for i, form in enumerate(spellings(alias, digraphs=places[pid][3] in DIGRAPH_COUNTRIES)):
+        # Alternate names are taken as GeoNames lists them (which includes the English forms):
+        # without accents, a name of another language often becomes a word of English ("Şam",
+        # Damascus in Turkish, would be "Sam").
+        forms = [alias] if flags & ALT else spellings(alias, digraphs=places[pid][3] in DIGRAPH_COUNTRIES)
+        for i, form in enumerate(forms):
             form_flags = flags
             if kind == "name":
                 if form in never:
@@ -442,45 +446,51 @@ def _not_yielding(pending: list[tuple[str, int, str, int]], own: set[tuple[str, 
     return kept
 
 
-def _census_first_names() -> set[str]:
-    """The US Census 1990 first names (5,494; public domain, as the `names` package ships them)."""
+def _census_names(*lists: str) -> set[str]:
+    """Names of the US Census 1990 lists (public domain, as the `names` package ships them):
+    "dist.male.first" and "dist.female.first" (5,494 first names), "dist.all.last" (88,799 surnames)."""
     import names
 
     folder = Path(names.__file__).parent
     out = set()
-    for f in ("dist.male.first", "dist.female.first"):
+    for f in lists:
         for line in (folder / f).read_text(encoding="ascii").splitlines():
             if line.strip():
                 out.add(line.split()[0].capitalize())
     return out
 
 
+_FIRST_NAMES = ("dist.male.first", "dist.female.first")
+
+
 def _mark_given_names(aliases: set[tuple[str, int, str, int]], places: list[tuple]) -> None:
-    """Flag GIVEN on the names that are census first names and name no prominent place (see
-    GIVEN_NAME_MAX_POPULATION): in place, on every candidate of such a name."""
-    first = _census_first_names()
+    """Flag NAMELIKE on the names that are census first names or surnames, and GIVEN on the first
+    names that name no prominent place (GIVEN_NAME_MAX_POPULATION): in place, on every candidate."""
+    first = _census_names(*_FIRST_NAMES)
+    namelike = first | _census_names("dist.all.last")
     prominent: dict[str, bool] = {}
     for alias, pid, kind, _ in aliases:
         if kind == "name" and alias in first:
             p = places[pid]
             big = p[6] != "city" or p[7] >= GIVEN_NAME_MAX_POPULATION or p[10] or p[11] >= GIVEN_NAME_MAX_NAMES_LISTED
             prominent[alias] = prominent.get(alias, False) or bool(big)
-    marked = [a for a in aliases if a[2] == "name" and prominent.get(a[0]) is False and not a[3] & GIVEN]
-    for a in marked:
-        aliases.discard(a)
-        aliases.add((a[0], a[1], a[2], a[3] | GIVEN))
+    for a in [a for a in aliases if a[2] == "name" and a[0] in namelike]:
+        flags = a[3] | NAMELIKE | (GIVEN if prominent.get(a[0]) is False else 0)
+        if flags != a[3]:
+            aliases.discard(a)
+            aliases.add((a[0], a[1], a[2], flags))
 
 
 def _person_words(words: dict) -> dict[str, list[str]]:
-    """Titles (ours and nameparser's, capitalised and in lower case: "astronomer Anthony
-    Boccaletti") and first names (the census list) for the detector's person-name rules."""
+    """Titles (ours; nameparser's in lower case: "astronomer Anthony Boccaletti") and first
+    names (the census list) for the detector's person-name rules."""
     from nameparser.config import CONSTANTS
 
     titles = set(words["titles"])
-    for t in CONSTANTS.titles:
-        if t.isalpha() and t.isascii() and t not in TITLES_NOT_BEFORE_PERSONS:
-            titles |= {t, t.capitalize()}
-    return {"titles": sorted(titles), "given": sorted(_census_first_names() | set(words["given_names"]))}
+    # In lower case only: capitalised, many of nameparser's titles are the first words of names
+    # ("Radio Pyongyang", "United Georgia"); our own list holds the capitalised ones.
+    titles |= {t for t in CONSTANTS.titles if t.isalpha() and t.isascii() and t not in TITLES_NOT_BEFORE_PERSONS}
+    return {"titles": sorted(titles), "given": sorted(_census_names(*_FIRST_NAMES) | set(words["given_names"]))}
 
 
 def _subdivision_index() -> dict[str, tuple[int | None, float | None, float | None]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from newstag.errors import ArtifactError
-from newstag.geo.normalize import key
+from newstag.geo.normalize import fold, key
 from newstag.types import Place
 
 # A word that begins more aliases of this many lengths has them grouped by their second word.
@@ -30,6 +30,7 @@ KINDS = ("name", "demonym", "seat", "region")  # mention kinds of an alias, stor
 ALT = 1  # an alternate name, not the place's own name
 COMMON = 2  # also an ordinary English word: needs context ("in Reading")
 GIVEN = 4  # also a common first name: rejected before a capitalised word ("Jordan Smith")
+NAMELIKE = 8  # a US Census first name or surname, whatever the place's size: no fame without support
 FORMAT = 3  # 1: gazetteer.sqlite; 2: load-ready arrays in gazetteer.npz; 3: + names listed, first names
 
 
@@ -252,11 +253,18 @@ class Gazetteer:
         if found is None:
             order, patterns = self._key_order, self.patterns
             i = bisect.bisect_left(order, k, key=lambda a: key(patterns[a]))
-            out: dict[int, Candidate] = {}  # "Bogotá" and "Bogota" name the same place: once
+            same_key = []
             while i < len(order) and key(patterns[order[i]]) == k:
-                for c in self.candidates(order[i]):
-                    out.setdefault(c.pid, c)
+                same_key.append(order[i])
                 i += 1
+            # Accents count when an alias has the text's own ("CANADA" is Canada, not the
+            # village Cañada, whose key is the same); "BOGOTA" finds Bogotá's accent-free name.
+            lowered = " ".join(fold(text).lower().split())
+            exact = [a for a in same_key if patterns[a].lower() == lowered]
+            out: dict[int, Candidate] = {}  # "Bogotá" and "Bogota" name the same place: once
+            for a in exact or same_key:
+                for c in self.candidates(a):
+                    out.setdefault(c.pid, c)
             found = tuple(out.values())
         if len(self._lookups) < 100_000:  # bounded: words repeat across stories
             self._lookups[k] = self._lookups[text] = found
