@@ -108,6 +108,16 @@ def tag(
             raise typer.Exit(EXIT_RECORD_ERRORS)
 
 
+@app.command()
+def schema() -> None:
+    """Print the output record's JSON Schema (the contract every record follows)."""
+    import orjson
+
+    from newstag.emit.schema import record_json_schema
+
+    sys.stdout.write(orjson.dumps(record_json_schema(), option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
 SharedOption = Annotated[
     Path, typer.Option("--shared", help="The shared folder with data/ and taxonomy/ (present on developers' machines and in CI).")
 ]

@@ -1,0 +1,280 @@
+"""Place precision on real prose: the geo stage and geotext against hand-annotated Wikinews articles.
+
+The gold is `annotations/wikinews_2020_places.jsonl` beside this module (60 articles of
+../shared/data/wikinews_2020/, every place mention with its offsets, ISO country, GeoNames id
+and kind; guidelines in `annotations/README.md`). The text is read from ../shared, never stored.
+
+Gold spans are *places* (every kind but `demonym`) or *demonyms*. Our mentions in the article
+text (those in the title are left out: the title is not annotated) are place mentions, or
+demonyms (mention kind or resolved type `demonym`), or seats of government ("White House",
+kind or type `seat`), which the guidelines do not annotate and which are therefore only counted. Two spans match when
+their offsets overlap.
+
+    mention precision     our place mentions that overlap a gold span (place or demonym)
+    mention recall        gold places that one of our mentions overlaps
+    right country         of the matched gold places with a country whose first overlapping
+                          mention is resolved: the share resolved to that country
+    right place           the same, counting GeoNames ids, over gold places with an id
+    false places          resolved place mentions overlapping no gold span (person names,
+                          common words, organisations read as places), per 100 of our place
+                          mentions
+    unresolved non-places unresolved mentions overlapping no gold span, per 100 gold places
+    famous misresolved    gold countries, continents and capitals resolved to another GeoNames id
+    demonym recall        gold demonyms that one of our mentions overlaps ("European" is ours as a region)
+  Our demonyms on no gold span ("Georgian" in "Georgian lari") and our seats are only counted.
+
+geotext (a pinned test dependency) runs on the same texts. It reports names, not offsets: each
+name it lists n times is taken at its first n whole-word occurrences in the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from newstag.errors import InputError
+from newstag.eval.geo import _read_jsonl, _tag
+
+ANNOTATIONS = "wikinews_2020_places.jsonl"
+ARTICLES = "data/wikinews_2020/articles.jsonl"
+FAMOUS_KINDS = ("country", "continent")  # and any gold place that is a capital (from the gazetteer)
+EXAMPLES = 15  # most frequent texts listed per kind of error
+
+
+@dataclass(frozen=True, slots=True)
+class Predicted:
+    """One of a system's mentions, reduced to what the scores read."""
+
+    start: int
+    end: int
+    text: str
+    role: str  # "place" | "demonym" | "seat"
+    resolved: bool = False
+    country: str | None = None
+    geonameid: int | None = None
+    name: str | None = None  # the resolved place's name, for the examples
+
+
+def load_annotations() -> list[dict]:
+    """The gold: one {"id", "places": [{"start", "end", "text", "country", "geonameid", "kind"}]} per article."""
+    source = resources.files("newstag.eval") / "annotations" / ANNOTATIONS
+    with source.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def newstag_mentions(resolutions) -> list[Predicted]:
+    """The geo stage's resolutions in the article text as Predicted mentions."""
+    out = []
+    for r in resolutions:
+        m = r.mention
+        if m.field != "text":
+            continue
+        # The record is not consistent here ("Argentine" is kind name, type demonym; "White House"
+        # kind name, type seat): either field decides.
+        kinds = (m.kind, r.type)
+        role = "demonym" if "demonym" in kinds else "seat" if "seat" in kinds else "place"
+        p = r.place
+        out.append(Predicted(m.start, m.end, m.text, role, p is not None, p.country if p else None,
+                             p.geonameid if p else None, p.name if p else None))
+    return out
+
+
+def geotext_mentions(text: str) -> list[Predicted]:
+    """geotext's cities and countries, placed at their first whole-word occurrences (it gives no offsets)."""
+    from geotext import GeoText
+
+    found = GeoText(text)
+    out = []
+    for name, n in Counter(found.cities + found.countries).items():
+        spans = [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)][:n]
+        out += [Predicted(s, e, name, "place") for s, e in spans]
+    return out
+
+
+def _precision_recall(precision: float, recall: float) -> dict[str, float]:
+    # Not metrics.prf: precision counts our mentions and recall gold places, and the two counts of
+    # matches differ (one long gold span can hold two of our mentions).
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": round(f1, 4)}
+
+
+def score_mentions(docs: list[tuple[list[dict], list[Predicted]]], capitals: frozenset[int] = frozenset()) -> dict:
+    """Score (gold places, predicted mentions) per document; `capitals`: GeoNames ids of capitals.
+
+    Pure: the figures of the module docstring, with counts and the most frequent examples.
+    """
+    gold_places = gold_demonyms = predicted_places = 0
+    place_hits = found = 0
+    country_total = country_right = place_total = place_right = 0
+    demonyms_found = seats = demonyms_off_gold = 0
+    false_places: Counter = Counter()
+    unresolved_nonplaces: Counter = Counter()
+    missed: Counter = Counter()
+    wrong_country: Counter = Counter()
+    famous: Counter = Counter()
+    for gold, predicted in docs:
+        places = [g for g in gold if g["kind"] != "demonym"]
+        demonyms = [g for g in gold if g["kind"] == "demonym"]
+        gold_places += len(places)
+        gold_demonyms += len(demonyms)
+        for p in predicted:
+            if p.role == "seat":
+                seats += 1
+                continue
+            on_gold = any(_overlaps(p.start, p.end, g["start"], g["end"]) for g in gold)
+            if p.role == "demonym":
+                demonyms_off_gold += not on_gold
+            else:
+                predicted_places += 1
+                place_hits += on_gold
+                if not on_gold and p.resolved:
+                    false_places[f"{p.text} -> {p.name} ({p.country or '-'})"] += 1
+                if not on_gold and not p.resolved:
+                    unresolved_nonplaces[p.text] += 1
+        for g in demonyms:
+            demonyms_found += any(_overlaps(p.start, p.end, g["start"], g["end"]) for p in predicted)
+        for g in places:
+            hits = sorted((p for p in predicted if _overlaps(p.start, p.end, g["start"], g["end"])),
+                          key=lambda p: p.start)
+            if not hits:
+                missed[g["text"]] += 1
+                continue
+            found += 1
+            first = hits[0]
+            if not first.resolved:
+                continue
+            if g["country"] is not None:
+                country_total += 1
+                if first.country == g["country"]:
+                    country_right += 1
+                else:
+                    wrong_country[f"{g['text']} -> {first.name} ({first.country or '-'}), not {g['country']}"] += 1
+            if g["geonameid"] is not None:
+                place_total += 1
+                place_right += first.geonameid == g["geonameid"]
+                is_famous = g["kind"] in FAMOUS_KINDS or g["geonameid"] in capitals
+                if is_famous and first.geonameid != g["geonameid"]:
+                    famous[f"{g['text']} -> {first.name} ({first.country or '-'}) #{first.geonameid}"] += 1
+
+    def ratio(a: int, b: int) -> float:
+        return round(a / b, 4) if b else 0.0
+
+    def per_100(a: int, b: int) -> float:
+        return round(100 * a / b, 2) if b else 0.0
+
+    return {
+        "mention": _precision_recall(ratio(place_hits, predicted_places), ratio(found, gold_places)),
+        "right_country": ratio(country_right, country_total),
+        "right_place": ratio(place_right, place_total),
+        "false_places_per_100_predicted": per_100(sum(false_places.values()), predicted_places),
+        "unresolved_nonplaces_per_100_gold": per_100(sum(unresolved_nonplaces.values()), gold_places),
+        "famous_misresolved": sum(famous.values()),
+        "demonym_recall": ratio(demonyms_found, gold_demonyms),
+        "counts": {
+            "gold_places": gold_places, "gold_demonyms": gold_demonyms, "predicted_places": predicted_places,
+            "predicted_on_gold": place_hits, "gold_found": found, "seats": seats,
+            "demonyms_off_gold": demonyms_off_gold,
+            "country_scored": country_total, "place_scored": place_total,
+            "false_places": sum(false_places.values()), "unresolved_nonplaces": sum(unresolved_nonplaces.values()),
+        },
+        "examples": {
+            "false_places": false_places.most_common(EXAMPLES),
+            "unresolved_nonplaces": unresolved_nonplaces.most_common(EXAMPLES),
+            "famous_misresolved": famous.most_common(EXAMPLES),
+            "wrong_country": wrong_country.most_common(EXAMPLES),
+            "missed": missed.most_common(EXAMPLES),
+        },
+    }
+
+
+def _capitals() -> frozenset[int]:
+    """GeoNames ids of the capitals the gazetteer knows (the famous-place check counts them)."""
+    from newstag.geo.gazetteer.store import load_gazetteer
+
+    g = load_gazetteer()
+    return frozenset(g.place(pid).geonameid for pid, is_capital in enumerate(g.capital) if is_capital)
+
+
+def run_wikinews_eval(shared: Path, tagger=None) -> dict:
+    """Score the geo stage and geotext on the annotated articles; returns the figures.
+
+    `tagger`: a `newstag.geo.GeoTagger` (made here when None) or anything with its `tag(article)`
+    and `versions()`. Each article is tagged with its title, as a user's JSON Lines record would be.
+    """
+    from newstag.types import RawDocument
+
+    articles = {a["id"]: a for a in _read_jsonl(Path(shared) / ARTICLES)}
+    gold = load_annotations()
+    absent = [g["id"] for g in gold if g["id"] not in articles]
+    if absent:
+        raise InputError(f"{Path(shared) / ARTICLES} lacks the annotated articles {absent[:5]}: "
+                         "pass the shared folder the annotations were made on")
+    if tagger is None:
+        from newstag.geo import GeoTagger
+
+        tagger = GeoTagger()  # just the geo stage, as `newstag eval geo` measures it
+    ours, theirs = [], []
+    for g in gold:
+        a = articles[g["id"]]
+        raw = RawDocument(id=a["id"], text=a["text"], title=a.get("title") or "", kind="jsonl")
+        resolutions, _ = _tag(tagger, raw)
+        ours.append((g["places"], newstag_mentions(resolutions)))
+        theirs.append((g["places"], geotext_mentions(a["text"])))
+    baseline = score_mentions(theirs)
+    return {
+        "articles": len(gold),
+        "versions": tagger.versions(),
+        "newstag": score_mentions(ours, _capitals()),
+        # geotext resolves nothing: only its mention figures mean anything.
+        "geotext": {"mention": baseline["mention"],
+                    "counts": {k: baseline["counts"][k] for k in ("gold_places", "predicted_places",
+                                                                  "predicted_on_gold", "gold_found")}},
+    }
+
+
+def print_wikinews_report(result: dict, file: TextIO = sys.stdout) -> None:
+    """The figures of `run_wikinews_eval` as a table, then the most frequent errors."""
+    ours, theirs = result["newstag"], result["geotext"]
+    c = ours["counts"]
+    print(f"Wikinews 2020, {result['articles']} hand-annotated articles: {c['gold_places']} places, "
+          f"{c['gold_demonyms']} demonyms (gazetteer {result['versions'].get('gazetteer', '?')})", file=file)
+    head = f"{'measure':<40} {'newstag':>8} {'geotext':>8}"
+    print(head, file=file)
+    print("-" * len(head), file=file)
+    rows = [
+        ("mention precision", ours["mention"]["precision"], theirs["mention"]["precision"]),
+        ("mention recall", ours["mention"]["recall"], theirs["mention"]["recall"]),
+        (f"right country ({c['country_scored']} matched, resolved)", ours["right_country"], None),
+        (f"right place, GeoNames id ({c['place_scored']})", ours["right_place"], None),
+        ("false places per 100 predicted", ours["false_places_per_100_predicted"], None),
+        ("unresolved non-places per 100 gold", ours["unresolved_nonplaces_per_100_gold"], None),
+        ("famous places misresolved", ours["famous_misresolved"], None),
+        ("demonym recall", ours["demonym_recall"], None),
+    ]
+    for label, a, b in rows:
+        print(f"{label:<40} {a:>8} {'' if b is None else b:>8}", file=file)
+    for kind, examples in ours["examples"].items():
+        if examples:
+            print(f"{kind.replace('_', ' ')}: " + "; ".join(f"{t} x{n}" if n > 1 else t for t, n in examples),
+                  file=file)
+
+
+def main(shared: Path = Path("../shared")) -> dict:
+    """Evaluate and print the report: `python -m newstag.eval.wikinews [SHARED]`."""
+    result = run_wikinews_eval(shared)
+    print_wikinews_report(result)
+    return result
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared"))
