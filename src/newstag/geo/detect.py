@@ -59,11 +59,13 @@ _PLACE_NOUN_AFTER = re.compile(
 # capitalised words before the word for its kind) is not a mention of the place but of that
 # other one, which the gazetteer lacks: "Nelson Street", "Pine Needle Drive", "Southland Vista
 # Court", "Northland apartments", "the Indian Ocean", "South China Sea", "the Brandenburg Gate"
-# (in Berlin, not in Brandenburg), "Abu Shok refugee camp". ("Annville Township" is Annville: see
-# _PLACE_NOUN_AFTER.)
+# (in Berlin, not in Brandenburg), "Abu Shok refugee camp", "Thames Valley". ("Annville Township"
+# is Annville: see _PLACE_NOUN_AFTER.)
 _NOT_THE_PLACE_AFTER = re.compile(
     r"(?: [A-Z][a-z]+){0,2} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Circle|Vista|"
-    r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp)\b")
+    r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b")
+# The same before the name: "Lake Cunningham", "Mount Hope".
+_NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
 _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:in|speaks?|spoke|speaking|studying|study|learn|learning|learned|fluent in)|"
                               r"\bin [A-Z][a-z]+ (?:and|or)) $")
@@ -273,11 +275,13 @@ class Detector:
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
             street = _NOT_THE_PLACE_AFTER.match(folded, b)
-            if street is not None:
+            before = _NOT_THE_PLACE_BEFORE.search(folded, max(start, a - 6), a) if street is None else None
+            if street is not None or before is not None:
                 # A place of its own that the gazetteer lacks: a mention, resolved to nothing.
-                out.append(Detected(Mention(text=text[a:street.end()], start=a, end=street.end(), kind="name",
+                lo, hi = (a, street.end()) if street is not None else (before.start(), b)
+                out.append(Detected(Mention(text=text[lo:hi], start=lo, end=hi, kind="name",
                                             field=field, in_title=in_title,  # type: ignore[arg-type]
-                                            sentence=bisect.bisect_right(sentences, a) if sentences is not None else 0),
+                                            sentence=bisect.bisect_right(sentences, lo) if sentences is not None else 0),
                                     ()))
                 continue
             alias = info.text
@@ -532,7 +536,12 @@ class Detector:
                 found.append(d)
         else:
             found.extend(title_hits + body_hits)
-        found.extend(self._state_abbreviations(text, folded, body_hits + inline))
+        states = self._state_abbreviations(text, folded, body_hits + inline)
+        if states:
+            spans = [(d.mention.start, d.mention.end) for d in states]
+            found = [d for d in found if d.mention.field != "text"
+                     or not any(d.mention.start < e and d.mention.end > s for s, e in spans)]
+            found.extend(states)
         found.sort(key=lambda d: (d.mention.field != "title", d.mention.start))
         return found
 
@@ -557,7 +566,8 @@ class Detector:
         return any(self._strong(c) for c in d.candidates)
 
     def _state_abbreviations(self, text: str, folded: str, hits: list[Detected]) -> list[Detected]:
-        """'Springfield, Ill.': the abbreviation is a mention of the state too."""
+        """'Springfield, Ill.': the abbreviation is a mention of the state too (the caller drops
+        any other reading of it: "Ala" is also a town)."""
         out = []
         for d in hits:
             q = d.qualifier
@@ -565,8 +575,8 @@ class Detector:
                 continue
             m = _QUALIFIER.match(folded, d.mention.end)
             abbr = m.group(1).split(" ")[0] if m else ""
-            if abbr in self.g.us_state_abbr and q[1] in self.g.us_state_pid and not self.g.lookup(abbr.rstrip(".")):
-                a = m.start(1)
+            a = m.start(1) if m else 0
+            if abbr in self.g.us_state_abbr and q[1] in self.g.us_state_pid:
                 pid = self.g.us_state_pid[q[1]]
                 cands = self._state_candidates.get(pid)
                 if cands is None:

@@ -15,7 +15,7 @@ import math
 
 from newstag.geo.detect import Detected, make_detected
 from newstag.geo.records import make_resolution
-from newstag.geo.gazetteer.store import ALT, NAMELIKE, Candidate, Gazetteer
+from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, NAMELIKE, Candidate, Gazetteer
 from newstag.types import Resolution
 
 # Priors and context weights, set by hand and checked together on the geo dev sets
@@ -94,6 +94,37 @@ def _count_names(detected: list[Detected]) -> dict[str, int]:
         t = d.mention.text
         counts[t] = counts.get(t, 0) + 1
     return counts
+
+
+# Unresolved for these reasons, a mention is still a place: one the gazetteer lacks ("Nelson
+# Street", a dateline it does not know) or one its qualifier puts where no namesake lies.
+_PLACES_UNKNOWN = frozenset({"not in the gazetteer", "no namesake lies where its qualifier says"})
+_SMALL_PLACE = "small place, no support in the story"
+_FOREIGN_DIVISION = "first-level division, its country not in the story"
+_NAMELESS_REASONS = frozenset({_SMALL_PLACE, _FOREIGN_DIVISION})
+_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN | NAMELIKE
+
+
+def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> list[Resolution]:
+    """The resolutions without the unresolved mentions that are probably no place at all.
+
+    An unresolved mention stays (as `resolved: false`) only when it is very likely a place: the
+    gazetteer lacks it (_PLACES_UNKNOWN), the story writes the name as a place somewhere (in a
+    dateline, after a preposition of place: "in Zara", before a noun for its people or
+    institutions: "Ozark police"), or it is the name of a small place or of a division abroad and
+    nothing else (no alternate name, English word, first name or surname: "Caloundra", "Abkhazia"). Every other capitalised word that
+    resolved to nothing ("Vice", "Okay", "Zara Kay") is dropped: a record lists places, not the
+    words that were looked up."""
+    if all(r.place is not None for r in resolutions):
+        return resolutions
+    written_as_place = {d.mention.text for d in detected if d.after_locative or d.placelike or d.mention.in_dateline}
+    # A name that is nothing but a place ("Caloundra") stays too: no person, word or alternate
+    # name of another language could have been meant.
+    only_a_place = {d.mention.text for d in detected
+                    if d.candidates and not any(c.flags & _NOT_ONLY_A_PLACE for c in d.candidates)}
+    return [r for r in resolutions
+            if r.place is not None or r.reason in _PLACES_UNKNOWN or r.mention.text in written_as_place
+            or (r.mention.text in only_a_place and r.reason in _NAMELESS_REASONS)]
 
 
 class Resolver:
@@ -274,8 +305,8 @@ class Resolver:
         if home is None or home in context[0]:
             # The home bonus goes only to candidates in a country the story does not name
             # (see _best_of): with home among the named countries nothing changes.
-            return first
-        return self._resolve(detected, context, weak, home, counts, first)
+            return _likely_places(detected, first)
+        return _likely_places(detected, self._resolve(detected, context, weak, home, counts, first))
 
     def _spelled(self, cc: str | None, t: str) -> float:
         """The spelling bonus of a candidate in country `cc` of type `t`."""
@@ -426,12 +457,12 @@ class Resolver:
             and not support
             and not m.in_dateline
         ):
-            return None, round(confidence * 0.5, 4), "unresolved", "small place, no support in the story"
+            return None, round(confidence * 0.5, 4), "unresolved", _SMALL_PLACE
         if NON_US_ADMIN1_NEEDS_SUPPORT and best.kind == "name" and t == "admin1" and g.pcountry[best.pid] != "US" \
                 and not support and not repeated and not m.in_dateline:
             # ISO 3166-2 lists every country's divisions under their local names, many of them
             # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap").
-            return None, round(confidence * 0.5, 4), "unresolved", "first-level division, its country not in the story"
+            return None, round(confidence * 0.5, 4), "unresolved", _FOREIGN_DIVISION
         if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
                 and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):
             # "Trent" is Trento's English name, and far more often a first name; "Sam" is listed
