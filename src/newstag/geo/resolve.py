@@ -102,7 +102,10 @@ _PLACES_UNKNOWN = frozenset({"not in the gazetteer", "no namesake lies where its
 _SMALL_PLACE = "small place, no support in the story"
 _FOREIGN_DIVISION = "first-level division, its country not in the story"
 _NAMELESS_REASONS = frozenset({_SMALL_PLACE, _FOREIGN_DIVISION})
-_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN | NAMELIKE
+# An English word or a first name (GIVEN marks only those of no prominent place), or for a single
+# word an alternate name too ("Okay", "Tell"): a surname alone is no reason to doubt a place.
+_COMMON_OR_GIVEN = COMMON | GIVEN
+_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN
 
 
 def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> list[Resolution]:
@@ -112,7 +115,7 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
     gazetteer lacks it (_PLACES_UNKNOWN), the story writes the name as a place somewhere (in a
     dateline, after a preposition of place: "in Zara", before a noun for its people or
     institutions: "Ozark police"), or it is the name of a small place or of a division abroad and
-    nothing else (no alternate name, English word, first name or surname: "Caloundra", "Abkhazia"). Every other capitalised word that
+    nothing else (no English word, first name, or one-word alternate name: "Caloundra", "Abkhazia"). Every other capitalised word that
     resolved to nothing ("Vice", "Okay", "Zara Kay") is dropped: a record lists places, not the
     words that were looked up."""
     if all(r.place is not None for r in resolutions):
@@ -121,7 +124,8 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
     # A name that is nothing but a place ("Caloundra") stays too: no person, word or alternate
     # name of another language could have been meant.
     only_a_place = {d.mention.text for d in detected
-                    if d.candidates and not any(c.flags & _NOT_ONLY_A_PLACE for c in d.candidates)}
+                    if d.candidates and not any(c.flags & (_NOT_ONLY_A_PLACE if " " not in d.mention.text else _COMMON_OR_GIVEN)
+                                                for c in d.candidates)}
     return [r for r in resolutions
             if r.place is not None or r.reason in _PLACES_UNKNOWN or r.mention.text in written_as_place
             or (r.mention.text in only_a_place and r.reason in _NAMELESS_REASONS)]
