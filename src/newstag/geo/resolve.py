@@ -458,6 +458,7 @@ class Resolver:
             best.kind == "name"
             and t == "city"
             and standing < UNSUPPORTED_MIN_POPULATION
+            and not g.capital[best.pid]  # a capital is known whatever its size ("Suva", "Honiara")
             and not support
             and not m.in_dateline
         ):

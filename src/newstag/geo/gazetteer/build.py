@@ -156,8 +156,10 @@ def build_m49(shared_dir: Path, out_dir: Path = DATA_DIR) -> Path:
 
 
 def _latin(name: str) -> bool:
-    # Latin script only: English news does not write places in other scripts.
-    return all(ord(c) < 0x250 or c in "'’-. " for c in name)
+    # Latin script only: English news does not write places in other scripts. Latin Extended
+    # Additional (U+1E00-U+1EFF) holds the letters of Vietnamese ("Nam Định") and of GeoNames'
+    # transliterations of Arabic ("Ḩamāh"): without them such a city had no name of its own.
+    return all(ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF or c in "'’-. " for c in name)
 
 
 def _usable_alias(name: str, primary: bool, population: int = 0) -> bool:
