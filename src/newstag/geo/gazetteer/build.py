@@ -422,9 +422,10 @@ def _not_yielding(pending: list[tuple[str, int, str, int]], own: set[tuple[str, 
     """The pending aliases (accent-free spellings, alternate names) that yield to no other
     place's own name: "Cancun" is a GeoNames alternate name of Changchun and Cancún's own name
     once its accent goes, "Canada" the accent-free spelling of the Spanish village Cañada and
-    the country's own name. An alias yields unless its place is ALT_YIELD_RATIO times as
-    populous as the other ("Bombay" stays Mumbai's); a country, state or region never yields
-    its own name, and a city never takes one of theirs."""
+    the country's own name. An alternate name yields to a city unless its place is
+    ALT_YIELD_RATIO times as populous ("Bombay" stays Mumbai's); a spelling of a city's own
+    name yields to no city (Tokyo's Ōta and the Nigerian Ota are both "Ota": the prior decides).
+    A country, state or region never yields its own name, and no town takes one abroad."""
     def weight(pid: int) -> int:
         return _AREA if places[pid][6] != "city" else places[pid][7]
 
@@ -442,8 +443,8 @@ def _not_yielding(pending: list[tuple[str, int, str, int]], own: set[tuple[str, 
                 # A town's spelling never takes the own name of a country, or of a state abroad;
                 # a city may share its province's ("Rafah", "Idlib").
                 continue
-            if top != _AREA and mine != _AREA and top * ALT_YIELD_RATIO >= mine:
-                continue
+            if top != _AREA and mine != _AREA and flags & ALT and top * ALT_YIELD_RATIO >= mine:
+                continue  # an alternate name yields to a city whose own name it is; a spelling does not ("Ota", "Ōta")
         kept.add((alias, pid, kind, flags))
     return kept
 
