@@ -55,6 +55,9 @@ _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department)\b")
+# An office or body of a place after a name: a place, not a person ("Enfield Council", "Laguna
+# Mayor"), but no evidence for which namesake ("Enfield" is in England and in Connecticut).
+_OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public Schools)\b")
 # A name that opens a street's, an estate's, a sea's or a small place's name (up to two more
 # capitalised words before the word for its kind) is not a mention of the place but of that
 # other one, which the gazetteer lacks: "Nelson Street", "Pine Needle Drive", "Southland Vista
@@ -103,8 +106,9 @@ class Detected:
     alt: bool = False  # matched an alternate name only
     # Written the way places are: "Ozark police", "a Gainesville man".
     placelike: bool = False
-    # After a preposition of place ("in Zara"): kept as an unresolved place if it resolves to none.
-    after_locative: bool = False
+    # After a preposition of place ("in Zara") or before a place's office ("Enfield Council"):
+    # kept as an unresolved place if it resolves to none.
+    likely_place: bool = False
 
 
 make_detected = detected_maker(Detected)  # Detected(...) in half the time (see records.py)
@@ -306,40 +310,42 @@ class Detector:
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
             placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
-            after_locative = prev is not None and prev.lower() in g.locative
+            office = info.is_name and _OFFICE_AFTER.match(folded, b) is not None
+            likely_place = office or (prev is not None and prev.lower() in g.locative)
             if info.is_name and not headline:
                 if names.title_before(prev, info.small_town) or names.middle_initial_after(folded, b) \
                         or names.name_before(prev, opens_sentence):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
-                if qualifier is None and not placelike and (info.given or info.small_town) and names.name_after(folded, b):
+                if qualifier is None and not (placelike or office) and (info.given or info.small_town) \
+                        and names.name_after(folded, b):
                     if info.given:
                         persons.add(alias)  # "Jordan Smith": a first name, here and everywhere in the story
                     else:
                         # "Supreme Court", "Ozark Dodge": the first word of a longer name; a place
                         # only if the story also names it on its own ("in Ozark").
                         initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
-                                                      after_locative))
+                                                      likely_place))
                     continue
                 if info.small_town and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue
-                if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not placelike:
+                if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
                     # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
                     # story names it elsewhere too ("Kirkland is my home.")
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, after_locative))
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.common and qualifier is None and not after_locative:
+                if info.common and qualifier is None and not likely_place:
                     continue  # "Reading is fun"; "in Reading" is the town
-            out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, after_locative))
+            out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
         return out
 
     @staticmethod
     def _detected(text, a, b, info: _Alias, field, in_title, sentences, qualifier, placelike: bool,
-                  after_locative: bool) -> Detected:
+                  likely_place: bool) -> Detected:
         sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
         return make_detected(make_mention(text[a:b], a, b, info.kind, field, in_title, False, sentence),
-                             info.candidates, qualifier, info.alt, placelike, after_locative)
+                             info.candidates, qualifier, info.alt, placelike, likely_place)
 
     def _inline_datelines(self, text: str, folded: str, body_start: int, body_end: int,
                           skip: tuple[int, int] | None) -> list[Detected]:

@@ -120,7 +120,7 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
     words that were looked up."""
     if all(r.place is not None for r in resolutions):
         return resolutions
-    written_as_place = {d.mention.text for d in detected if d.after_locative or d.placelike or d.mention.in_dateline}
+    written_as_place = {d.mention.text for d in detected if d.likely_place or d.placelike or d.mention.in_dateline}
     # A name that is nothing but a place ("Caloundra") stays too: no person, word or alternate
     # name of another language could have been meant.
     only_a_place = {d.mention.text for d in detected
@@ -291,7 +291,7 @@ class Resolver:
                 qualified.setdefault(d.mention.text, d.qualifier)
         if not qualified:
             return detected
-        return [make_detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike, d.after_locative)
+        return [make_detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike, d.likely_place)
                 if d.qualifier is None and d.candidates and d.mention.text in qualified else d
                 for d in detected]
 
