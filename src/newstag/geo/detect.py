@@ -527,7 +527,9 @@ class Detector:
             body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
                 d for d in title_hits
-                if d.mention.text in body_aliases or self._alias_strong(d)
+                # In a headline a three-letter alternate name is an abbreviation ("COS" for
+                # companies, an alternate name of Jos) before it is a place.
+                if d.mention.text in body_aliases or (self._alias_strong(d) and not (d.alt and len(d.mention.text) <= 3))
             ]
 
         if initial:

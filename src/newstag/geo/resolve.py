@@ -33,6 +33,7 @@ WEAK_SUPPORT_NAMES = 5  # this many such names count as support for a small town
 QUALIFIER_MATCH = 4.0
 QUALIFIER_MISMATCH = -3.0
 DATELINE_COUNTRY = 0.6
+DATELINE_DIVISION_RATIO = 10
 # A story's home country (see Resolver._home) lifts its candidates by this much.
 HOME_BONUS = 1.2
 HOME_MIN_NAMES = 2
@@ -199,6 +200,7 @@ class Resolver:
         # other evidence (see the end). Only a country namesake: a state shared with towns and
         # provinces elsewhere ("Victoria", "Washington") is no sign of its own.
         shared_state_names: set[str] = set()
+        dateline_by_prior: tuple | None = None  # the dateline's candidates, when its prior chose
         for d, (rows, cs, types) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
                 if "US" in cs and d.mention.kind == "name" and any(t == "country" and cc != "US" for _, cc, t, _, _ in rows):
@@ -209,13 +211,16 @@ class Resolver:
                         if d.qualifier[1]:
                             states.add(d.qualifier[1])
                     else:
-                        # The candidate of the highest prior (and spelling), the first of equals.
+                        # The candidate of the highest prior (and spelling), the first of equals;
+                        # looked at again below if the story names one of the others' countries.
                         several = len(rows) > 1
-                        best_score = None
-                        for _, cc, t, _, prior in rows:
+                        best_score = best = None
+                        for c, cc, t, _, prior in rows:
                             score = prior + (self._spelled(cc, t) if several else 0.0)
                             if best_score is None or score > best_score:
-                                best_score, dateline_country = score, cc
+                                best_score, dateline_country, best = score, cc, c
+                        if not g.capital[best.pid] and g.ptype[best.pid] != "country":
+                            dateline_by_prior = d.candidates
                 continue
             (cc,) = cs
             if cc != "US" and types == {"admin1"} and counts[d.mention.text] < 2 and d.qualifier is None \
@@ -241,6 +246,20 @@ class Resolver:
                 countries.add(d.qualifier[0])
                 if d.qualifier[1]:
                     states.add(d.qualifier[1])
+        if dateline_by_prior is not None:
+            # "HAMILTON -" in a story about Butler County's taxes: the Hamilton in a county or
+            # state the story names (Butler County, Ohio, is one of several), not the largest
+            # Hamilton; when only one country's are, the largest is no capital ("LONDON -" stays
+            # London whatever the story names) and at most DATELINE_DIVISION_RATIO times as
+            # populous ("FRANKFURT -" in a story naming Kentucky stays Frankfurt am Main).
+            divisions = {(g.pcountry[c.pid], g.padmin1[c.pid]) for d in detected if not d.mention.in_dateline
+                         for c in d.candidates if c.kind == "name" and g.ptype[c.pid] in ("admin1", "admin2")}
+            largest = max(g.population[c.pid] for c in dateline_by_prior)
+            named = {g.pcountry[c.pid] for c in dateline_by_prior
+                     if (g.pcountry[c.pid], g.padmin1[c.pid]) in divisions and g.ptype[c.pid] == "city"
+                     and g.population[c.pid] * DATELINE_DIVISION_RATIO >= largest}
+            if len(named) == 1:
+                (dateline_country,) = named
         if dateline_country:
             countries.add(dateline_country)
         if shared_state_names and "US" in countries:
@@ -464,9 +483,10 @@ class Resolver:
         ):
             return None, round(confidence * 0.5, 4), "unresolved", _SMALL_PLACE
         if NON_US_ADMIN1_NEEDS_SUPPORT and best.kind == "name" and t == "admin1" and g.pcountry[best.pid] != "US" \
-                and not support and not repeated and not m.in_dateline:
+                and not support and (not repeated or best.flags & NAMELIKE) and not m.in_dateline:
             # ISO 3166-2 lists every country's divisions under their local names, many of them
-            # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap").
+            # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap"); a name
+            # that is also a surname is no subject for being repeated ("Falcon", Falcón).
             return None, round(confidence * 0.5, 4), "unresolved", _FOREIGN_DIVISION
         if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
                 and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):

@@ -162,11 +162,18 @@ def _latin(name: str) -> bool:
     return all(ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF or c in "'’-. " for c in name)
 
 
+def _one_letter_apart(a: str, b: str) -> bool:
+    """'Fez' and 'Fes': the same length, one letter different (case and accents aside)."""
+    a, b = key(a), key(b)
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
 def _usable_alias(name: str, primary: bool, population: int = 0) -> bool:
     if not name or not name[0].isupper() or not _latin(name):
         return False
-    # A three-letter alternate name is a code or a fragment ("Ube", "Ost") more often than a
-    # name, except of a large city ("Fez", "Rio").
+    # A three-letter alternate name is a code or a fragment ("Ube", "Cos") more often than a
+    # name; of a large city it is kept when it spells the city's own name ("Fez" for Fes: the
+    # caller checks that).
     if len(name) < (3 if primary or population >= SHORT_ALT_MIN_POPULATION else 4):
         return False
     # All-caps alternates are codes (airports, "SSA"), not names as news writes them.
@@ -350,7 +357,8 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
     for pid, c in kept:
         pop = places[pid][7]
         if pop >= ALT_NAMES_MIN_POPULATION:
-            names = [n for n in c.get("alternatenames") or () if n != c["name"] and _usable_alias(n, False, pop)]
+            names = [n for n in c.get("alternatenames") or () if n != c["name"] and _usable_alias(n, False, pop)
+                     and (len(n) > 3 or _one_letter_apart(n, c["name"]))]
             for alt in names:
                 add_alias(alt, pid, "name", ALT)
             if c["countrycode"] in arabic:
