@@ -12,6 +12,7 @@ rather than guessed: on LGL/GeoWebNews such guesses were wrong far more often th
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from newstag.geo.detect import Detected, make_detected
 from newstag.geo.records import make_resolution
@@ -44,8 +45,6 @@ _STRONG_CONTEXT_TYPES = frozenset({"country", "admin1", "admin2"})
 UNSUPPORTED_MIN_POPULATION = 100_000
 # Below this standing, a city matched by an alternate name only needs support too.
 ALT_UNSUPPORTED_MIN_POPULATION = 500_000
-PLACELIKE_SUPPORT = True  # a small town written as a place needs no other support
-NON_US_ADMIN1_NEEDS_SUPPORT = True
 # The story's spelling (detect.Detector.dialect) lifts namesakes in the countries that spell so.
 DIALECT_BONUS = 0.4
 DIALECT_COUNTRIES = {"US": frozenset({"US"}), "GB": frozenset({"GB", "IE", "AU", "NZ", "CA", "ZA"})}
@@ -55,14 +54,16 @@ _ENGLISH = frozenset().union(*DIALECT_COUNTRIES.values())
 CERTAIN_CITY_POPULATION = 1_000_000
 
 
-# Prominence, the prior a newsroom reader shares: a city's population and how many names GeoNames
-# lists for it (in any language and script: how widely it is written about; build.py stores the
-# count). "Rafah", "Frankfurt" or "Timbuktu" need no country beside them; a hamlet does.
-# The prior reads a city's standing: its population, or where GeoNames lists it under many names,
-# the population that many names stand for (FAME_POPULATION, capped at FAME_MAX_POPULATION), if
-# that is more: Valletta (6,800 people, 67 names) stands like a city of a million; London's
-# standing is its population either way. Names that are also common first names or surnames
-# (NAMELIKE: "Sam", "Trent") get no such lift.
+# Prominence, what a newsroom reader knows without being told: a city's standing is its
+# population, or, where GeoNames lists it under many names (in any language and script: how
+# widely it is written about; build.py stores the count), the population that many names stand
+# for (fame_population, capped at FAME_MAX_POPULATION) if that is more: Valletta (6,800 people,
+# 67 names) stands like a city of a million, London's standing is its population either way.
+# Names that are also common first names or surnames (NAMELIKE: "Sam", "Trent") get no such lift.
+# The standing decides whether a city resolves with no support in the story (UNSUPPORTED_MIN_
+# POPULATION: "Rafah", "Frankfurt" or "Timbuktu" need no country beside them; a hamlet does);
+# candidates are ranked by population (_city_prior). Measured: ranking by standing as well sent
+# "Cambridge" and "Orange" in English and Nigerian stories to Massachusetts and New South Wales.
 FAME_MAX_POPULATION = 1_000_000
 
 
@@ -84,8 +85,8 @@ _FAMOUS_AREA_TYPES = frozenset({"country", "continent", "region"})
 _NAMED_ONLY_WITH_QUALIFIER = frozenset({"continent", "region"})
 
 
-def _city_prior(standing: float) -> float:
-    return 0.3 * math.log10(standing + 10)
+def _city_prior(population: int) -> float:
+    return 0.3 * math.log10(population + 10)
 
 
 def _count_names(detected: list[Detected]) -> dict[str, int]:
@@ -132,12 +133,49 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
             or (r.mention.text in only_a_place and r.reason in _NAMELESS_REASONS)]
 
 
+class _Row(NamedTuple):
+    """One candidate of a name with what the scoring reads of it."""
+
+    candidate: Candidate
+    country: str | None
+    type: str
+    admin1: str | None
+    prior: float
+
+
+class _Facts(NamedTuple):
+    """What never changes about a name's candidates: their rows, countries (None included) and types."""
+
+    rows: tuple[_Row, ...]
+    countries: frozenset
+    types: frozenset
+
+
+class _Spelling:
+    """The story's spelling (Detector.dialect), asked for on first need: most stories never need it."""
+
+    __slots__ = ("_dialect_of", "_countries")
+
+    def __init__(self, dialect) -> None:
+        self._dialect_of = dialect if callable(dialect) else (lambda: dialect)
+        self._countries: frozenset[str] | None = None
+
+    def bonus(self, cc: str | None, t: str) -> float:
+        """The spelling bonus of a candidate in country `cc` of type `t`."""
+        if not DIALECT_BONUS or cc not in _ENGLISH or t == "country":
+            return 0.0
+        if self._countries is None:
+            self._countries = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
+        return DIALECT_BONUS if cc in self._countries else 0.0
+
+
 class Resolver:
+    """Scores each detected mention's candidates and picks one (module docstring). Holds only
+    caches of what never changes between stories; everything about a story is passed along."""
+
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.g = gazetteer
         self._priors: dict[tuple[int, str, int], float] = {}
-        self._dialect: frozenset[str] | None = frozenset()
-        self._dialect_of = lambda: None
         # _best for names with one candidate, by everything it reads: most mentions are such
         # names (countries, demonyms, states), and they repeat across stories.
         self._single: dict[tuple, tuple] = {}
@@ -146,15 +184,14 @@ class Resolver:
         # so that the id stays its own.
         self._facts: dict[int, tuple] = {}
 
-    def _facts_of(self, cands: tuple[Candidate, ...]) -> tuple:
-        """(rows, countries, types): rows (candidate, country, type, admin1, prior) in candidate
-        order; the sets of the candidates' countries (None included) and types."""
+    def _facts_of(self, cands: tuple[Candidate, ...]) -> _Facts:
+        """The rows of `cands` in candidate order, and the sets of their countries and types."""
         got = self._facts.get(id(cands))
         if got is not None and got[0] is cands:
             return got[1]
         g = self.g
-        rows = tuple((c, g.pcountry[c.pid], g.ptype[c.pid], g.padmin1[c.pid], self._prior(c)) for c in cands)
-        facts = (rows, frozenset(r[1] for r in rows), frozenset(r[2] for r in rows))
+        rows = tuple(_Row(c, g.pcountry[c.pid], g.ptype[c.pid], g.padmin1[c.pid], self._prior(c)) for c in cands)
+        facts = _Facts(rows, frozenset(r.country for r in rows), frozenset(r.type for r in rows))
         if len(self._facts) < 200_000:
             self._facts[id(cands)] = (cands, facts)
         return facts
@@ -170,7 +207,7 @@ class Resolver:
             p = TYPE_PRIOR["country"] if t == "country" else TYPE_PRIOR.get(t, 2.0)
         else:
             if t == "city":
-                p = _city_prior(self._standing(c)) + CAPITAL_BONUS * g.capital[c.pid]
+                p = _city_prior(g.population[c.pid]) + CAPITAL_BONUS * g.capital[c.pid]
             elif t == "admin1" and g.pcountry[c.pid] == "US":
                 p = US_STATE_PRIOR
             else:
@@ -181,21 +218,16 @@ class Resolver:
             self._priors[k] = p
         return p
 
-    def _context(self, detected: list[Detected], counts: dict[str, int] | None = None,
-                 facts: list[tuple] | None = None) -> tuple[set[str], set[str], str | None]:
+    def _context(self, detected: list[Detected], counts: dict[str, int], facts: list[_Facts],
+                 spelling: _Spelling) -> tuple[set[str], set[str], str | None]:
         """Countries and US states the story names without ambiguity, and the dateline country.
 
-        `counts`: how often each name is written (mention text -> count), if already counted;
-        `facts`: `_facts_of` each mention's candidates, if already looked up."""
+        `counts`: how often each name is written (mention text -> count); `facts`: `_facts_of`
+        each mention's candidates."""
         g = self.g
         countries: set[str] = set()
         states: set[str] = set()
         dateline_country = None
-        if counts is None:
-            counts = _count_names(detected)
-        facts_of = self._facts_of
-        if facts is None:
-            facts = [facts_of(d.candidates) for d in detected]
         # A US state named like a country ("Georgia"): the state if the story is in the US on
         # other evidence (see the end). Only a country namesake: a state shared with towns and
         # provinces elsewhere ("Victoria", "Washington") is no sign of its own.
@@ -203,8 +235,8 @@ class Resolver:
         dateline_by_prior: tuple | None = None  # the dateline's candidates, when its prior chose
         for d, (rows, cs, types) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
-                if "US" in cs and d.mention.kind == "name" and any(t == "country" and cc != "US" for _, cc, t, _, _ in rows):
-                    shared_state_names.update(a for _, cc, t, a, _ in rows if cc == "US" and t == "admin1")
+                if "US" in cs and d.mention.kind == "name" and any(r.type == "country" and r.country != "US" for r in rows):
+                    shared_state_names.update(r.admin1 for r in rows if r.country == "US" and r.type == "admin1")
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
                     if d.qualifier is not None:  # "LONDON, Ky."
                         dateline_country = d.qualifier[0]
@@ -215,10 +247,10 @@ class Resolver:
                         # looked at again below if the story names one of the others' countries.
                         several = len(rows) > 1
                         best_score = best = None
-                        for c, cc, t, _, prior in rows:
-                            score = prior + (self._spelled(cc, t) if several else 0.0)
+                        for r in rows:
+                            score = r.prior + (spelling.bonus(r.country, r.type) if several else 0.0)
                             if best_score is None or score > best_score:
-                                best_score, dateline_country, best = score, cc, c
+                                best_score, dateline_country, best = score, r.country, r.candidate
                         if not g.capital[best.pid] and g.ptype[best.pid] != "country":
                             dateline_by_prior = d.candidates
                 continue
@@ -266,17 +298,16 @@ class Resolver:
             states |= shared_state_names  # "Henry County in Georgia": Georgia's Henry County
         return countries, states, dateline_country
 
-    def _weak_context(self, detected: list[Detected], g: Gazetteer, facts: list[tuple] | None = None) -> dict[str, set[str]]:
+    @staticmethod
+    def _weak_context(detected: list[Detected], facts: list[_Facts]) -> dict[str, set[str]]:
         """For each country, the distinct names in the story that could be in it.
 
         Local news names many small places and rarely its own country: "Mansfield", "Ozark" and
         "Dublin" in one story all have a US candidate, and that agreement is the evidence.
         """
         weak: dict[str, set[str]] = {}
-        if facts is None:
-            facts = [self._facts_of(d.candidates) for d in detected]
-        for d, (_, cs, _) in zip(detected, facts):
-            for cc in cs:
+        for d, f in zip(detected, facts):
+            for cc in f.countries:
                 if cc is not None:
                     weak.setdefault(cc, set()).add(d.mention.text)
         return weak
@@ -317,41 +348,32 @@ class Resolver:
     def resolve(self, detected: list[Detected], dialect=None) -> list[Resolution]:
         """`dialect`: "US", "GB", None, or a function returning one (called only if a name needs it)."""
         detected = self._carry_qualifiers(detected)
-        self._dialect_of = dialect if callable(dialect) else (lambda: dialect)
-        self._dialect = None  # worked out on first need: most stories never need it
+        spelling = _Spelling(dialect)
         counts = _count_names(detected)
         facts = [self._facts_of(d.candidates) for d in detected]
-        context = self._context(detected, counts, facts)
-        weak = self._weak_context(detected, self.g, facts)
-        first = self._resolve(detected, context, weak, None, counts)
+        context = self._context(detected, counts, facts, spelling)
+        weak = self._weak_context(detected, facts)
+        first = self._resolve(detected, context, weak, None, counts, spelling)
         home = self._home(detected, first) if HOME_BONUS else None
         if home is None or home in context[0]:
             # The home bonus goes only to candidates in a country the story does not name
             # (see _best_of): with home among the named countries nothing changes.
             return _likely_places(detected, first)
-        return _likely_places(detected, self._resolve(detected, context, weak, home, counts, first))
-
-    def _spelled(self, cc: str | None, t: str) -> float:
-        """The spelling bonus of a candidate in country `cc` of type `t`."""
-        if not DIALECT_BONUS or cc not in _ENGLISH or t == "country":
-            return 0.0
-        if self._dialect is None:
-            self._dialect = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
-        return DIALECT_BONUS if cc in self._dialect else 0.0
+        return _likely_places(detected, self._resolve(detected, context, weak, home, counts, spelling, first))
 
     def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None,
-                 counts: dict[str, int] | None = None, without_home: list[Resolution] | None = None) -> list[Resolution]:
-        """`without_home`: this pass's results with home None; a name with no candidate in
-        `home` scores the same with it, so its result is taken from there."""
+                 counts: dict[str, int], spelling: _Spelling,
+                 without_home: list[Resolution] | None = None) -> list[Resolution]:
+        """One pass over the mentions. `without_home`: this pass's results with home None; a name
+        with no candidate in `home` scores the same with it, so its result is taken from there."""
         g = self.g
         countries, states, dateline_country = context
         out: list[Resolution] = []
         # Mentions of the same name with the same qualifier and position score alike: score once.
         memo: dict[tuple, tuple] = {}
-        placelike = {d.mention.text for d in detected if d.placelike} if PLACELIKE_SUPPORT else set()
+        # A small town written as a place ("Ozark police") needs no other support.
+        placelike = {d.mention.text for d in detected if d.placelike}
         # A division named more than once ("Manitoba ... in Manitoba") is the story's subject.
-        if counts is None:
-            counts = _count_names(detected)
         repeated = {t for t, n in counts.items() if n > 1}
         facts_of = self._facts_of
         for i, d in enumerate(detected):
@@ -359,7 +381,7 @@ class Resolver:
             if not d.candidates:
                 out.append(make_resolution(m, None, 0.0, "unresolved", "not in the gazetteer"))
                 continue
-            if without_home is not None and home not in facts_of(d.candidates)[1]:
+            if without_home is not None and home not in facts_of(d.candidates).countries:
                 out.append(without_home[i])
                 continue
             # Keyed by the candidate tuple's identity (the tuples live in `detected` meanwhile):
@@ -368,7 +390,7 @@ class Resolver:
             result = memo.get(key)
             if result is None:
                 result = memo[key] = self._best(d, countries, states, dateline_country, weak, home,
-                                                m.text in placelike, m.text in repeated)
+                                                m.text in placelike, m.text in repeated, spelling)
             place_pid, score, rtype, reason = result
             out.append(make_resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
@@ -394,7 +416,10 @@ class Resolver:
                 and g.names_listed[famous.pid] > g.names_listed[namesake.pid])
 
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
-              repeated: bool = False) -> tuple:
+              repeated: bool, spelling: _Spelling) -> tuple:
+        """(place id or None, score, type, reason) of the best candidate; names with one candidate
+        are cached by everything the scoring reads of the story (the spelling ranks namesakes
+        only, and one candidate has none)."""
         if len(d.candidates) == 1:
             g = self.g
             c = d.candidates[0]
@@ -404,14 +429,14 @@ class Resolver:
                    cc == dateline_country, placelike, repeated)
             found = self._single.get(key)
             if found is None:
-                found = self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated)
+                found = self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling)
                 if len(self._single) < 200_000:
                     self._single[key] = found
             return found
-        return self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated)
+        return self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling)
 
     def _best_of(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
-                 repeated: bool) -> tuple:
+                 repeated: bool, spelling: _Spelling) -> tuple:
         g = self.g
         m = d.mention
         scored = []
@@ -422,7 +447,7 @@ class Resolver:
         qualifier = d.qualifier
         only_country = CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0
         for c, cc, t, admin1, prior in rows:
-            s = prior + self._spelled(cc, t) if spelled else prior
+            s = prior + spelling.bonus(cc, t) if spelled else prior
             support = []
             if qualifier is not None:
                 qc, qa = qualifier
@@ -482,11 +507,17 @@ class Resolver:
             and not m.in_dateline
         ):
             return None, round(confidence * 0.5, 4), "unresolved", _SMALL_PLACE
-        if NON_US_ADMIN1_NEEDS_SUPPORT and best.kind == "name" and t == "admin1" and g.pcountry[best.pid] != "US" \
+        if best.kind == "name" and t == "admin1" and g.pcountry[best.pid] != "US" \
                 and not support and (not repeated or best.flags & NAMELIKE) and not m.in_dateline:
             # ISO 3166-2 lists every country's divisions under their local names, many of them
             # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap"); a name
-            # that is also a surname is no subject for being repeated ("Falcon", Falcón).
+            # that is also a surname is no subject for being repeated ("Falcon", Falcón). A
+            # well-known city of the same name in that country is what is meant ("Ramallah",
+            # "Idlib": the governorate is named for it).
+            for score_c, c, _ in scored[1:]:
+                if c.kind == "name" and g.ptype[c.pid] == "city" and g.pcountry[c.pid] == g.pcountry[best.pid] \
+                        and self._standing(c) >= UNSUPPORTED_MIN_POPULATION:
+                    return c.pid, round(math.exp(score_c - best_s) / z * 0.9, 4), "city", "prior"
             return None, round(confidence * 0.5, 4), "unresolved", _FOREIGN_DIVISION
         if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
                 and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):

@@ -65,6 +65,9 @@ DIGRAPH_COUNTRIES = frozenset({"DE", "AT", "CH", "LI", "LU", "SE", "NO", "DK", "
 # and "Wayne" are towns and first names, "Austin" and "Victoria" are cities first.
 GIVEN_NAME_MAX_POPULATION = 100_000
 GIVEN_NAME_MAX_NAMES_LISTED = 30  # nor one that GeoNames lists under this many names ("Venice")
+# NAMELIKE marks the census names borne by at least this share of people (per cent): "Sam",
+# "Trent", "Kirkland", not the rare "Mecca" or "Venice".
+NAMELIKE_MIN_PERCENT = 0.003
 # Titles (nameparser) that also stand before a place without naming a person: pronouns,
 # adjectives of nation or office, and nouns for an institution ("his Paris home", "National
 # Mall", "Grand Rapids", "Saint Louis", "Army base"). The rest are a person's role or rank.
@@ -393,6 +396,7 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
                    "MAX_CANDIDATES": MAX_CANDIDATES, "ALT_YIELD_RATIO": ALT_YIELD_RATIO,
                    "GIVEN_NAME_MAX_POPULATION": GIVEN_NAME_MAX_POPULATION,
                    "GIVEN_NAME_MAX_NAMES_LISTED": GIVEN_NAME_MAX_NAMES_LISTED,
+                   "NAMELIKE_MIN_PERCENT": NAMELIKE_MIN_PERCENT,
                    "SHORT_ALT_MIN_POPULATION": SHORT_ALT_MIN_POPULATION,
                    "ARABIC_ARTICLE_SUBREGIONS": sorted(ARABIC_ARTICLE_SUBREGIONS),
                    "DIGRAPH_COUNTRIES": sorted(DIGRAPH_COUNTRIES)},
@@ -457,17 +461,19 @@ def _not_yielding(pending: list[tuple[str, int, str, int]], own: set[tuple[str, 
     return kept
 
 
-def _census_names(*lists: str) -> set[str]:
+def _census_names(*lists: str, min_percent: float = 0.0) -> set[str]:
     """Names of the US Census 1990 lists (public domain, as the `names` package ships them):
-    "dist.male.first" and "dist.female.first" (5,494 first names), "dist.all.last" (88,799 surnames)."""
+    "dist.male.first" and "dist.female.first" (5,494 first names), "dist.all.last" (88,799
+    surnames); those borne by at least `min_percent` per cent of the people counted."""
     import names
 
     folder = Path(names.__file__).parent
     out = set()
     for f in lists:
         for line in (folder / f).read_text(encoding="ascii").splitlines():
-            if line.strip():
-                out.add(line.split()[0].capitalize())
+            fields = line.split()
+            if fields and float(fields[1]) >= min_percent:
+                out.add(fields[0].capitalize())
     return out
 
 
@@ -475,10 +481,11 @@ _FIRST_NAMES = ("dist.male.first", "dist.female.first")
 
 
 def _mark_given_names(aliases: set[tuple[str, int, str, int]], places: list[tuple]) -> None:
-    """Flag NAMELIKE on the names that are census first names or surnames, and GIVEN on the first
-    names that name no prominent place (GIVEN_NAME_MAX_POPULATION): in place, on every candidate."""
+    """Flag NAMELIKE on the names that are common census first names or surnames
+    (NAMELIKE_MIN_PERCENT), and GIVEN on the census first names that name no prominent place
+    (GIVEN_NAME_MAX_POPULATION): in place, on every candidate."""
     first = _census_names(*_FIRST_NAMES)
-    namelike = first | _census_names("dist.all.last")
+    namelike = _census_names(*_FIRST_NAMES, "dist.all.last", min_percent=NAMELIKE_MIN_PERCENT)
     prominent: dict[str, bool] = {}
     for alias, pid, kind, _ in aliases:
         if kind == "name" and alias in first:
