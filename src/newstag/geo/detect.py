@@ -3,16 +3,18 @@
 Raw gazetteer hits are about half false ("March", "Police", "Obama" the town in Japan, "Chad"
 the first name), so most of this module is filtering:
 
-    1. match every alias case-sensitively with one Aho-Corasick pass (leftmost-longest), so
+    1. find every alias case-sensitively, leftmost-longest: at each capitalised word, the aliases
+       that begin with that word (the gazetteer's first-word index) are tried longest first, so
        "turkey" and "reading" in lower case never match; all-caps headlines and datelines are
        matched in title case instead;
     2. keep hits that stand on word boundaries;
-    3. drop person names: a name after a title ("President Jordan", "Mr. Chad") or straight
-       after a capitalised given name ("Barack Obama", "Bill Campbell"), a given-name place
-       before a capitalised word ("Jordan Smith"); then every other mention of such a surname;
+    3. drop person names, titles and the first words of longer names (persons.py), then every
+       other mention of a name found to be a person's;
     4. keep an ordinary English word that is also a place ("Reading", "Nice") only after a
        locative word ("in Reading"), with a qualifier ("Nice, France") or in the dateline;
-    5. read "City, State" / "City, Country" / "City, Calif." as a qualifier for resolution.
+    5. read "City, State" / "City, Country" / "City, Calif." as a qualifier for resolution;
+    6. a name that opens the name of a street, a sea or a place the gazetteer lacks ("Nelson
+       Street", "Thames Valley", "Lake Cunningham") is a mention of that, unresolved.
 
 In a title-case or all-caps headline every word is capitalised, so rules 3-4 cannot work there;
 a headline keeps only strong names (countries, demonyms, states, regions, large cities) and
@@ -112,6 +114,21 @@ class Detected:
 
 
 make_detected = detected_maker(Detected)  # Detected(...) in half the time (see records.py)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A stretch of text the detector scans: the body, or the title (in the text or apart)."""
+
+    text: str
+    folded: str  # normalize.fold(text): same length
+    start: int
+    end: int
+    headline: bool  # title-case or all-caps: only strong names count (module docstring)
+    field: str  # "text" | "title": what the mentions' offsets point into
+    in_title: bool
+    sentences: list[int] | None  # sentence starts, for Mention.sentence; None in a title
+    skip: tuple[int, int] | None  # the dateline's span: matched by the parser already
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,11 +274,14 @@ class Detector:
         return out
 
     # -- one pass over a segment --------------------------------------------------------------
-    def _scan(self, text: str, folded_text: str, start: int, end: int, headline: bool, field: str, in_title: bool,
-              sentences: list[int] | None, skip: tuple[int, int] | None,
-              persons: set[str], initial: list[Detected]) -> list[Detected]:
-        """Mentions in text[start:end]. Small towns opening a sentence or a longer name go to
-        `initial` instead: the caller keeps them when the story names the same place elsewhere."""
+    def _scan(self, seg: _Segment, persons: set[str]) -> tuple[list[Detected], list[Detected]]:
+        """(mentions, deferred) in seg.text[seg.start:seg.end]. Deferred: small towns opening a
+        sentence or a longer name, which the caller keeps when the story names the same place
+        elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
+        people's."""
+        text, folded_text, start, end = seg.text, seg.folded, seg.start, seg.end
+        headline, field, in_title, sentences, skip = seg.headline, seg.field, seg.in_title, seg.sentences, seg.skip
+        initial: list[Detected] = []
         g = self.g
         upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
         headline = headline or upper
@@ -338,7 +358,7 @@ class Detector:
                 if info.common and qualifier is None and not likely_place:
                     continue  # "Reading is fun"; "in Reading" is the town
             out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
-        return out
+        return out, initial
 
     @staticmethod
     def _detected(text, a, b, info: _Alias, field, in_title, sentences, qualifier, placelike: bool,
@@ -504,9 +524,8 @@ class Detector:
 
         body = article.body
         sentences = _sentence_starts(folded, body.start, body.end)
-        initial: list[Detected] = []
-        body_hits = self._scan(text, folded, body.start, body.end, False, "text", False, sentences, dl_span, persons,
-                               initial)
+        body_hits, initial = self._scan(_Segment(text, folded, body.start, body.end, False, "text", False, sentences,
+                                                 dl_span), persons)
         inline = self._inline_datelines(text, folded, body.start, body.end, dl_span)
         if inline:
             body_hits = [d for d in body_hits if not any(d.mention.start < i.mention.end and d.mention.end > i.mention.start
@@ -517,12 +536,13 @@ class Detector:
         if article.title_span is not None:
             ts = article.title_span
             seg = text[ts.start : ts.end]
-            title_hits = self._scan(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg), "text", True,
-                                    None, dl_span, persons, initial)
+            title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg),
+                                                       "text", True, None, dl_span), persons)
+            initial += deferred
         elif article.title:
             seg = article.title
-            title_hits = self._scan(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg), "title", True,
-                                    None, None, persons, [])
+            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg),
+                                                "title", True, None, None), persons)
         if title_hits:
             body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
