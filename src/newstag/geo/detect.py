@@ -69,6 +69,8 @@ _OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public School
 _NOT_THE_PLACE_AFTER = re.compile(
     r"(?: [A-Z][a-z]+){0,2} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Circle|Vista|"
     r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b")
+# The kinds above that are written in lower case: a name followed by one of them needs the regex.
+_LOWER_KINDS = (" apartments", " camp", " refugee camp")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -298,8 +300,12 @@ class Detector:
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
-            street = _NOT_THE_PLACE_AFTER.match(folded, b)
-            before = _NOT_THE_PLACE_BEFORE.search(folded, max(start, a - 6), a) if street is None else None
+            # Most names are followed by something else than " Word": the regexes only where it is.
+            word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
+            street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or folded.startswith(_LOWER_KINDS, b) else None
+            before = None
+            if street is None and a >= start + 4 and folded[a - 1] == " " and folded[a - 2] in "ekt.":
+                before = _NOT_THE_PLACE_BEFORE.search(folded, max(start, a - 6), a)
             if street is not None or before is not None:
                 # A place of its own that the gazetteer lacks: a mention, resolved to nothing.
                 lo, hi = (a, street.end()) if street is not None else (before.start(), b)
@@ -322,19 +328,20 @@ class Detector:
                 if pm is not None:
                     prev, prev_start = pm.group(), pm.start()
             names = self.persons
-            opens_sentence = prev is not None and self._sentence_initial(folded, prev_start)
+            # Read by the name-before rule only, which needs a capitalised word before.
+            opens_sentence = prev is not None and prev[0].isupper() and self._sentence_initial(folded, prev_start)
             if info.kind == "demonym" and not headline:
-                if names.name_before(prev, opens_sentence):
+                if prev is not None and names.name_before(prev, opens_sentence):
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
             placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
-            office = info.is_name and _OFFICE_AFTER.match(folded, b) is not None
+            office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in g.locative)
             if info.is_name and not headline:
-                if names.title_before(prev, info.small_town) or names.middle_initial_after(folded, b) \
-                        or names.name_before(prev, opens_sentence):
+                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, opens_sentence))) \
+                        or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
                 if qualifier is None and not (placelike or office) and (info.given or info.small_town) \

@@ -120,7 +120,10 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
     nothing else (no English word, first name, or one-word alternate name: "Caloundra", "Abkhazia"). Every other capitalised word that
     resolved to nothing ("Vice", "Okay", "Zara Kay") is dropped: a record lists places, not the
     words that were looked up."""
-    if all(r.place is not None for r in resolutions):
+    for r in resolutions:
+        if r.place is None:
+            break
+    else:
         return resolutions
     written_as_place = {d.mention.text for d in detected if d.likely_place or d.placelike or d.mention.in_dateline}
     # A name that is nothing but a place ("Caloundra") stays too: no person, word or alternate
@@ -144,11 +147,13 @@ class _Row(NamedTuple):
 
 
 class _Facts(NamedTuple):
-    """What never changes about a name's candidates: their rows, countries (None included) and types."""
+    """What never changes about a name's candidates: their rows, countries (None included) and
+    types, and the (country, admin1) of those that are states or counties."""
 
     rows: tuple[_Row, ...]
     countries: frozenset
     types: frozenset
+    divisions: frozenset
 
 
 class _Spelling:
@@ -191,7 +196,9 @@ class Resolver:
             return got[1]
         g = self.g
         rows = tuple(_Row(c, g.pcountry[c.pid], g.ptype[c.pid], g.padmin1[c.pid], self._prior(c)) for c in cands)
-        facts = _Facts(rows, frozenset(r.country for r in rows), frozenset(r.type for r in rows))
+        facts = _Facts(rows, frozenset(r.country for r in rows), frozenset(r.type for r in rows),
+                       frozenset((r.country, r.admin1) for r in rows
+                                 if r.candidate.kind == "name" and r.type in ("admin1", "admin2")))
         if len(self._facts) < 200_000:
             self._facts[id(cands)] = (cands, facts)
         return facts
@@ -233,10 +240,12 @@ class Resolver:
         # provinces elsewhere ("Victoria", "Washington") is no sign of its own.
         shared_state_names: set[str] = set()
         dateline_by_prior: tuple | None = None  # the dateline's candidates, when its prior chose
-        for d, (rows, cs, types) in zip(detected, facts):
+        for d, (rows, cs, types, _) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
-                if "US" in cs and d.mention.kind == "name" and any(r.type == "country" and r.country != "US" for r in rows):
-                    shared_state_names.update(r.admin1 for r in rows if r.country == "US" and r.type == "admin1")
+                # (Rows unpacked, not read by field name: this runs for every ambiguous name, and
+                # a NamedTuple's fields are slower to read than to unpack.)
+                if "US" in cs and d.mention.kind == "name" and any(t == "country" and cc != "US" for _, cc, t, _, _ in rows):
+                    shared_state_names.update(a for _, cc, t, a, _ in rows if cc == "US" and t == "admin1")
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
                     if d.qualifier is not None:  # "LONDON, Ky."
                         dateline_country = d.qualifier[0]
@@ -247,10 +256,10 @@ class Resolver:
                         # looked at again below if the story names one of the others' countries.
                         several = len(rows) > 1
                         best_score = best = None
-                        for r in rows:
-                            score = r.prior + (spelling.bonus(r.country, r.type) if several else 0.0)
+                        for c, cc, t, _, prior in rows:
+                            score = prior + (spelling.bonus(cc, t) if several else 0.0)
                             if best_score is None or score > best_score:
-                                best_score, dateline_country, best = score, r.country, r.candidate
+                                best_score, dateline_country, best = score, cc, c
                         if not g.capital[best.pid] and g.ptype[best.pid] != "country":
                             dateline_by_prior = d.candidates
                 continue
@@ -284,8 +293,7 @@ class Resolver:
             # Hamilton; when only one country's are, the largest is no capital ("LONDON -" stays
             # London whatever the story names) and at most DATELINE_DIVISION_RATIO times as
             # populous ("FRANKFURT -" in a story naming Kentucky stays Frankfurt am Main).
-            divisions = {(g.pcountry[c.pid], g.padmin1[c.pid]) for d in detected if not d.mention.in_dateline
-                         for c in d.candidates if c.kind == "name" and g.ptype[c.pid] in ("admin1", "admin2")}
+            divisions = set().union(*(f.divisions for d, f in zip(detected, facts) if f.divisions and not d.mention.in_dateline))
             largest = max(g.population[c.pid] for c in dateline_by_prior)
             named = {g.pcountry[c.pid] for c in dateline_by_prior
                      if (g.pcountry[c.pid], g.padmin1[c.pid]) in divisions and g.ptype[c.pid] == "city"
@@ -306,8 +314,8 @@ class Resolver:
         "Dublin" in one story all have a US candidate, and that agreement is the evidence.
         """
         weak: dict[str, set[str]] = {}
-        for d, f in zip(detected, facts):
-            for cc in f.countries:
+        for d, (_, cs, _, _) in zip(detected, facts):
+            for cc in cs:
                 if cc is not None:
                     weak.setdefault(cc, set()).add(d.mention.text)
         return weak
@@ -441,7 +449,7 @@ class Resolver:
         m = d.mention
         scored = []
         specific: set[int] = set()  # candidates the qualifier or a named US state points at
-        rows, cand_countries, _ = self._facts_of(d.candidates)
+        rows, cand_countries, _, _ = self._facts_of(d.candidates)
         # The spelling only ranks namesakes in different countries: looked at only then.
         spelled = len(cand_countries) > 1
         qualifier = d.qualifier
@@ -480,7 +488,7 @@ class Resolver:
             scored.append((s, c, support))
         scored.sort(key=lambda x: (-x[0], x[1].pid))
         best_s, best, support = scored[0]
-        if best.kind == "name" and g.ptype[best.pid] == "city" and "qualifier" not in support:
+        if len(scored) > 1 and best.kind == "name" and g.ptype[best.pid] == "city" and "qualifier" not in support:
             # The story's country is not enough for a town to take the name of a famous place
             # ("Egypt", "Mecca", "the Pacific"): a qualifier is, and against a city, the town's state.
             for entry in scored[1:]:
