@@ -39,3 +39,14 @@ def test_an_unknown_place_written_as_one_stays_unresolved(tag):
 def test_a_state_abbreviation_is_the_state_not_a_town(tag):
     places, _ = tag("He drove her to Monroeville, Ala. An alert was issued.")
     assert resolved(places)["Ala."] == "US"
+
+
+def test_a_small_place_named_like_a_title_is_the_title(tag):
+    places, _ = tag("The Vice President and the Supreme Court disagreed, and the Sultan of Oman stayed away.")
+    assert not {"Vice", "Supreme", "Sultan"} & set(resolved(places))
+    assert resolved(places)["Oman"] == "OM"
+
+
+def test_a_currency_sign_is_no_place(tag):
+    places, _ = tag("The fine was set at US$500 in the state of Texas.")
+    assert "US" not in resolved(places)

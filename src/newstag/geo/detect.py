@@ -314,6 +314,8 @@ class Detector:
                                             sentence=bisect.bisect_right(sentences, lo) if sentences is not None else 0),
                                     ()))
                 continue
+            if info.is_name and b < end and folded[b] == "$":
+                continue  # "US$500": a currency sign ("US dollars" is annotated as the place in GeoWebNews)
             alias = info.text
             prev = None
             prev_start = a

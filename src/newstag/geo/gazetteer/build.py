@@ -54,10 +54,10 @@ MAX_CANDIDATES = 12
 ALT_YIELD_RATIO = 10
 SHORT_ALT_MIN_POPULATION = 500_000
 # GeoNames writes the Arabic article that English news leaves out ("Al Ḩudaydah", "El-Hodeidah"
-# for Hodeidah): in the countries of these M49 sub-regions (Western Asia, Northern Africa), a
-# city's names are also stored without it, as alternate names.
+# for Hodeidah): in the countries of these M49 sub-regions (Western Asia, Northern Africa), the
+# names of a city whose own name has the article are also stored without it, as alternate names.
 ARABIC_ARTICLE_SUBREGIONS = frozenset({"145", "015"})
-_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ad|Ar|As|At|Az|An|Ash|Ath|Adh|Ad-|Ed|Es|Et|Ez)[- ](?=[A-Z])")
+_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ad|Ar|As|At|Az|An|Ash|Ath|Adh|Ed|Es|Et|Ez)[- ](?=[^\W\d_])")  # then a letter: "Ḩ" too
 # Countries whose names English writes with umlauts as digraphs too (Koeln, Goeteborg, Aarhus).
 DIGRAPH_COUNTRIES = frozenset({"DE", "AT", "CH", "LI", "LU", "SE", "NO", "DK", "FI", "IS"})
 # A first name from the US Census lists marks a place name as a given name (see GIVEN) only when
@@ -364,7 +364,9 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
                      and (len(n) > 3 or _one_letter_apart(n, c["name"]))]
             for alt in names:
                 add_alias(alt, pid, "name", ALT)
-            if c["countrycode"] in arabic:
+            # Only where GeoNames writes the city's own name with the article: "Al Quds" is listed
+            # for Jerusalem, and "Quds" is a force, not the city.
+            if c["countrycode"] in arabic and _ARABIC_ARTICLE.match(c["name"]):
                 for name in [c["name"], *names]:
                     bare = _ARABIC_ARTICLE.sub("", name)
                     if bare != name and _usable_alias(bare, False, pop):
@@ -492,6 +494,20 @@ def _mark_given_names(aliases: set[tuple[str, int, str, int]], places: list[tupl
             p = places[pid]
             big = p[6] != "city" or p[7] >= GIVEN_NAME_MAX_POPULATION or p[10] or p[11] >= GIVEN_NAME_MAX_NAMES_LISTED
             prominent[alias] = prominent.get(alias, False) or bool(big)
+    # A small place named like a title ("Sultan", "Judge") is a title first: an ordinary word
+    # (COMMON) that needs a locative before it ("in Sultan").
+    from nameparser.config import CONSTANTS
+
+    titles = {t.capitalize() for t in CONSTANTS.titles if t.isalpha() and t not in TITLES_NOT_BEFORE_PERSONS}
+    for alias, pid, kind, _ in aliases:
+        if kind == "name" and alias in titles and alias not in prominent:
+            p = places[pid]
+            big = p[6] != "city" or p[7] >= GIVEN_NAME_MAX_POPULATION or p[10] or p[11] >= GIVEN_NAME_MAX_NAMES_LISTED
+            prominent[alias] = False if not big else True
+    for a in [a for a in aliases if a[2] == "name" and a[0] in titles and prominent.get(a[0]) is False
+              and a[0] not in first]:
+        aliases.discard(a)
+        aliases.add((a[0], a[1], a[2], a[3] | COMMON))
     for a in [a for a in aliases if a[2] == "name" and a[0] in namelike]:
         flags = a[3] | NAMELIKE | (GIVEN if prominent.get(a[0]) is False else 0)
         if flags != a[3]:
