@@ -293,13 +293,15 @@ class Resolver:
             # Hamilton; when only one country's are, the largest is no capital ("LONDON -" stays
             # London whatever the story names) and at most DATELINE_DIVISION_RATIO times as
             # populous ("FRANKFURT -" in a story naming Kentucky stays Frankfurt am Main).
-            divisions = set().union(*(f.divisions for d, f in zip(detected, facts) if f.divisions and not d.mention.in_dateline))
-            largest = max(g.population[c.pid] for c in dateline_by_prior)
-            named = {g.pcountry[c.pid] for c in dateline_by_prior
-                     if (g.pcountry[c.pid], g.padmin1[c.pid]) in divisions and g.ptype[c.pid] == "city"
-                     and g.population[c.pid] * DATELINE_DIVISION_RATIO >= largest}
-            if len(named) == 1:
-                (dateline_country,) = named
+            divisions = [f.divisions for d, f in zip(detected, facts) if f.divisions and not d.mention.in_dateline]
+            if divisions:  # most stories name no state or county
+                divisions = set().union(*divisions)
+                largest = max(g.population[c.pid] for c in dateline_by_prior)
+                named = {g.pcountry[c.pid] for c in dateline_by_prior
+                         if (g.pcountry[c.pid], g.padmin1[c.pid]) in divisions and g.ptype[c.pid] == "city"
+                         and g.population[c.pid] * DATELINE_DIVISION_RATIO >= largest}
+                if len(named) == 1:
+                    (dateline_country,) = named
         if dateline_country:
             countries.add(dateline_country)
         if shared_state_names and "US" in countries:
