@@ -5,8 +5,12 @@ Every candidate gets a score from
     * the qualifier written after it ("Springfield, Ill." keeps only Illinois' Springfield);
     * the story's context: countries named without ambiguity (country names, demonyms, seats,
       US states, the dateline) and the US states it names lift candidates inside them;
-and the best candidate wins. A small town that nothing in the story supports is left unresolved
-rather than guessed: on LGL/GeoWebNews such guesses were wrong far more often than right.
+and the best candidate wins, except that a famous place (a country, continent or region, or a
+far larger and better known city) keeps its name against a town the story does not point at
+("Mecca" in an American story). A small town that nothing in the story supports is left
+unresolved rather than guessed (on LGL/GeoWebNews such guesses were wrong far more often than
+right) unless it is well known (its standing: see FAME_MAX_POPULATION). Unresolved mentions that
+are probably no place at all are then dropped (_likely_places).
 """
 
 from __future__ import annotations
