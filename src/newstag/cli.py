@@ -220,7 +220,7 @@ def build_gazetteer(
 def eval_geo(
     shared: SharedOption = Path("../shared"),
     corpus: Annotated[
-        Optional[list[str]], typer.Option("--corpus", help="lgl | geowebnews | trnews | geovirus | reuters (repeatable; default all).")
+        Optional[list[str]], typer.Option("--corpus", help="lgl | geowebnews | trnews | geovirus | reuters | wikinews | names (repeatable; default all).")
     ] = None,
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Run geotext on the same documents.")] = True,
 ) -> None:

@@ -28,7 +28,7 @@ def test_makers_build_what_the_constructors_build():
     _same(records.make_region_score("US", "United States", "country", "about", 1.0),
           RegionScore("US", "United States", "country", "about", 1.0))
     cands = (Candidate(7, "name", 0),)
-    _same(make_detected(m, cands, ("US", "AR"), False, True), Detected(m, cands, ("US", "AR"), False, True))
+    _same(make_detected(m, cands, ("US", "AR"), False, True, False), Detected(m, cands, ("US", "AR"), False, True, False))
 
 
 def test_the_fast_path_is_in_use_for_the_current_records():

