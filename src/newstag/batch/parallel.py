@@ -58,14 +58,18 @@ class ChunkTagger:
         self.fmt = fmt
 
     def __call__(self, items: list[Item]) -> ChunkResult:
+        tagged = self.tag(items)
+        return ChunkResult([encode(t, self.fmt) for t in tagged], sum(t.error is not None for t in tagged))
+
+    def tag(self, items: list[Item]) -> list[TaggedArticle]:
+        """One TaggedArticle per item, in item order (the Spark job encodes them itself)."""
         docs = [item_document(item) for item in items]
         try:
-            tagged = list(self.tagger.pipe(docs))
+            return list(self.tagger.pipe(docs))
         except NewstagError:
             raise
         except Exception:
-            tagged = self._tag_one_by_one(docs)
-        return ChunkResult([encode(t, self.fmt) for t in tagged], sum(t.error is not None for t in tagged))
+            return self._tag_one_by_one(docs)
 
     def _tag_one_by_one(self, docs: list[RawDocument]) -> list[TaggedArticle]:
         # Tagger.pipe already isolates failing articles, so this is a bug in a stage. Find the
