@@ -51,9 +51,9 @@ JSONL_VALUE = "value"
 # whatever size of Arrow batch Spark hands in.
 ROWS_PER_SLICE = 1024
 
-# Set on the driver to a directory to count artifact loads: each Python process that builds its
-# Tagger writes a file named by its pid there (a diagnostic for tests and the benchmark; a local
-# path, so meant for local mode).
+# Set on the driver to a directory to count artifact loads: each Python process appends a line to
+# PID.load when it builds its Tagger and one to PID.batches per batch it tags (a diagnostic for the
+# tests and the benchmark; a local path, so meant for local mode).
 LOAD_LOG_ENV = "NEWSTAG_SPARK_LOAD_LOG"
 
 
@@ -96,6 +96,8 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
         batch = batch.combine_chunks().to_batches()[0] if batch.num_rows else pa.RecordBatch.from_pylist([], schema=batch.schema)
     items = _items(batch, spec)
     tagged = _chunk_tagger(spec).tag(items) if items else []
+    if spec.load_log:
+        _log(spec.load_log, "batches", f"{len(items)}\n")
     schema = output_arrow_schema(spec, batch.schema)
     if spec.output == "jsonl":
         from newstag.emit.writers import encode
@@ -175,14 +177,14 @@ def _chunk_tagger(spec: BatchSpec):
         # format is never used: only its `tag`.
         tagger = _taggers[spec.options] = ChunkTagger(spec.options, "jsonl")
         if spec.load_log:
-            _log_load(spec.load_log)
+            _log(spec.load_log, "load", "loaded\n")
     return tagger
 
 
-def _log_load(directory: str) -> None:
+def _log(directory: str, kind: str, line: str) -> None:
     os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, f"{os.getpid()}.load"), "a") as f:
-        f.write("loaded\n")
+    with open(os.path.join(directory, f"{os.getpid()}.{kind}"), "a") as f:
+        f.write(line)
 
 
 def _is_pandas(batch) -> bool:

@@ -18,6 +18,7 @@ directory of part files and must not exist yet.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -47,6 +48,10 @@ def spark_session(master: str | None = None, app_name: str = "newstag"):
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
+    if (master or "").startswith("local"):
+        # Local workers run this interpreter (it has newstag), not PySpark's default `python3` on
+        # PATH; PySpark reads the choice from the environment when the session starts.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     # Arrow batches of one output slice each (tag_batch works in slices of this size anyway).
     builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(ROWS_PER_SLICE))
     return builder.getOrCreate()
