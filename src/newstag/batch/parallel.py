@@ -120,14 +120,14 @@ def tag_chunks(
             for chunk in chunks:
                 result = tagger(chunk)
                 if not frozen:
-                    _freeze_loaded()  # the first chunk loaded the artifacts
+                    freeze_loaded()  # the first chunk loaded the artifacts
                     frozen = True
                 yield chunk, result
             return
         yield from _Pool(options, fmt, jobs).run(chunks)
 
 
-def _freeze_loaded() -> None:
+def freeze_loaded() -> None:
     """Move every object alive now (modules, gazetteer, topic model) out of the cyclic GC's reach.
 
     They live as long as the process, so a full collection walking them again and again is wasted
@@ -234,7 +234,7 @@ class _Pool:
         from newstag.pipeline import Tagger
 
         Tagger(self.options).versions()
-        _freeze_loaded()
+        freeze_loaded()
 
     def _start_worker(self) -> _Worker:
         # A forked child flushes the std streams it inherited when it exits: flush them first, so

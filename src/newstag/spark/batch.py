@@ -35,6 +35,7 @@ import orjson
 from newstag.emit.record import to_record
 from newstag.emit.schema import RECORD_FIELDS
 from newstag.options import TagOptions
+from newstag.pipeline import raised_gc_threshold
 from newstag.spark.schema import record_arrow_schema
 from newstag.types import RawDocument
 
@@ -95,7 +96,13 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
     if isinstance(batch, pa.Table):
         batch = batch.combine_chunks().to_batches()[0] if batch.num_rows else pa.RecordBatch.from_pylist([], schema=batch.schema)
     items = _items(batch, spec)
-    tagged = _chunk_tagger(spec).tag(items) if items else []
+    tagger = _chunk_tagger(spec)
+    tagged = tagger.tag(items) if items else []
+    if items and spec.options not in _frozen:
+        from newstag.batch.parallel import freeze_loaded
+
+        freeze_loaded()  # the first batch loaded the artifacts: out of the cyclic GC's reach
+        _frozen.add(spec.options)
     if spec.load_log:
         _log(spec.load_log, "batches", f"{len(items)}\n")
     schema = output_arrow_schema(spec, batch.schema)
@@ -117,10 +124,13 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
 
 
 def tag_batches(batches: Iterable, spec: BatchSpec) -> Iterator:
-    """`tag_batch` over each slice of ROWS_PER_SLICE rows of each batch: what runs in `mapInArrow`."""
-    for batch in batches:
-        for start in range(0, batch.num_rows, ROWS_PER_SLICE):
-            yield tag_batch(batch.slice(start, ROWS_PER_SLICE), spec)
+    """`tag_batch` over each slice of ROWS_PER_SLICE rows of each batch: what runs in `mapInArrow`.
+    The cyclic GC is held back for the whole partition (records and Arrow conversion included),
+    as the batch layer does for a whole run."""
+    with raised_gc_threshold():
+        for batch in batches:
+            for start in range(0, batch.num_rows, ROWS_PER_SLICE):
+                yield tag_batch(batch.slice(start, ROWS_PER_SLICE), spec)
 
 
 def _items(batch, spec: BatchSpec) -> list:
@@ -166,6 +176,7 @@ _CONTRACT = frozenset(RECORD_FIELDS)
 
 # One per (options, output) in this process: see the module docstring.
 _taggers: dict[TagOptions, Any] = {}
+_frozen: set[TagOptions] = set()
 
 
 def _chunk_tagger(spec: BatchSpec):
