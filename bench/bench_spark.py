@@ -52,6 +52,7 @@ def one_run(master: str, source: str, out: str, partitions: int | None) -> dict:
     t_session = time.perf_counter() - T0
     summary = run_job(spark, source, out, input_format="jsonl", output_format="jsonl", partitions=partitions)
     t_job = time.perf_counter() - T0 - t_session
+    jvm_cpu, python_cpu = _spark_cpu_s(spark.sparkContext._gateway.proc.pid)
     spark.stop()
     loads = {p.stem: p.read_text().count("loaded") for p in load_log.glob("*.load")}
     workers = {p.stem for p in load_log.glob("*.batches")}
@@ -60,11 +61,34 @@ def one_run(master: str, source: str, out: str, partitions: int | None) -> dict:
         "session_s": round(t_session, 3),
         "job_s": round(t_job, 3),
         "records": summary.records,
+        # CPU time so far of the JVM (driver and executor threads in local mode) and of its Python
+        # daemon and workers (read from /proc before the session stops)
+        "jvm_cpu_s": jvm_cpu,
+        "python_workers_cpu_s": python_cpu,
         "error_records": summary.errors,
         "artifact_loads": sum(loads.values()),
         "python_workers": len(workers),
         "workers_loaded_once": all(loads.get(w) == 1 for w in workers),
     }
+
+
+def _spark_cpu_s(jvm_pid: int) -> tuple[float, float]:
+    """(CPU s of the JVM, CPU s of the processes under it): utime + stime from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    below, frontier = 0.0, [jvm_pid]
+    while frontier:
+        children = [pid for pid, (ppid, _) in stats.items() if ppid in frontier]
+        below += sum(stats[pid][1] for pid in children)
+        frontier = children
+    return round(stats.get(jvm_pid, (0, 0.0))[1], 2), round(below, 2)
 
 
 def run_spark(master: str, source: Path, tmp: Path, n_docs: int, partitions: int | None, k: int) -> dict:

@@ -26,6 +26,7 @@ its first batch and stay loaded across batches and tasks, for as long as Spark r
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -95,6 +96,7 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
         return tag_batch(pa.RecordBatch.from_pandas(batch, preserve_index=False), spec).to_pandas()
     if isinstance(batch, pa.Table):
         batch = batch.combine_chunks().to_batches()[0] if batch.num_rows else pa.RecordBatch.from_pylist([], schema=batch.schema)
+    started = time.time()
     items = _items(batch, spec)
     tagger = _chunk_tagger(spec)
     tagged = tagger.tag(items) if items else []
@@ -103,14 +105,23 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
 
         freeze_loaded()  # the first batch loaded the artifacts: out of the cyclic GC's reach
         _frozen.add(spec.options)
-    if spec.load_log:
-        _log(spec.load_log, "batches", f"{len(items)}\n")
     schema = output_arrow_schema(spec, batch.schema)
     if spec.output == "jsonl":
         from newstag.emit.writers import encode
 
-        lines = [encode(t, "jsonl")[:-1].decode() for t in tagged]
-        return pa.RecordBatch.from_arrays([pa.array(lines, pa.string())], schema=schema)
+        # orjson writes UTF-8: the bytes are viewed as strings as they are, not decoded and re-encoded.
+        lines = pa.array([encode(t, "jsonl")[:-1] for t in tagged], pa.binary()).view(pa.string())
+        out = pa.RecordBatch.from_arrays([lines], schema=schema)
+    else:
+        out = _record_columns(batch, spec, tagged, schema)
+    if spec.load_log:
+        _log(spec.load_log, "batches", f"{len(items)} {started:.3f} {time.time():.3f}\n")
+    return out
+
+
+def _record_columns(batch, spec: BatchSpec, tagged: list, schema):
+    import pyarrow as pa
+
     records = [to_record(t) for t in tagged]
     # One conversion of the list of record dicts into the struct type, in pyarrow's C++ (no
     # Python loop over fields or columns); fields the contract does not declare are ignored here.
