@@ -35,5 +35,9 @@ eval: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_pipeline.py --shared $(SHARED)
 
+.PHONY: bench-spark
+bench-spark: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_spark.py --shared $(SHARED)
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -54,8 +54,9 @@ JSONL_VALUE = "value"
 ROWS_PER_SLICE = 1024
 
 # Set on the driver to a directory to count artifact loads: each Python process appends a line to
-# PID.load when it builds its Tagger and one to PID.batches per batch it tags (a diagnostic for the
-# tests and the benchmark; a local path, so meant for local mode).
+# PID.load when it builds its Tagger, and one to PID.batches per batch it tags ("rows start end
+# cpu_s": wall clock and CPU time inside tag_batch). A diagnostic for the tests and the benchmark;
+# a local path, so meant for local mode.
 LOAD_LOG_ENV = "NEWSTAG_SPARK_LOAD_LOG"
 
 
@@ -96,7 +97,7 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
         return tag_batch(pa.RecordBatch.from_pandas(batch, preserve_index=False), spec).to_pandas()
     if isinstance(batch, pa.Table):
         batch = batch.combine_chunks().to_batches()[0] if batch.num_rows else pa.RecordBatch.from_pylist([], schema=batch.schema)
-    started = time.time()
+    started, cpu = time.time(), time.process_time()
     items = _items(batch, spec)
     tagger = _chunk_tagger(spec)
     tagged = tagger.tag(items) if items else []
@@ -115,7 +116,7 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
     else:
         out = _record_columns(batch, spec, tagged, schema)
     if spec.load_log:
-        _log(spec.load_log, "batches", f"{len(items)} {started:.3f} {time.time():.3f}\n")
+        _log(spec.load_log, "batches", f"{len(items)} {started:.3f} {time.time():.3f} {time.process_time() - cpu:.3f}\n")
     return out
 
 
