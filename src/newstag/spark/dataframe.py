@@ -9,7 +9,7 @@ file. Spark has no line numbers: `number_rows` makes them from where each row st
 `monotonically_increasing_id()` is (partition << 33) + its position in the partition, and the rows
 of one file split (`_metadata.file_block_start`) are consecutive in one partition; one small job
 counts the rows of each split, and the driver turns the counts into each split's first line number
-in its file (splits in file order). A DataFrame that is not a file scan is numbered in partition
+in its file (splits in file order), handed back to the plan as a literal map. A DataFrame that is not a file scan is numbered in partition
 order, which is stable only if the DataFrame is (give such rows ids). Counting reads the input
 once more, in the JVM: cheap beside tagging.
 """
@@ -20,6 +20,8 @@ import os
 from collections import defaultdict
 from functools import partial
 from typing import TYPE_CHECKING
+
+import orjson
 
 from newstag.options import TagOptions
 from newstag.spark.batch import CONTENT, LINE, LOAD_LOG_ENV, NUMBER, PATH, BatchSpec, output_arrow_schema, tag_batches
@@ -111,20 +113,17 @@ def number_rows(df: DataFrame, per_file: bool) -> DataFrame:
     for row in counts:
         by_file[row[_FILE]].append((row[_BLOCK], row["rows"], row["first"]))
     # number = _MID + base, where base = (lines before this split in its file) - first + 1
-    bases = []
+    bases = {}
     for file, blocks in by_file.items():
         before = 0
         for block, rows, first in sorted(blocks):
-            bases.append((file, block, before - first + 1))
+            bases[f"{file}\n{block}"] = before - first + 1
             before += rows
-    spark = df.sparkSession
-    base = spark.createDataFrame(bases, f"{_FILE} string, {_BLOCK} long, base long") if bases else None
-    if base is None:
-        return keyed.withColumn(NUMBER, F.lit(None).cast("long")).drop(_BLOCK, _MID)
-    joined = keyed.join(F.broadcast(base), [_FILE, _BLOCK])
-    # A broadcast hash join streams the big side through in order, partition by partition: rows
-    # keep their order (no sort needed; tests/spark check the output order against the input's).
-    return joined.withColumn(NUMBER, F.col(_MID) + F.col("base")).drop(_BLOCK, _MID, "base")
+    # The bases go into the plan as one literal map, folded once by the optimiser: no join (rows
+    # keep their order), and no DataFrame made from Python data (that would run Python tasks).
+    base = F.element_at(F.from_json(F.lit(orjson.dumps(bases).decode()), "map<string,bigint>"),
+                        F.concat_ws("\n", F.col(_FILE), F.col(_BLOCK).cast("string")))
+    return keyed.withColumn(NUMBER, F.col(_MID) + base).drop(_BLOCK, _MID)
 
 
 def _spread(df: DataFrame, partitions: int | None) -> DataFrame:
