@@ -187,6 +187,11 @@ def main() -> None:
         "local1_warm_vs_jobs1": max(r["docs_per_s_warm"] for r in runs["local1"]) / jobs1["docs_per_s"],
         "local2_vs_local1_warm": max(r["docs_per_s_warm"] for r in runs["local2"]) / max(r["docs_per_s_warm"] for r in runs["local1"]),
         "jobs2_vs_jobs1": jobs2["docs_per_s"] / jobs1["docs_per_s"],
+        # Articles per CPU second (all processes), which other work on the machine distorts far
+        # less than wall clock: the CLI's whole run against Spark's first job and second job.
+        "cpu_local2_job_vs_jobs2": jobs2["cpu_s"] / (local2["jvm_cpu_s"][1] + local2["python_cpu_s"][1]),
+        "cpu_local2_warm_vs_jobs2": jobs2["cpu_s"] / (local2["jvm_cpu_s"][2] + local2["python_cpu_s"][2]),
+        "cpu_local1_warm_vs_jobs1": jobs1["cpu_s"] / (local1["jvm_cpu_s"][2] + local1["python_cpu_s"][2]),
     }
     results = {
         "mix": {"docs": len(mix), "source": "bench_pipeline.build_mix (Reuters-21578 dev + BBC News dev)"},

@@ -116,3 +116,27 @@ def test_artifacts_load_once_per_python_worker(spark, load_log, archive, tmp_pat
     assert tagged and tagged <= set(loads)  # every process that tagged had loaded
     assert set(loads.values()) == {1}  # ... exactly once
     assert len(loads) <= 2 < 6  # never more processes than cores, fewer than tasks: reused
+
+
+def test_spark_tag_reads_parquet_rows_and_text_files(spark, tmp_path, cli_records, as_record):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    example = (REPO / "examples" / "article.txt").read_text(encoding="utf-8")
+    # Written for this test.
+    texts = ["Floods closed roads across Bavaria and Austria on Sunday.", None, example]
+    pq.write_table(pa.table({"title": ["Floods", "Empty", None], "text": texts}), tmp_path / "rows.parquet")
+    want = cli_records(tmp_path / "rows.parquet", tmp_path, "--format", "jsonl")
+    _run(str(tmp_path / "rows.parquet"), str(tmp_path / "rows-out"))
+    got = [as_record(r.asDict(recursive=True)) for r in spark.read.parquet(str(tmp_path / "rows-out")).collect()]
+    assert got == want and [r["id"] for r in got] == ["1", "2", "3"]
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "example article.txt").write_text(example, encoding="utf-8")
+    (articles / "latin1.txt").write_bytes("Caf\xe9 owners in Lyon protested.".encode("latin-1"))
+    _run(str(articles), str(tmp_path / "files-out"), "--input-format", "text", "--output-format", "jsonl")
+    got = {r["id"]: r for part in sorted((tmp_path / "files-out").glob("part-*")) for r in map(orjson.loads, part.read_bytes().splitlines())}
+    assert set(got) == {str(articles / "example article.txt"), str(articles / "latin1.txt")}
+    assert got[str(articles / "example article.txt")] == cli_records(articles / "example article.txt", tmp_path, "--format", "jsonl")[0]
+    assert "is not UTF-8 text" in got[str(articles / "latin1.txt")]["error"]

@@ -10,7 +10,8 @@ It goes the batch layer's way (`batch.parallel.ChunkTagger`: items -> RawDocumen
                                                      (bad JSON, no text, binary, too long -> error)
     rows        text, id?, title?, NUMBER            `parse.tables.table_record` (a missing id is
                                                      the row number)
-    files       content (binary), path               one raw article per file, id = its path
+    files       content (binary), path               one raw article per file, id = its path (a
+                                                     local file: its plain path, as the CLI's)
 
     output      columns of the batch out
     columns     the record's contract fields, typed (`spark/schema.py`); then, for lines, the
@@ -167,9 +168,10 @@ def _items(batch, spec: BatchSpec) -> list:
     ]
 
 
-def _file_document(path: str, content: bytes | None) -> RawDocument:
+def _file_document(uri: str, content: bytes | None) -> RawDocument:
     # `newstag tag FILE` stops with exit 3 on a file that is not UTF-8; in a job of many files the
     # file gets an error record instead (the same reason), and the job goes on.
+    path = _local_path(uri)
     try:
         return RawDocument(id=path, text=(content or b"").decode("utf-8-sig"), kind="raw")
     except UnicodeDecodeError as exc:
@@ -177,6 +179,15 @@ def _file_document(path: str, content: bytes | None) -> RawDocument:
             id=path, text="", kind="raw",
             error=f"{path} is not UTF-8 text (byte {content[exc.start]:#04x} at offset {exc.start}): convert it to UTF-8",
         )
+
+
+def _local_path(uri: str) -> str:
+    """A local file's path as `newstag tag` names it (Spark gives file:///a%20b.txt); other URIs as they are."""
+    if uri.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        return unquote(urlparse(uri).path)
+    return uri
 
 
 def _input_fields(record: dict[str, Any]) -> str | None:
