@@ -49,9 +49,9 @@ LINE, NUMBER, CONTENT, PATH = "line", "_newstag_number", "content", "path"
 INPUT_FIELDS = "input_fields"
 JSONL_VALUE = "value"
 
-# Rows tagged and converted to Arrow at a time: one topic-model batch is 256 articles
-# (TagOptions.batch_size); 1,024 keeps an output batch near 10 MB of records on the bench mix
-# whatever size of Arrow batch Spark hands in.
+# Rows tagged and converted to Arrow at a time: four topic-model batches (TagOptions.batch_size is
+# 256 articles); on the bench mix about 1 MB of input and 3 MB of records, whatever size of Arrow
+# batch Spark hands in, so that a worker's memory stays flat.
 ROWS_PER_SLICE = 1024
 
 # Set on the driver to a directory to count artifact loads: each Python process appends a line to
