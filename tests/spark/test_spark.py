@@ -130,6 +130,8 @@ def test_spark_tag_reads_parquet_rows_and_text_files(spark, tmp_path, cli_record
     _run(str(tmp_path / "rows.parquet"), str(tmp_path / "rows-out"))
     got = [as_record(r.asDict(recursive=True)) for r in spark.read.parquet(str(tmp_path / "rows-out")).collect()]
     assert got == want and [r["id"] for r in got] == ["1", "2", "3"]
+    again = CliRunner().invoke(app, ["spark", "tag", str(tmp_path / "rows.parquet"), str(tmp_path / "rows-out")])
+    assert again.exit_code == 3 and "already exists" in again.output
 
     articles = tmp_path / "articles"
     articles.mkdir()
