@@ -58,18 +58,14 @@ class ChunkTagger:
         self.fmt = fmt
 
     def __call__(self, items: list[Item]) -> ChunkResult:
-        tagged = self.tag(items)
-        return ChunkResult([encode(t, self.fmt) for t in tagged], sum(t.error is not None for t in tagged))
-
-    def tag(self, items: list[Item]) -> list[TaggedArticle]:
-        """One TaggedArticle per item, in item order (the Spark job encodes them itself)."""
         docs = [item_document(item) for item in items]
         try:
-            return list(self.tagger.pipe(docs))
+            tagged = list(self.tagger.pipe(docs))
         except NewstagError:
             raise
         except Exception:
-            return self._tag_one_by_one(docs)
+            tagged = self._tag_one_by_one(docs)
+        return ChunkResult([encode(t, self.fmt) for t in tagged], sum(t.error is not None for t in tagged))
 
     def _tag_one_by_one(self, docs: list[RawDocument]) -> list[TaggedArticle]:
         # Tagger.pipe already isolates failing articles, so this is a bug in a stage. Find the
@@ -120,14 +116,14 @@ def tag_chunks(
             for chunk in chunks:
                 result = tagger(chunk)
                 if not frozen:
-                    freeze_loaded()  # the first chunk loaded the artifacts
+                    _freeze_loaded()  # the first chunk loaded the artifacts
                     frozen = True
                 yield chunk, result
             return
         yield from _Pool(options, fmt, jobs).run(chunks)
 
 
-def freeze_loaded() -> None:
+def _freeze_loaded() -> None:
     """Move every object alive now (modules, gazetteer, topic model) out of the cyclic GC's reach.
 
     They live as long as the process, so a full collection walking them again and again is wasted
@@ -234,7 +230,7 @@ class _Pool:
         from newstag.pipeline import Tagger
 
         Tagger(self.options).versions()
-        freeze_loaded()
+        _freeze_loaded()
 
     def _start_worker(self) -> _Worker:
         # A forked child flushes the std streams it inherited when it exits: flush them first, so

@@ -2,8 +2,8 @@
 
 No Spark here: `tag_batch` runs the same in a test, in a Spark Python worker, or in Dask or Ray.
 It goes the batch layer's way (`batch.parallel.ChunkTagger`: items -> RawDocument ->
-`Tagger.pipe`, a failing article isolated to its own error record), so every record equals the one
-`newstag tag` writes for the same input:
+`Tagger.pipe` -> the JSON Lines encoding, a failing article isolated to its own error record), so
+every record is the one `newstag tag` writes for the same input:
 
     input kind  columns of the batch                 items, as the batch layer makes them
     lines       line (binary), NUMBER (1-based)      (number, line): `parse.readers.jsonl_record`
@@ -26,6 +26,7 @@ its first batch and stay loaded across batches and tasks, for as long as Spark r
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -34,7 +35,6 @@ from typing import Any, Literal
 
 import orjson
 
-from newstag.emit.record import to_record
 from newstag.emit.schema import RECORD_FIELDS
 from newstag.options import TagOptions
 from newstag.pipeline import raised_gc_threshold
@@ -100,31 +100,29 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
         batch = batch.combine_chunks().to_batches()[0] if batch.num_rows else pa.RecordBatch.from_pylist([], schema=batch.schema)
     started, cpu = time.time(), time.process_time()
     items = _items(batch, spec)
-    tagger = _chunk_tagger(spec)
-    tagged = tagger.tag(items) if items else []
+    # The JSON Lines lines `newstag tag` writes, made by the batch layer's own ChunkTagger.
+    lines = _chunk_tagger(spec)(items).records if items else []
     if items and spec.options not in _frozen:
-        from newstag.batch.parallel import freeze_loaded
-
-        freeze_loaded()  # the first batch loaded the artifacts: out of the cyclic GC's reach
+        # The first batch loaded the artifacts: move them out of the cyclic GC's reach, as the
+        # batch layer does (batch/parallel.py, `_freeze_loaded`, says why).
+        gc.collect()
+        gc.freeze()
         _frozen.add(spec.options)
     schema = output_arrow_schema(spec, batch.schema)
     if spec.output == "jsonl":
-        from newstag.emit.writers import encode
-
-        # orjson writes UTF-8: the bytes are viewed as strings as they are, not decoded and re-encoded.
-        lines = pa.array([encode(t, "jsonl")[:-1] for t in tagged], pa.binary()).view(pa.string())
-        out = pa.RecordBatch.from_arrays([lines], schema=schema)
+        # orjson writes UTF-8: the bytes are viewed as strings as they are, not decoded.
+        out = pa.RecordBatch.from_arrays([pa.array([line[:-1] for line in lines], pa.binary()).view(pa.string())], schema=schema)
     else:
-        out = _record_columns(batch, spec, tagged, schema)
+        # Parsing the lines back (orjson: ~2 us a record) keeps one encoding path, the CLI's.
+        out = _record_columns(batch, spec, [orjson.loads(line) for line in lines], schema)
     if spec.load_log:
         _log(spec.load_log, "batches", f"{len(items)} {started:.3f} {time.time():.3f} {time.process_time() - cpu:.3f}\n")
     return out
 
 
-def _record_columns(batch, spec: BatchSpec, tagged: list, schema):
+def _record_columns(batch, spec: BatchSpec, records: list[dict[str, Any]], schema):
     import pyarrow as pa
 
-    records = [to_record(t) for t in tagged]
     # One conversion of the list of record dicts into the struct type, in pyarrow's C++ (no
     # Python loop over fields or columns); fields the contract does not declare are ignored here.
     contract = pa.struct(list(record_arrow_schema()))
@@ -207,8 +205,6 @@ def _chunk_tagger(spec: BatchSpec):
     if tagger is None:
         from newstag.batch.parallel import ChunkTagger
 
-        # The encoding is chosen per batch here (records or lines), so the ChunkTagger's own
-        # format is never used: only its `tag`.
         tagger = _taggers[spec.options] = ChunkTagger(spec.options, "jsonl")
         if spec.load_log:
             _log(spec.load_log, "load", "loaded\n")
