@@ -30,9 +30,9 @@ def test_types_follow_the_models():
 
 
 def test_a_field_added_to_the_contract_becomes_a_column(monkeypatch):
-    class Grown(Record):  # what another engineer's change to emit/schema.py would do
-        encoding: str = "utf-8"
-        language: Optional[str]
+    class Grown(Record):  # what a change to emit/schema.py would do (names no record has yet)
+        byline_kind: str = "staff"
+        desk: Optional[str]
         scores: dict[str, float] = {}
 
     def grown_schema():
@@ -44,9 +44,9 @@ def test_a_field_added_to_the_contract_becomes_a_column(monkeypatch):
         arrow = spark_schema.record_arrow_schema()
     finally:
         spark_schema.record_arrow_schema.cache_clear()
-    assert arrow.names == [*RECORD_FIELDS, "encoding", "language", "scores"]
-    assert arrow.field("encoding").type == pa.string() and arrow.field("encoding").nullable  # has a default
-    assert arrow.field("language").nullable
+    assert arrow.names == [*RECORD_FIELDS, "byline_kind", "desk", "scores"]
+    assert arrow.field("byline_kind").type == pa.string() and arrow.field("byline_kind").nullable  # has a default
+    assert arrow.field("desk").nullable
     assert arrow.field("scores").type == pa.map_(pa.string(), pa.float64())
 
 
