@@ -2,16 +2,18 @@
 
     tag_dataframe(df)   a DataFrame with a text column -> the same rows with the record's columns
     tag_lines(df)       JSON Lines read as text lines (spark.read.text) -> records, as `newstag tag`
+    tag_table(df)       Parquet rows (text, id?, title?) -> records, as `newstag tag FILE.parquet`
     tag_files(df)       whole files (spark.read.text(wholetext=True)) -> one record per file
 
 Row numbers. `newstag tag` gives a record without an id its 1-based line (or row) number in its
 file. Spark has no line numbers: `number_rows` makes them from where each row stands. A row's
 `monotonically_increasing_id()` is (partition << 33) + its position in the partition, and the rows
 of one file split (`_metadata.file_block_start`) are consecutive in one partition; one small job
-counts the rows of each split, and the driver turns the counts into each split's first line number
-in its file (splits in file order), handed back to the plan as a literal map. A DataFrame that is not a file scan is numbered in partition
-order, which is stable only if the DataFrame is (give such rows ids). Counting reads the input
-once more, in the JVM: cheap beside tagging.
+counts the rows of each split, and the driver turns the counts into each split's first line
+number in its file (splits in file order), handed back to the plan as a literal map. That job runs
+when the function is called (as `zipWithIndex` does), and reads the input once more, in the JVM:
+cheap beside tagging. A DataFrame that is not a file scan is numbered in partition order, which
+is stable only if the DataFrame is (give such rows ids).
 """
 
 from __future__ import annotations
