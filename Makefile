@@ -25,6 +25,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/newstag tag examples/article.txt
 
+# Spark local[1]/local[2] beside newstag tag --jobs 1/2 on the bench mix (bench/bench_spark.py).
+.PHONY: bench-spark
+bench-spark: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_spark.py --shared $(SHARED)
+
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 

@@ -316,6 +316,33 @@ def eval_topics(
         print_adapt(run_adapt_eval(shared, topic_model), file=sys.stdout)
 
 
+spark_app = typer.Typer(help="Tag on Apache Spark (pip install 'newstag[spark]').", no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
+
+
+@spark_app.command("tag")
+def spark_tag(
+    input_path: Annotated[str, typer.Argument(metavar="INPUT", help="A file, directory or glob Spark reads (local, hdfs://, s3a://).")],
+    output_path: Annotated[str, typer.Argument(metavar="OUTPUT", help="A new directory for the part files.")],
+    master: Annotated[Optional[str], typer.Option("--master", help="Spark master URL, e.g. local[2] (default: spark-submit's, else local[*]).")] = None,
+    input_format: Annotated[Optional[str], typer.Option("--input-format", help="jsonl | parquet | text (default: from INPUT's suffix, else jsonl).")] = None,
+    output_format: Annotated[Optional[str], typer.Option("--output-format", help="parquet | jsonl (default: jsonl for OUTPUT ending .jsonl, else parquet).")] = None,
+    partitions: Annotated[Optional[int], typer.Option("--partitions", min=1, help="Tag in this many tasks (default: Spark's input splits).")] = None,
+) -> None:
+    """Tag an archive on Spark: one record per JSON Lines line / Parquet row / text file, as `newstag tag` writes it."""
+    from newstag.spark.job import run_job, spark_session
+
+    try:
+        spark = spark_session(master)
+        summary = run_job(spark, input_path, output_path, input_format=input_format, output_format=output_format, partitions=partitions)
+    except ImportError as exc:
+        typer.echo(f"newstag: {exc}", err=True)
+        raise typer.Exit(EXIT_INPUT) from exc
+    except NewstagError as exc:
+        _fail(exc)
+    typer.echo(f"newstag: wrote {summary.records} records to {output_path} ({summary.errors} carry an error)", err=True)
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     app()
 
