@@ -1,7 +1,7 @@
 """The depth calibration (topics/depth_fit.py) on texts written for these tests."""
 
 from newstag.topics.depth import DepthIndex, build_depth_index
-from newstag.topics.depth_fit import THRESHOLD_GRID, DepthExample, fit_depth_calibration, is_right
+from newstag.topics.depth_fit import THRESHOLD_GRID, DepthExample, checked, fit_depth_calibration, is_right
 from newstag.topics.seeds import DEPTH_LEXICONS
 from newstag.topics.taxonomy import iptc
 
@@ -13,7 +13,7 @@ def _examples(n: int) -> list[DepthExample]:
     # Envoys appear in stories whose finer code is diplomacy; sanctions in stories that are
     # about an election (so the sanction candidate is wrong there).
     talks = [DepthExample(f"t{i}", "", f"An envoy held talks in city {i}.", frozenset({POLITICS}), frozenset({DIPLOMACY})) for i in range(n)]
-    votes = [DepthExample(f"v{i}", "", f"Candidates argued about sanctions before vote {i}.", frozenset({POLITICS}), frozenset({ELECTION})) for i in range(n)]
+    votes = [DepthExample(f"v{i}", "", f"Candidates argued about sanctions before vote {i}.", frozenset({POLITICS}), frozenset({ELECTION}), frozenset({ELECTION})) for i in range(n)]
     return talks + votes
 
 
@@ -22,6 +22,16 @@ def test_right_means_the_code_its_ancestor_or_beneath_it():
     assert is_right(IR, frozenset({DIPLOMACY}), idx)  # an ancestor of the finer code
     assert is_right(DIPLOMACY, frozenset({IR}), idx)  # beneath it
     assert not is_right(SANCTION, frozenset({ELECTION}), idx)
+
+
+def test_a_code_outside_a_typical_list_is_wrong_only_where_the_label_determines_level_two():
+    idx = DepthIndex(build_depth_index(iptc(), DEPTH_LEXICONS), iptc())
+    typical = DepthExample("a", "", "", frozenset({POLITICS}), frozenset({ELECTION}))
+    determined = DepthExample("b", "", "", frozenset({POLITICS}), frozenset({ELECTION}), frozenset({ELECTION}))
+    assert checked(SANCTION, typical, idx) is None  # the label's texts may be about more than its typical codes
+    assert checked(SANCTION, determined, idx) is False
+    assert checked(ELECTION, typical, idx) is True
+    assert checked("medtop:20000082", determined, idx) is None  # crime: no finer code known under its level-1 topic
 
 
 def test_the_fitted_probability_separates_a_reliable_code_from_an_unreliable_one():

@@ -1,9 +1,12 @@
 """The depth index's calibration (topics/depth.py), fitted on openly licensed data only.
 
-Training only (scikit-learn). Where the open corpora say something finer than level 1 (a source
-label that determines a level-2 topic, shipped.LEVEL2, and the finer codes the ../shared
-mappings list as typical of a label, `iptc_detail`), a phrase-index candidate can be checked:
-it is right when it is one of those codes, an ancestor of one, or beneath one. From that:
+Training only (scikit-learn). Where the open corpora say something finer than level 1, a
+phrase-index candidate can be checked. It is right when it is one of the text's finer codes (a
+level-2 topic its source label determines, shipped.LEVEL2, or a code the ../shared mappings list
+as typical of the label, `iptc_detail`), an ancestor of one, or beneath one. It is wrong only
+where the source label determines the level-2 topic under the candidate's level-1 topic and the
+candidate is none of those: a typical list is not the whole of what a label's texts are about,
+so a code outside it is not known to be wrong. Other candidates are left out. From that:
 
 1. On the training part: per code, how often its phrases occurred where its level-1 topic is the
    text's (level-1 right / seen), and, where the text's finer codes are known under that topic,
@@ -43,6 +46,7 @@ class DepthExample:
     body: str
     level1: frozenset[str]  # level-1 codes the source label implies
     finer: frozenset[str]  # codes below level 1 the source label determines or lists as typical
+    determined: frozenset[str] = frozenset()  # the level-2 codes the source label determines
 
 
 def _lineage(code: str, index: DepthIndex) -> set[str]:
@@ -59,33 +63,42 @@ def is_right(code: str, finer: frozenset[str], index: DepthIndex) -> bool:
     return bool(_lineage(code, index) & finer) or any(code in _lineage(g, index) for g in finer)
 
 
+def checked(code: str, ex: DepthExample, index: DepthIndex) -> bool | None:
+    """Whether a candidate under one of the text's level-1 topics is right (None: not known)."""
+    root = index.root.get(code)
+    if root not in {index.root.get(g) for g in ex.finer}:
+        return None
+    if is_right(code, ex.finer, index):
+        return True
+    return False if root in {index.root.get(g) for g in ex.determined} else None
+
+
 def code_counts(index: DepthIndex, examples: list[DepthExample]) -> dict[str, list[int]]:
     """Step 1: code -> [level-1 right, seen, deeper right, deeper seen]."""
     out: dict[str, list[int]] = {}
     for ex in examples:
         if not ex.level1:
             continue  # a desk label: the level-1 topic is not known
-        finer_roots = {index.root.get(g) for g in ex.finer}
         for code in index.counts(ex.title, ex.body):
             c = out.setdefault(code, [0, 0, 0, 0])
             root = index.root.get(code)
             c[1] += 1
             c[0] += root in ex.level1
-            if root in ex.level1 and root in finer_roots and index.level.get(code) in (2, DEEPEST_GIVEN):
+            right = checked(code, ex, index) if root in ex.level1 and index.level.get(code) in (2, DEEPEST_GIVEN) else None
+            if right is not None:
                 c[3] += 1
-                c[2] += is_right(code, ex.finer, index)
+                c[2] += right
     return out
 
 
 def _rows(index: DepthIndex, examples: list[DepthExample], given: list[set[str]], cal: dict) -> tuple[np.ndarray, np.ndarray]:
     x, y = [], []
     for ex, level1 in zip(examples, given):
-        finer_roots = {index.root.get(g) for g in ex.finer}
         for code, n in index.counts(ex.title, ex.body).items():
-            root = index.root.get(code)
-            if index.level.get(code) in (2, DEEPEST_GIVEN) and root in level1 and root in finer_roots:
+            right = checked(code, ex, index) if index.level.get(code) in (2, DEEPEST_GIVEN) and index.root.get(code) in level1 else None
+            if right is not None:
                 x.append(candidate_features(cal["code_counts"].get(code), n, index.level[code], cal))
-                y.append(is_right(code, ex.finer, index))
+                y.append(right)
     return np.array(x, dtype=np.float64).reshape(-1, len(DEPTH_FEATURES)), np.array(y, dtype=bool)
 
 

@@ -200,14 +200,15 @@ def depth_examples(shared: Path, tax: Taxonomy) -> list[DepthExample]:
     for corpus in TRAINING_CORPORA:
         mapping = load_mapping(shared, corpus, tax)
         for rec in read_jsonl(shared / "data" / corpus / "train.jsonl"):
-            level1, finer = set(), set()
+            level1, finer, determined = set(), set(), set()
             for source_label in rec["topics"]:
                 m = mapping[source_label]
                 level1.update(m.implied)
-                finer.update(m.detail)
+                finer.update(c for c in m.detail if c in tax.topics)
                 if (corpus, source_label) in LEVEL2:
-                    finer.add(LEVEL2[(corpus, source_label)])
-            out.append(DepthExample(example_group(corpus, rec), rec.get("title") or "", rec.get("text") or "", frozenset(level1), frozenset(c for c in finer if c in tax.topics)))
+                    determined.add(LEVEL2[(corpus, source_label)])
+            finer |= determined
+            out.append(DepthExample(example_group(corpus, rec), rec.get("title") or "", rec.get("text") or "", frozenset(level1), frozenset(finer), frozenset(determined)))
     return out
 
 
@@ -423,7 +424,7 @@ def build_shipped_model(shared_dir: Path, out_dir: Path | None = None, c: float 
                 "written_topics": len(DEPTH_LEXICONS),
                 "calibration": {
                     "method": "topics/depth_fit.py: code rates on the training part, logistic regression and threshold on the validation split",
-                    "finer_labels": "shipped.LEVEL2 and the mappings' iptc_detail codes of each source label",
+                    "finer_labels": "right: consistent with shipped.LEVEL2 or the mappings' iptc_detail codes of the source label; wrong: otherwise, only under a level-1 topic whose level-2 topic LEVEL2 determines",
                     **depth_figures,
                 },
             },
