@@ -9,6 +9,7 @@
     shipped.py   the shipped model from openly licensed corpora via ../shared mappings (the protocol)
     adapt.py     label-free adaptation: the topic prior of an archive re-estimated by EM
     depth.py     IPTC levels 2 and 3 beneath a given level-1 topic, from a phrase index
+    depth_fit.py the depth index's calibrated probability, fitted on open data (training only)
     seeds.py     seed lexicons for classes the training corpora barely label (labour, weather)
 
 Tagging imports numpy only; scipy and scikit-learn are needed for training alone.

@@ -13,7 +13,7 @@ so a code outside it is not known to be wrong. Other candidates are left out. Fr
    how often the code was right (deeper right / seen). Rates are smoothed towards their pooled
    mean with SMOOTHING pseudo-counts, so a code seen once is not certain.
 2. On the validation split, every candidate under a level-1 topic the model gave (the same
-   choice as tagging) whose finer codes are known: a logistic regression of "right" on
+   choice as tagging) that can be checked (above): a logistic regression of "right" on
    depth.candidate_features. Its output is the probability a deeper code is right given its
    level-1 topic.
 3. The threshold on that probability: the best F1 of the candidates on the validation split
