@@ -145,12 +145,17 @@ class Tagger:
             if isinstance(general, Exception):
                 results[i] = failed_article(batch[i], _reason(general), "topics", versions, article)
                 continue
+            warnings = article.warnings
+            if self.options.topics and self.options.max_general and not general:
+                from newstag.topics import NO_KNOWN_WORDS
+
+                warnings = (*warnings, NO_KNOWN_WORDS)
             results[i] = TaggedArticle(
                 article=article,
                 places=tuple(places),
                 regions=tuple(regions),
                 general=tuple(general),
-                warnings=article.warnings,
+                warnings=warnings,
                 versions=versions,
             )
         return results  # type: ignore[return-value]

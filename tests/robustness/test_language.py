@@ -36,7 +36,10 @@ def test_the_record_carries_the_language_and_the_warning():
     polish = to_record(tagger.tag(RawDocument(id="pl", text=MISSED_BEFORE["pl"][1], kind="jsonl")))
     assert polish["language"] == "pl" and polish["warnings"] == ["not English? (looks like Polish)"]
     russian = to_record(tagger.tag(RawDocument(id="ru", text=SHORT_NON_LATIN[0], kind="jsonl")))
-    assert russian["warnings"] == ["not English? (mostly non-Latin script)"]
+    # Issue 9: no word the topic model knows, so no General rather than a topic from its biases.
+    from newstag.topics import NO_KNOWN_WORDS
+
+    assert russian["warnings"] == ["not English? (mostly non-Latin script)", NO_KNOWN_WORDS] and russian["general"] == []
     english = to_record(tagger.tag(RawDocument(id="en", kind="jsonl", text=(
         "The government announced on Tuesday a new package of measures to support farmers, who have been "
         "protesting for several weeks in the south of the country."))))

@@ -1,6 +1,6 @@
 """Depth (topics/depth.py): IPTC level 2 and 3 beneath the article's level-1 topics."""
 
-from collections import Counter
+import math
 
 from newstag.topics.depth import DepthIndex, build_depth_index, label_phrases
 from newstag.topics.seeds import DEPTH_LEXICONS
@@ -59,7 +59,7 @@ def test_one_mention_is_not_enough_but_a_title_mention_counts_twice():
 def test_a_level_three_topic_can_hang_under_the_classifiers_own_level_two_topic():
     idx = _index()
     text = ("", "Talks on the embargo went on; the embargo stays, officials said.")
-    assert idx.deeper(*text, {POLITICS}, frozenset({IR})).get(IR) == [(SANCTION, 2)]
+    assert idx.deeper(*text, {POLITICS}, frozenset({IR})).get(IR) == [(SANCTION, 1.0)]
 
 
 def test_at_most_two_topics_per_parent_most_hits_first():
@@ -68,4 +68,34 @@ def test_at_most_two_topics_per_parent_most_hits_first():
     chosen = idx.deeper("", body, {ECONOMY})
     kids = chosen["medtop:20000209"]  # products and services
     assert [c for c, _ in kids] == ["medtop:20000256", "medtop:20000210"]  # energy, agriculture
-    assert Counter(dict(kids))["medtop:20000256"] == 5
+    assert idx.counts("", body)["medtop:20000256"] == 5
+
+
+def _calibrated(code_counts: dict[str, list[int]], threshold: float = 0.5) -> DepthIndex:
+    """The index with a calibration written for these tests: the probability is the code's
+    smoothed deeper-right rate (weight 1 on its logit, nothing else)."""
+    doc = build_depth_index(iptc(), DEPTH_LEXICONS)
+    doc["calibration"] = {
+        "smoothing": 2.0, "level1_prior": 0.5, "deeper_prior": 0.5, "code_counts": code_counts,
+        "coef": [1.0, 0.0, 0.0, 0.0], "intercept": 0.0, "threshold": threshold,
+    }
+    return DepthIndex(doc, iptc())
+
+
+def test_a_calibrated_index_gives_a_deeper_code_only_when_its_probability_passes_the_threshold():
+    # Diplomacy was right 18 times in 20 in the open texts, economic sanction 2 in 20.
+    idx = _calibrated({IR: [20, 20, 20, 20], DIPLOMACY: [20, 20, 18, 20], SANCTION: [20, 20, 2, 20]})
+    chosen = idx.deeper(*STORY, {POLITICS})
+    assert [c for c, _ in chosen[IR]] == [DIPLOMACY]
+    (_, p), = chosen[IR]
+    assert math.isclose(p, (18 + 1) / 22, rel_tol=1e-6)  # (right + smoothing * prior) / (seen + smoothing)
+    assert idx.probability(SANCTION, 3) < 0.5 <= idx.probability(DIPLOMACY, 1)
+    # One mention is enough when the code is reliable; still nothing without the level-1 topic.
+    assert DIPLOMACY in {c for c, _ in _calibrated({IR: [9, 9, 9, 9], DIPLOMACY: [9, 9, 9, 9]}).deeper("", "An envoy arrived.", {POLITICS}).get(IR, [])}
+    assert idx.deeper(*STORY, {SPORT}) == {}
+
+
+def test_a_code_never_seen_in_the_open_texts_gets_the_prior():
+    idx = _calibrated({}, threshold=0.6)
+    assert math.isclose(idx.probability(DIPLOMACY, 4), 0.5, rel_tol=1e-6)
+    assert idx.deeper(*STORY, {POLITICS}) == {}

@@ -62,12 +62,25 @@ def test_desks_the_article_sets_lack_still_win_long_stories():
     assert [topics[0].code for topics in out] == list(stories)
 
 
-def test_every_article_gets_a_level_one_topic_with_scores_in_range():
-    out = TopicTagger().predict([_article(None, ""), _article("Budget vote", "Parliament passed the budget on Tuesday.")])
+def test_every_article_with_a_known_word_gets_a_level_one_topic_with_scores_in_range():
+    out = TopicTagger().predict([_article("Budget vote", "Parliament passed the budget on Tuesday."), _article(None, "Wind farm opens")])
     for topics in out:
         assert topics and topics[0].level == 1
         assert all(0.0 <= t.score <= 1.0 for t in topics)
         assert len(topics) <= 5
+
+
+def test_a_text_without_a_known_word_gets_no_topic_and_the_record_says_why():
+    # Issue 9: the model's biases alone would pick a topic for text it cannot read.
+    from newstag.pipeline import Tagger
+    from newstag.topics import NO_KNOWN_WORDS
+
+    unreadable = ["", "東京で新しい駅が開業した。", "Αθήνα: νέος σταθμός"]
+    assert TopicTagger().predict([_article(None, t) for t in unreadable]) == [(), (), ()]
+    records = list(Tagger().pipe(unreadable[1:] + ["Parliament passed the budget on Tuesday."]))
+    assert [r.general for r in records[:2]] == [(), ()]
+    assert all(NO_KNOWN_WORDS in r.warnings for r in records[:2])
+    assert records[2].general and NO_KNOWN_WORDS not in records[2].warnings
 
 
 def _seed_topics():

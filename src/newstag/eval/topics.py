@@ -89,8 +89,9 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
     n_docs = 0
     sets = article_dev_sets(shared, tax)
     for name, s in sets.items():
+        # An article given nothing (no word the model knows) counts as wrong.
         preds = tagger.predict(_articles(s.parts, name), max_topics=max_topics)
-        result["top1"][name] = round(float(np.mean([p[0].code in g for p, g in zip(preds, s.gold)])), 4)
+        result["top1"][name] = round(float(np.mean([bool(p) and p[0].code in g for p, g in zip(preds, s.gold)])), 4)
         result["n"][name] = len(s.parts)
         n_docs += len(s.parts)
         if name == "bbc":
@@ -144,7 +145,7 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
         "macro_f1": round(float(np.mean(scored)), 4),
         "classes_scored": len(scored),
         "micro_f1": round(micro_f1(pred, gold_m, known_m), 4),
-        "top1": round(float(np.mean([p[0].code in {level1[j] for j in np.flatnonzero(g)} for p, g in zip(preds, gold) if g.any()])), 4),
+        "top1": round(float(np.mean([bool(p) and p[0].code in {level1[j] for j in np.flatnonzero(g)} for p, g in zip(preds, gold) if g.any()])), 4),
         "per_class": per_class,
     }
 

@@ -9,6 +9,7 @@
     shipped.py   the shipped model from openly licensed corpora via ../shared mappings (the protocol)
     adapt.py     label-free adaptation: the topic prior of an archive re-estimated by EM
     depth.py     IPTC levels 2 and 3 beneath a given level-1 topic, from a phrase index
+    depth_fit.py the depth index's calibrated probability, fitted on open data (training only)
     seeds.py     seed lexicons for classes the training corpora barely label (labour, weather)
 
 Tagging imports numpy only; scipy and scikit-learn are needed for training alone.
@@ -23,7 +24,10 @@ import numpy as np
 
 from newstag.types import Article, TopicScore
 
-__all__ = ["TopicTagger"]
+__all__ = ["NO_KNOWN_WORDS", "TopicTagger"]
+
+# The record's warning when TopicTagger.predict gives an article no topic.
+NO_KNOWN_WORDS = "General: no word of the text is in the topic model's vocabulary (not English, or too short), so no topic is given"
 
 
 @functools.cache
@@ -48,14 +52,15 @@ class TopicTagger:
 
     def predict(self, articles: list[Article], max_topics: int = 8) -> list[tuple[TopicScore, ...]]:
         """Per article: topics above their thresholds, best first, each level-1 topic followed by
-        its level-2 topics, each followed by its level-3 topics (topics/depth.py); always at least
-        the best level-1 topic (an article always has one).
+        its level-2 topics, each followed by its level-3 topics (topics/depth.py); at least the
+        best level-1 topic, unless no word of the article is in the model's vocabulary: then
+        nothing (NO_KNOWN_WORDS says why), since its scores would be the model's biases alone.
         Weak-label topics (seed lexicons) come after the gold-trained ones."""
         if not articles:
             return []
         parts = [(a.title or "", a.body_text) for a in articles]
-        scores, best = self.model.score_and_top(parts)
-        return [self._select(row, int(b), max_topics, p) for row, b, p in zip(scores, best, parts)]
+        scores, best, known = self.model.score_top_and_known(parts)
+        return [self._select(row, int(b), max_topics, p) if k else () for row, b, k, p in zip(scores, best, known, parts)]
 
     @property
     def depth(self):
@@ -69,13 +74,10 @@ class TopicTagger:
     def _select(self, row: np.ndarray, best: int, max_topics: int, part: tuple[str, str]) -> tuple[TopicScore, ...]:
         model = self.model
         labels = model.labels
-        top_level = model.top_level
         above = row >= model.thresholds
-        # The head's pick leads; other top-level topics above their thresholds follow, best first.
-        firsts = [best, *sorted((j for j in top_level if above[j] and j != best), key=lambda j: -row[j])]
+        firsts = given_level1(model, row, best)
         out: list[TopicScore] = []
         children = model.children
-        firsts += sorted((j for j in model.weak_top_level if above[j]), key=lambda j: -row[j])
         kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c]), key=lambda c: -row[c]) for j in firsts}
         deeper = {}
         depth = self.depth
@@ -85,10 +87,11 @@ class TopicTagger:
         for j in firsts:
             out.append(_score(labels[j], row[j]))
             level2 = [(labels[c].code, _score(labels[c], row[c])) for c in kids_of[labels[j].code]]
-            level2 += [(code, depth.topic_score(code, row[j])) for code, _ in deeper.get(labels[j].code, ()) if code not in {c for c, _ in level2}]
+            # A deeper tag's probability is its level-1 topic's times its own given that topic.
+            level2 += [(code, depth.topic_score(code, row[j] * p)) for code, p in deeper.get(labels[j].code, ()) if code not in {c for c, _ in level2}]
             for code, ts in level2:
                 out.append(ts)
-                out.extend(depth.topic_score(c3, row[j]) for c3, _ in deeper.get(code, ()))
+                out.extend(depth.topic_score(c3, row[j] * p) for c3, p in deeper.get(code, ()))
         # The order is the ranking (the head picks the lead, level-2 topics follow their parent)
         # and records are sorted by score: a topic never reports more than the one ranked above it.
         capped: list[TopicScore] = []
@@ -104,6 +107,14 @@ class TopicTagger:
         if m.get("iptc_version"):
             versions["iptc_mediatopics"] = f"{m['iptc_version']} (IPTC, CC BY 4.0)"
         return versions
+
+
+def given_level1(model, row: np.ndarray, best: int) -> list[int]:
+    """The label indexes of an article's level-1 topics, in output order: the head's pick leads,
+    other top-level topics above their thresholds follow, best first, then weak-label ones."""
+    above = row >= model.thresholds
+    firsts = [best, *sorted((j for j in model.top_level if above[j] and j != best), key=lambda j: -row[j])]
+    return firsts + sorted((j for j in model.weak_top_level if above[j]), key=lambda j: -row[j])
 
 
 class _Depth:

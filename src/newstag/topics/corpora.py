@@ -32,6 +32,7 @@ class LabelMapping:
     implied: tuple[str, ...]  # level-1 topics the label implies
     candidates: tuple[str, ...]  # at least one applies; the label does not say which
     also_possible: tuple[str, ...]  # often also apply; the label does not say
+    detail: tuple[str, ...] = ()  # finer Media Topic codes (levels 2-4) typical of the label
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -66,6 +67,7 @@ def load_mapping(shared: Path, corpus: str, tax: Taxonomy) -> dict[str, LabelMap
             tuple(v.get("iptc_level1_codes") or ()),
             tuple(v.get("candidates_codes") or codes(v.get("candidates", []))),
             codes(v.get("also_possible", [])),
+            tuple(d["code"] for d in v.get("iptc_detail", [])),
         )
         for label, v in table.items()
     }

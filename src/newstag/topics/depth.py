@@ -12,21 +12,30 @@ model directory (`depth.json`) from:
 
 A phrase found in an article counts for its topic and for each ancestor down to level 2
 (hierarchical scoring: "summit" counts for summit meeting, diplomacy and international
-relations). A topic at level 2 or 3 is given when
+relations). Deeper topics (level 4 and below) count for their level-3 ancestor and are not given
+themselves. A topic at level 2 or 3 is a candidate when its level-1 ancestor is among the
+article's level-1 topics (no depth without a parent), and, at level 3, when its level-2 parent
+is given too.
 
-    - its level-1 ancestor is among the article's level-1 topics (no depth without a parent), and
-    - its phrases occur at least MIN_HITS times (a title occurrence counts TITLE_HITS times),
+Which candidates are given: with a calibration (`calibration` in depth.json, fitted by
+topics/depth_fit.py on openly licensed data only), a candidate is given when its probability of
+being right, given its level-1 topic, reaches the calibration's threshold. That probability is a
+logistic function of (`features`):
 
-at most MAX_PER_PARENT per parent, most hits first. Deeper topics (level 4 and below) count for
-their level-3 ancestor and are not given themselves. These three numbers are chosen a priori,
-not fitted: no open labels exist at this depth, and the hand labels of BBC and Reuters dev
-(eval/depth.py) only measure.
+    - how often the code's phrases stood for a right deeper code in the open training texts
+      (smoothed rate), and how often for the right level-1 topic
+    - how many times its phrases occur (a title occurrence counts TITLE_HITS times)
+    - whether it is a level-3 code
 
-A deeper tag's score is its level-1 topic's probability (it is not calibrated on its own).
+Without a calibration (a hand-made index), the rule is a priori: phrases occur at least
+MIN_HITS times. Either way at most MAX_PER_PARENT per parent, most probable (most hits) first.
+
+A deeper tag's score is its level-1 topic's probability times its own (1 without a calibration).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from newstag.topics.features import token_bytes, tokens
@@ -103,6 +112,34 @@ def build_depth_index(tax, written: dict[str, tuple[str, ...]]) -> dict:
     }
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
+
+def smoothed_rate(right: float, seen: float, prior: float, smoothing: float) -> float:
+    """(right + smoothing * prior) / (seen + smoothing): a code seen rarely keeps near the prior."""
+    return (right + smoothing * prior) / (seen + smoothing)
+
+
+def candidate_features(counts: list[float] | None, hits: int, level: int, calibration: dict) -> list[float]:
+    """The calibration's features of one candidate (in the order of DEPTH_FEATURES).
+
+    `counts` is the code's [level-1 right, seen, deeper right, deeper seen] in the open training
+    texts (None: never seen)."""
+    c = counts or (0.0, 0.0, 0.0, 0.0)
+    a = calibration["smoothing"]
+    return [
+        _logit(smoothed_rate(c[2], c[3], calibration["deeper_prior"], a)),
+        math.log(max(hits, 1)),
+        1.0 if level == 3 else 0.0,
+        _logit(smoothed_rate(c[0], c[1], calibration["level1_prior"], a)),
+    ]
+
+
+DEPTH_FEATURES = ("logit deeper-right rate", "log hits", "level 3", "logit level-1-right rate")
+
+
 class DepthIndex:
     """Finds the level-2/3 topics of articles from a `depth.json` document and the taxonomy."""
 
@@ -110,6 +147,8 @@ class DepthIndex:
         self.min_hits = int(doc.get("min_hits", MIN_HITS))
         self.title_hits = int(doc.get("title_hits", TITLE_HITS))
         self.max_per_parent = int(doc.get("max_per_parent", MAX_PER_PARENT))
+        # The fitted probability of a candidate (topics/depth_fit.py), or None: the MIN_HITS rule.
+        self.calibration: dict | None = doc.get("calibration")
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
         # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
         self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
@@ -155,18 +194,42 @@ class DepthIndex:
                     break
         return out
 
-    def deeper(self, title: str, body: str, level1: set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, int]]]:
-        """Parent code -> [(code, hits)] of the level-2/3 topics given under `level1`, most hits
-        first (level-2 topics under their level-1 parent, level-3 under a level-2 topic given
-        here or in `level2`, the classifier's own level-2 topics)."""
+    def counts(self, title: str, body: str) -> Counter:
+        """Hits per code in an article (a title occurrence counts `title_hits` times)."""
         counts = self.hits(token_bytes(body))
         if title:
             self.hits(token_bytes(title), self.title_hits, counts)
-        chosen: dict[str, list[tuple[str, int]]] = {}
+        return counts
+
+    def probability(self, code: str, hits: int) -> float:
+        """The calibrated probability that `code` is right given its level-1 topic (needs a
+        calibration)."""
+        cal = self.calibration
+        x = candidate_features(cal["code_counts"].get(code), hits, self.level[code], cal)
+        z = cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def deeper(self, title: str, body: str, level1: set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, float]]]:
+        """Parent code -> [(code, probability given the level-1 topic)] of the level-2/3 topics
+        given under `level1`, most probable first (level-2 topics under their level-1 parent,
+        level-3 under a level-2 topic given here or in `level2`, the classifier's own level-2
+        topics). Without a calibration every probability is 1.0 and most hits come first."""
+        counts = self.counts(title, body)
+        cal = self.calibration
+        if cal is None:
+            weight = {c: (float(n), 1.0) for c, n in counts.items() if n >= self.min_hits}
+        else:
+            weight = {}
+            for c, n in counts.items():
+                if self.level.get(c) in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
+                    p = self.probability(c, n)
+                    if p >= cal["threshold"]:
+                        weight[c] = (p, p)
+        chosen: dict[str, list[tuple[str, float]]] = {}
         for level in (2, DEEPEST_GIVEN):
             candidates = sorted(
-                (c for c, n in counts.items() if n >= self.min_hits and self.level.get(c) == level and self.root.get(c) in level1),
-                key=lambda c: (-counts[c], c),
+                (c for c in weight if self.level.get(c) == level and self.root.get(c) in level1),
+                key=lambda c: (-weight[c][0], c),
             )
             for c in candidates:
                 p = self.parent[c]
@@ -174,5 +237,5 @@ class DepthIndex:
                     continue  # a level-3 topic only under a level-2 topic that was given
                 kids = chosen.setdefault(p, [])
                 if len(kids) < self.max_per_parent:
-                    kids.append((c, counts[c]))
+                    kids.append((c, weight[c][1]))
         return chosen

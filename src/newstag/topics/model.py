@@ -128,7 +128,14 @@ class TopicModel:
     def score_and_top(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated scores (one row per (title, body) pair) and the label index of each row's
         guaranteed top-level topic."""
+        scores, top, _ = self.score_top_and_known(parts, config)
+        return scores, top
+
+    def score_top_and_known(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`score_and_top`, and whether each row has any word or word pair of the vocabulary: a
+        row without one scores only the model's biases, which say nothing about the text."""
         x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config)
+        known = np.diff(x.indptr) > 0
         scores, top = self.scores_and_top_of(x, self.blend_length(parts, n_tokens))
         if windows is not None:
             # A topic is as present as its strongest window says (features.FeatureConfig.window_tokens);
@@ -138,7 +145,7 @@ class TopicModel:
             best = np.maximum.reduceat(self.decision(windows), first, axis=0)
             rows = owners[first]
             scores[rows] = np.maximum(scores[rows], self.calibrate(best))
-        return scores, top
+        return scores, top, known
 
     def scores_and_top_of(self, x, n_tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         d = np.asarray(x @ self._all_weights())

@@ -38,7 +38,10 @@ held-out measure (scores' calibration, short-text F1).
    defaults; no open labelled corpus has articles with titles to fit weights on). Further topics
    are also read from paragraph windows of WINDOW_QUANTILE of the training summaries' lengths.
 9. Depth (topics/depth.py): a phrase index over IPTC levels 2 and 3 from the taxonomy's labels
-   and written phrases, written as depth.json beside the model.
+   and written phrases, written as depth.json beside the model, with its calibration
+   (topics/depth_fit.py): code rates on the training part, a logistic regression and its
+   probability threshold on the validation split, checked against the finer codes the source
+   labels determine (LEVEL2) or the mappings list as typical (`iptc_detail`).
 """
 
 from __future__ import annotations
@@ -50,11 +53,13 @@ from pathlib import Path
 import numpy as np
 
 from newstag.errors import InputError
+from newstag.topics import given_level1
 from newstag.topics.adapt import adapted_bias, head_posteriors
 from newstag.topics.corpora import TRAINING_CORPORA, UNLABELLED_CORPORA, load_mapping, read_jsonl
 from newstag.topics.features import FeatureConfig, tokens
 from newstag.topics.model import Label, TopicModel
 from newstag.topics.depth import build_depth_index
+from newstag.topics.depth_fit import DepthExample, fit_depth_calibration
 from newstag.topics.seeds import DEPTH_LEXICONS, HEAD_LEXICONS, HEAD_PSEUDO_DOCUMENTS, SEED_LEXICONS, head_matches, seed_matches
 from newstag.topics.taxonomy import IPTC_ATTRIBUTION, IPTC_VERSION, Taxonomy, iptc
 from newstag.topics.train import (
@@ -102,7 +107,7 @@ ALSO_POSSIBLE_WEIGHT = 0.3
 # Share of the train files' groups (step 2) held out for calibration and every choice below.
 VALIDATION_SHARE = 10
 # C of the one-vs-rest logistic regressions (step 3): the best validation micro-F1.
-C_GRID = (2.0, 4.0, 8.0)
+C_GRID = (2.0, 4.0, 8.0, 16.0, 32.0)
 # (CNB smoothing, weight of the words-only view) tried for the top head (step 4).
 HEAD_GRID = [(a, v) for a in (0.1, 0.2, 0.3, 0.5, 1.0) for v in (0.0, 0.5, 1.0, 2.0)]
 # (blend_tokens, blend_weight) pairs tried for the length blend of the two heads (step 7).
@@ -186,6 +191,25 @@ def example_group(corpus: str, rec: dict) -> str:
         story = rec.get("story") or []
         return f"{corpus}:story:{story[0]}" if story else f"{corpus}:date:{rec.get('date')}"
     return f"{corpus}:{rec['id']}"
+
+
+def depth_examples(shared: Path, tax: Taxonomy) -> list[DepthExample]:
+    """Both training corpora's train files, in corpus_examples' order, with what each source
+    label says at level 1 and deeper (step 9)."""
+    out = []
+    for corpus in TRAINING_CORPORA:
+        mapping = load_mapping(shared, corpus, tax)
+        for rec in read_jsonl(shared / "data" / corpus / "train.jsonl"):
+            level1, finer, determined = set(), set(), set()
+            for source_label in rec["topics"]:
+                m = mapping[source_label]
+                level1.update(m.implied)
+                finer.update(c for c in m.detail if c in tax.topics)
+                if (corpus, source_label) in LEVEL2:
+                    determined.add(LEVEL2[(corpus, source_label)])
+            finer |= determined
+            out.append(DepthExample(example_group(corpus, rec), rec.get("title") or "", rec.get("text") or "", frozenset(level1), frozenset(finer), frozenset(determined)))
+    return out
 
 
 def taxonomy_examples(tax: Taxonomy, labels: list[Label]) -> Examples:
@@ -343,6 +367,13 @@ def build_shipped_model(shared_dir: Path, out_dir: Path | None = None, c: float 
     codes = [model.labels[j].code for j in model.top_level]
     # 9. depth: the phrase index for levels 2 and 3
     model.depth = build_depth_index(tax, DEPTH_LEXICONS)
+    depth_all = depth_examples(shared, tax)
+    depth_train = [e for e, h in zip(depth_all, held) if not h]
+    depth_val = [e for e, h in zip(depth_all, held) if h]
+    val_scores, val_best = model.score_and_top([(e.title, e.body) for e in depth_val])
+    val_given = [{model.labels[j].code for j in given_level1(model, row, int(b))} for row, b in zip(val_scores, val_best)]
+    model.depth["calibration"], depth_figures = fit_depth_calibration(model.depth, tax, depth_train, depth_val, val_given)
+    log(f"depth: threshold p >= {depth_figures['threshold']:g}, validation precision/recall/F1 {depth_figures['precision_recall_f1']} (min-hits rule {depth_figures['min_hits_rule_precision_recall_f1']})")
     model.manifest = {
         "model": f"iptc-linear-{IPTC_VERSION}-open",
         "built_by": "newstag.topics.shipped.build_shipped_model",
@@ -387,7 +418,16 @@ def build_shipped_model(shared_dir: Path, out_dir: Path | None = None, c: float 
             "seed_lexicons": {code: len(p) for code, p in SEED_LEXICONS.items()},
             "head_pseudo_documents": {code: len(d) for code, d in HEAD_PSEUDO_DOCUMENTS.items()},
             "head_lexicons": {code: len(p) for code, p in HEAD_LEXICONS.items()},
-            "depth_index": {"source": "IPTC Media Topics labels (CC BY 4.0) and seeds.DEPTH_LEXICONS (written for newstag)", "phrases": len(model.depth["phrases"]), "written_topics": len(DEPTH_LEXICONS)},
+            "depth_index": {
+                "source": "IPTC Media Topics labels (CC BY 4.0) and seeds.DEPTH_LEXICONS (written for newstag)",
+                "phrases": len(model.depth["phrases"]),
+                "written_topics": len(DEPTH_LEXICONS),
+                "calibration": {
+                    "method": "topics/depth_fit.py: code rates on the training part, logistic regression and threshold on the validation split",
+                    "finer_labels": "right: consistent with shipped.LEVEL2 or the mappings' iptc_detail codes of the source label; wrong: otherwise, only under a level-1 topic whose level-2 topic LEVEL2 determines",
+                    **depth_figures,
+                },
+            },
         },
         "top_head": {
             "kind": "complement naive bayes (words and word pairs, plus a words-only view), blended with one-vs-rest by length",
