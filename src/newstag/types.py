@@ -130,6 +130,7 @@ class TopicScore:
     label: str
     level: int
     score: float
+    parent: str | None = None  # the code of the topic above it in the taxonomy; None at level 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,36 @@ def test_text_footer_separates_topics_whose_labels_hold_commas():
     assert row["regions"].split("|") == ["Peru", "Chile", "Brazil", "Latin America and the Caribbean"]
 
 
+def test_text_footer_writes_the_topic_tree_as_paths():
+    import dataclasses
+
+    def topic(code, label, level, parent=None):
+        return TopicScore(f"medtop:{code}", label, level, 0.9, parent and f"medtop:{parent}")
+
+    deep = dataclasses.replace(
+        tagged(),
+        general=(
+            topic("11000000", "politics and government", 1),
+            topic("20000638", "international relations", 2, "11000000"),
+            topic("20000639", "diplomacy", 3, "20000638"),
+            topic("20000642", "economic sanction", 3, "20000638"),
+            topic("04000000", "economy, business and finance", 1),
+            topic("20000344", "economy", 2, "04000000"),
+            topic("20000373", "international trade", 3, "20000344"),
+            topic("20000209", "products and services", 2, "04000000"),
+            topic("20000256", "energy and resource", 3, "20000209"),
+            topic("20000523", "labour market", 3, "20000521"),  # its parent was not given: a path of its own
+        ),
+    )
+    line = next(l for l in to_text(deep).splitlines() if l.startswith("General:"))
+    assert line.removeprefix("General: ").split("; ") == [
+        "politics and government > international relations > diplomacy, economic sanction",
+        "economy, business and finance > economy > international trade",
+        "economy, business and finance > products and services > energy and resource",
+        "labour market",
+    ]
+
+
 def test_record_dateline_place_comes_from_the_dateline_mention():
     record = to_record(tagged())
     assert record["dateline"]["text"] == "Lima"

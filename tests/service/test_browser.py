@@ -87,7 +87,8 @@ def test_the_example_shows_chips_highlights_and_map(browser, service_url, exampl
     assert copy.is_displayed()  # shown by the script, which ran
     footer = result.find_element(By.CSS_SELECTOR, ".footer-text").text.splitlines()
     general = next(line for line in footer if line.startswith("General: "))
-    assert "economy, business and finance" in general.split("; ")  # a topic of its own, wherever it ranks
+    # The economy branch is one of the footer's paths, wherever it ranks.
+    assert any(path.startswith("economy, business and finance") for path in general.removeprefix("General: ").split("; "))
     assert off_host_resources(browser, service_url) == []
     assert console_errors(browser) == []
 

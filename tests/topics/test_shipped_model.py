@@ -162,3 +162,15 @@ def test_a_headline_in_capitals_is_read_as_wire_copy_by_the_head():
     parts = [("CENTRAL BANK HOLDS RATES AT 4 PCT", ""), ("", "OIL OUTPUT CUT AGREED"), ("Central bank holds rates", ""), ("", "1987 - 88")]
     n = np.array([7, 4, 4, 2])
     assert model.blend_length(parts, n).tolist() == [np.inf, np.inf, 4, 2]
+
+
+@pytest.mark.shared
+def test_seed_article_footer_reads_as_the_topic_tree(seed_text):
+    # What the newsroom's General field shows for the seed: the politics branch down to its two
+    # level-3 topics, and the economy branch beside it.
+    from newstag.emit.text import general_paths
+    from newstag.pipeline import Tagger
+
+    paths = general_paths(Tagger().tag(seed_text))
+    assert paths[0] == "politics and government > international relations > diplomacy, economic sanction"
+    assert any(p.startswith("economy, business and finance") for p in paths[1:])

@@ -1,7 +1,7 @@
 """The output record: a contract other tools read. Add fields freely; never rename or drop one.
 
     {"id", "title", "dateline": {"text", "place", "date", ...} | null, "agencies",
-     "general": [{"code", "label", "level", "score"}],
+     "general": [{"code", "label", "level", "score", "parent"}],
      "regions": [{"code", "name", "kind", "relevance", "score"}],
      "places":  [{"text", "start", "end", "geonameid", "name", "country", "lat", "lon", "type", "score", ...}],
      "warnings", "versions", "error", "error_stage", "body", "footer",
@@ -70,7 +70,7 @@ def to_record(tagged: TaggedArticle) -> dict[str, Any]:
         "dateline": dateline,
         "agencies": list(a.agencies),
         "general": [
-            {"code": t.code, "label": t.label, "level": t.level, "score": _round(t.score)}
+            {"code": t.code, "label": t.label, "level": t.level, "score": _round(t.score), "parent": t.parent}
             for t in tagged.general
         ],
         "regions": [

@@ -58,6 +58,7 @@ class TopicRecord(_Strict):
     label: str
     level: int = Field(ge=1)
     score: float = Field(ge=0, le=1)
+    parent: Optional[str] = Field(None, description="The code of the topic above it in the taxonomy; null at level 1.")
 
 
 class RegionRecord(_Strict):

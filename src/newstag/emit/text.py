@@ -12,14 +12,46 @@ from newstag.types import TaggedArticle
 SEPARATOR = "---"
 
 
-# IPTC labels hold commas of their own ("economy, business and finance"), so topics are separated
-# by semicolons; country and M49 region names hold none, so regions keep the newsroom's commas.
+# The General line is the topic tree as a newsroom writes it: one path per branch, levels joined by
+# " > ", sibling topics at a path's end by ", ", paths separated by "; " (IPTC labels hold commas of
+# their own, "economy, business and finance", so paths never are):
+#   politics and government > international relations > diplomacy, economic sanction; economy, business and finance
+# Country and M49 region names hold no commas, so regions keep the newsroom's commas.
 GENERAL_SEPARATOR = "; "
+LEVEL_SEPARATOR = " > "
+SIBLING_SEPARATOR = ", "
 REGIONS_SEPARATOR = ", "
 
 
 def general_line(tagged: TaggedArticle) -> str:
-    return GENERAL_SEPARATOR.join(t.label for t in tagged.general)
+    return GENERAL_SEPARATOR.join(general_paths(tagged))
+
+
+def general_paths(tagged: TaggedArticle) -> list[str]:
+    """The given topics as paths from their top given topic, in the record's order: a topic whose
+    given children are all leaves ends its path with them; one with deeper children repeats its
+    path for each of those branches."""
+    given = {t.code: t for t in tagged.general}
+    children: dict[str, list[str]] = {}
+    roots: list[str] = []
+    for t in tagged.general:
+        if t.parent in given:
+            children.setdefault(t.parent, []).append(t.code)
+        else:
+            roots.append(t.code)
+
+    def paths(code: str) -> list[str]:
+        label, kids = given[code].label, children.get(code, [])
+        if not kids:
+            return [label]
+        leaves = [given[k].label for k in kids if k not in children]
+        out = [label + LEVEL_SEPARATOR + SIBLING_SEPARATOR.join(leaves)] if leaves else []
+        for k in kids:
+            if k in children:
+                out += [label + LEVEL_SEPARATOR + p for p in paths(k)]
+        return out
+
+    return [p for root in roots for p in paths(root)]
 
 
 def region_names(tagged: TaggedArticle) -> list[str]:

@@ -97,7 +97,7 @@ class TopicTagger:
         capped: list[TopicScore] = []
         for t in out[:max_topics]:
             if capped and t.score > capped[-1].score:
-                t = TopicScore(code=t.code, label=t.label, level=t.level, score=capped[-1].score)
+                t = TopicScore(code=t.code, label=t.label, level=t.level, score=capped[-1].score, parent=t.parent)
             capped.append(t)
         return tuple(capped)
 
@@ -129,7 +129,7 @@ class _Depth:
 
     def topic_score(self, code: str, score: float) -> TopicScore:
         t = self.tax[code]
-        return TopicScore(code=code, label=t.label, level=t.level, score=round(float(score), 4))
+        return TopicScore(code=code, label=t.label, level=t.level, score=round(float(score), 4), parent=t.parent)
 
 
 @functools.cache
@@ -139,4 +139,4 @@ def _depth_index(model_dir: str | None) -> _Depth | None:
 
 
 def _score(label, score: float) -> TopicScore:
-    return TopicScore(code=label.code, label=label.label, level=label.level, score=round(float(score), 4))
+    return TopicScore(code=label.code, label=label.label, level=label.level, score=round(float(score), 4), parent=label.parent)
