@@ -52,11 +52,13 @@ INLINE_DATELINE_CHARS = 400  # how far into the text a dateline is looked for
 # What can stand before the dash of such a dateline (spaces aside): the end of the place, of its
 # qualifier, or of "(AP)". A dash after anything else ("Feb 26 - ") starts none.
 _BEFORE_DATELINE_DASH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'-)")
-# A noun for a place's people or institutions after a name makes it a place, not a person or a thing.
+# A noun for a place's people or institutions after a name makes it a place, not a person or a
+# thing; a town's own institutions ("Palestine Civic Center") also tell a town from a country.
 _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
-    r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department)\b")
+    r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department|firefighters|"
+    r"Civic Center|Public Library|Chamber of Commerce)\b")
 # An office or body of a place after a name: a place, not a person ("Enfield Council", "Laguna
 # Mayor"), but no evidence for which namesake ("Enfield" is in England and in Connecticut).
 _OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public Schools)\b")
