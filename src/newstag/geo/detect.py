@@ -73,6 +73,8 @@ _NOT_THE_PLACE_AFTER = re.compile(
     r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b")
 # The kinds above that are written in lower case: a name followed by one of them needs the regex.
 _LOWER_KINDS = (" apartments", " camp", " refugee camp")
+# Words before "The X" that go to a place, not to a publication or a work ("visit The Crescent").
+_GOING_BEFORE_THE = re.compile(r"\b(?:visit|visits|visited|visiting|near|inside|outside|into|toward|towards) $")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -368,6 +370,19 @@ class Detector:
                     continue
                 if info.common and qualifier is None and not likely_place:
                     continue  # "Reading is fun"; "in Reading" is the town
+                if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
+                        and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
+                    # "The Atlantic", "The Independent": a town's name takes no article, a title
+                    # does; a building's too, and one goes there ("visit The Crescent").
+                    continue
+                if word_after and qualifier is None and not (placelike or office) and " " not in alias \
+                        and names.full_name_after(folded, alias, b, start, end) and not self._is_place_word(alias):
+                    if info.given:
+                        persons.add(alias)
+                    else:  # "Vladimir Putin": a place only if the story also names it on its own
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                      likely_place))
+                    continue
             out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
         return out, initial
 
