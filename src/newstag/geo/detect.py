@@ -148,6 +148,7 @@ class _Alias:
     common: bool  # every candidate is also an ordinary English word ("Reading")
     alt: bool  # an alternate name of every candidate
     small_town: bool  # one word, only cities under SMALL_TOWN_MAX_POPULATION
+    one_word_city: bool  # one word, only cities (of any size: "Vladimir")
     strong: bool  # may stand in a headline on its own
     kind: str
 
@@ -222,6 +223,7 @@ class Detector:
                 common=all(c.flags & COMMON for c in cands),
                 alt=all(c.flags & ALT for c in cands),
                 small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
+                one_word_city=self._small_town(cands, text, 10**10),
                 strong=any(self._strong(c) for c in cands),
                 kind=self._kind(cands),
             )
@@ -375,8 +377,8 @@ class Detector:
                     # "The Atlantic", "The Independent": a town's name takes no article, a title
                     # does; a building's too, and one goes there ("visit The Crescent").
                     continue
-                if word_after and qualifier is None and not (placelike or office) and " " not in alias \
-                        and names.full_name_after(folded, alias, b, start, end) and not self._is_place_word(alias):
+                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                        and names.full_name_after(folded, alias, b, start, end):
                     if info.given:
                         persons.add(alias)
                     else:  # "Vladimir Putin": a place only if the story also names it on its own
