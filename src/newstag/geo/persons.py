@@ -103,6 +103,8 @@ class PersonNames:
         if word in MODIFIERS or self._is_place_word(word):
             return False
         full = name + " "
+        if folded.count(word, start, stop) <= folded.count(full + word, start, stop):
+            return False  # never written without the name (counted in C: the usual answer)
         at = folded.find(word, start, stop)
         while at >= 0:
             tail = at + len(word)
