@@ -50,3 +50,21 @@ def test_a_small_place_named_like_a_title_is_the_title(tag):
 def test_a_currency_sign_is_no_place(tag):
     places, _ = tag("The fine was set at US$500 in the state of Texas.")
     assert "US" not in resolved(places)
+
+
+def test_a_city_name_before_a_surname_the_story_writes_alone_is_a_first_name(tag):
+    places, _ = tag("Opposition leaders criticised the Russian president Vladimir Putin on Friday. Putin said the "
+                    "protests in Moscow were illegal.")
+    found = resolved(places)
+    assert "Vladimir" not in found and found["Moscow"] == "RU"
+
+
+def test_a_city_name_before_a_word_never_written_alone_stays_a_place(tag):
+    places, _ = tag("Officials in Russia said the Vladimir Cathedral would reopen; tourists returned to Vladimir "
+                    "this summer.")
+    assert resolved(places).get("Vladimir") == "RU"
+
+
+def test_a_small_towns_name_after_the_is_a_title(tag):
+    places, _ = tag("The report first appeared in The Atlantic, the senator from Iowa said on Monday.")
+    assert "Atlantic" not in resolved(places)

@@ -42,3 +42,28 @@ def test_kosovo_rolls_up_to_southern_europe(tag):
 def test_a_namesake_in_a_named_county_takes_the_dateline(tag):
     places, regions = tag("HAMILTON - Butler County commissioners voted on Tuesday to repave two roads.", kind="raw")
     assert [r.code for r in regions if r.kind == "country"][:1] == ["US"]
+
+
+def test_a_country_keeps_its_name_in_a_story_about_the_towns_state(tag):
+    # Egypt, Pennsylvania exists; the story being in Pennsylvania is no evidence for it.
+    places, _ = tag("Pennsylvania voters heard the senator praise the peace between Israel and Egypt at a rally "
+                    "in Harrisburg on Saturday.")
+    assert resolved(places)["Egypt"] == "EG"
+
+
+def test_a_town_named_like_a_country_takes_the_name_when_written_as_a_town(tag):
+    places, _ = tag("The Texas Forestry Service will hand out free trees on Saturday, just past the Palestine "
+                    "Civic Center.")
+    assert resolved(places)["Palestine"] == "US"
+
+
+def test_a_county_named_around_the_town_gives_it_a_capitals_name(tag):
+    places, _ = tag("Three families in Laurel County, Kentucky, lost relatives in the crash. His widow has lived "
+                    "in London for more than thirty years.")
+    assert resolved(places)["London"] == "US"
+
+
+def test_without_that_evidence_the_capital_keeps_its_name(tag):
+    places, _ = tag("Three families in Kentucky lost relatives in the crash. His widow has lived in London for "
+                    "more than thirty years.")
+    assert resolved(places)["London"] == "GB"

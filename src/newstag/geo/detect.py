@@ -52,11 +52,13 @@ INLINE_DATELINE_CHARS = 400  # how far into the text a dateline is looked for
 # What can stand before the dash of such a dateline (spaces aside): the end of the place, of its
 # qualifier, or of "(AP)". A dash after anything else ("Feb 26 - ") starts none.
 _BEFORE_DATELINE_DASH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'-)")
-# A noun for a place's people or institutions after a name makes it a place, not a person or a thing.
+# A noun for a place's people or institutions after a name makes it a place, not a person or a
+# thing; a town's own institutions ("Palestine Civic Center") also tell a town from a country.
 _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
-    r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department)\b")
+    r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department|firefighters|"
+    r"Civic Center|Public Library|Chamber of Commerce)\b")
 # An office or body of a place after a name: a place, not a person ("Enfield Council", "Laguna
 # Mayor"), but no evidence for which namesake ("Enfield" is in England and in Connecticut).
 _OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public Schools)\b")
@@ -71,6 +73,8 @@ _NOT_THE_PLACE_AFTER = re.compile(
     r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b")
 # The kinds above that are written in lower case: a name followed by one of them needs the regex.
 _LOWER_KINDS = (" apartments", " camp", " refugee camp")
+# Words before "The X" that go to a place, not to a publication or a work ("visit The Crescent").
+_GOING_BEFORE_THE = re.compile(r"\b(?:visit|visits|visited|visiting|near|inside|outside|into|toward|towards) $")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -144,6 +148,7 @@ class _Alias:
     common: bool  # every candidate is also an ordinary English word ("Reading")
     alt: bool  # an alternate name of every candidate
     small_town: bool  # one word, only cities under SMALL_TOWN_MAX_POPULATION
+    one_word_city: bool  # one word, only cities (of any size: "Vladimir")
     strong: bool  # may stand in a headline on its own
     kind: str
 
@@ -218,6 +223,7 @@ class Detector:
                 common=all(c.flags & COMMON for c in cands),
                 alt=all(c.flags & ALT for c in cands),
                 small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
+                one_word_city=self._small_town(cands, text, 10**10),
                 strong=any(self._strong(c) for c in cands),
                 kind=self._kind(cands),
             )
@@ -366,6 +372,19 @@ class Detector:
                     continue
                 if info.common and qualifier is None and not likely_place:
                     continue  # "Reading is fun"; "in Reading" is the town
+                if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
+                        and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
+                    # "The Atlantic", "The Independent": a town's name takes no article, a title
+                    # does; a building's too, and one goes there ("visit The Crescent").
+                    continue
+                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                        and names.full_name_after(folded, alias, b, start, end):
+                    if info.given:
+                        persons.add(alias)
+                    else:  # "Vladimir Putin": a place only if the story also names it on its own
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                      likely_place))
+                    continue
             out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
         return out, initial
 

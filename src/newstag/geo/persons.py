@@ -15,6 +15,8 @@ Census first names (the `names` package) and the titles of nameparser beside our
                       is not a place: "Wayne Tseng", "Supreme Court", "Vice President",
                       "Homeland Security"
     speech after      a small town's name before "said", "told": "Walters said"
+    full name         a name before a capitalised word that the story also writes alone as a
+                      surname, before "said" or after a title: "Vladimir Putin ... Putin said"
 
 The detector then drops every other mention of a name found to be a person's in the same story
 (`Sanders` after "Bernie Sanders"); a name found as the first word of a longer name is dropped
@@ -88,6 +90,30 @@ class PersonNames:
             return False
         word = after.group(1)
         return word not in self.never and not self._is_place_word(word)
+
+    def full_name_after(self, folded: str, name: str, end: int, start: int, stop: int) -> bool:
+        """"Vladimir Putin ... Putin said": the capitalised word after the name is written alone
+        elsewhere in folded[start:stop] as a person's surname is, before a reporting verb or
+        after a title ("Putin said", "President Putin"). An organisation's head noun written alone
+        ("the Chronicle") is no such evidence, nor is a place or a modifier."""
+        after = _WORD_AFTER.match(folded, end)
+        if after is None:
+            return False
+        word = after.group(1)
+        if word in MODIFIERS or self._is_place_word(word):
+            return False
+        full = name + " "
+        if folded.count(word, start, stop) <= folded.count(full + word, start, stop):
+            return False  # never written without the name (counted in C: the usual answer)
+        at = folded.find(word, start, stop)
+        while at >= 0:
+            tail = at + len(word)
+            if folded[at - len(full):at] != full and not folded[tail:tail + 1].isalnum():
+                prev = folded[max(start, at - 20):at].rsplit(None, 1)
+                if _SPEECH_AFTER.match(folded, tail) or (prev and at > 0 and folded[at - 1] == " " and prev[-1] in self.titles):
+                    return True
+            at = folded.find(word, tail, stop)
+        return False
 
     @staticmethod
     def speech_after(folded: str, end: int) -> bool:

@@ -83,10 +83,22 @@ def fame_population(names_listed: int) -> float:
 FAMOUS_POPULATION_RATIO = 100
 FAMOUS_OVER_MAX_POPULATION = 30_000
 _FAMOUS_AREA_TYPES = frozenset({"country", "continent", "region"})
-# A town takes the name of these only with a qualifier: its state named is not enough ("the
-# Pacific" in a story about Washington state). Countries yield to a town in a named US state
-# ("Palestine" in a story about East Texas).
-_NAMED_ONLY_WITH_QUALIFIER = frozenset({"continent", "region"})
+# A town takes the name of a country, continent, region or capital only on evidence written at
+# the name itself: a qualifier ("Palestine, Texas"), the name written as a place's ("Palestine
+# police", "a Paris man", "Dublin City Council") or a dateline. The story being in the town's
+# US state is not enough, but a county named around it is ("London" in a story naming Laurel
+# County, Kentucky: within COUNTY_AROUND_KM of the county's centre) ("Israel and Egypt" in a Pennsylvania story, "the Pacific" in one about
+# Washington state, "calls on Washington"). Measured on LGL, whose local stories name such towns
+# often (Paris, Athens, Dublin, Lebanon, Palestine), that written evidence is what they have.
+# Other famous cities yield to a town in a named US state, as before ("Moscow" in Idaho news).
+COUNTY_AROUND_KM = 40.0
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine)."""
+    la1, la2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _city_prior(population: int) -> float:
@@ -366,17 +378,20 @@ class Resolver:
         counts = _count_names(detected)
         facts = [self._facts_of(d.candidates) for d in detected]
         context = self._context(detected, counts, facts, spelling)
+        # Counties the story names (any reading of the name): evidence for a town named like a
+        # famous place (see COUNTY_AROUND_KM). Most stories name none.
+        counties = [r.candidate.pid for f in facts if "admin2" in f.types for r in f.rows if r.type == "admin2"]
         weak = self._weak_context(detected, facts)
-        first = self._resolve(detected, context, weak, None, counts, spelling)
+        first = self._resolve(detected, context, weak, None, counts, spelling, counties)
         home = self._home(detected, first) if HOME_BONUS else None
         if home is None or home in context[0]:
             # The home bonus goes only to candidates in a country the story does not name
             # (see _best_of): with home among the named countries nothing changes.
             return _likely_places(detected, first)
-        return _likely_places(detected, self._resolve(detected, context, weak, home, counts, spelling, first))
+        return _likely_places(detected, self._resolve(detected, context, weak, home, counts, spelling, counties, first))
 
     def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None,
-                 counts: dict[str, int], spelling: _Spelling,
+                 counts: dict[str, int], spelling: _Spelling, counties: list[int],
                  without_home: list[Resolution] | None = None) -> list[Resolution]:
         """One pass over the mentions. `without_home`: this pass's results with home None; a name
         with no candidate in `home` scores the same with it, so its result is taken from there."""
@@ -404,7 +419,7 @@ class Resolver:
             result = memo.get(key)
             if result is None:
                 result = memo[key] = self._best(d, countries, states, dateline_country, weak, home,
-                                                m.text in placelike, m.text in repeated, spelling)
+                                                m.text in placelike, m.text in repeated, spelling, counties)
             place_pid, score, rtype, reason = result
             out.append(make_resolution(m, None if place_pid is None else g.place(place_pid), score, rtype, reason))
         return out
@@ -416,6 +431,19 @@ class Resolver:
         if c.flags & NAMELIKE:
             return population
         return max(population, fame_population(g.names_listed[c.pid]))
+
+    def _county_around(self, town: int, counties: list[int]) -> bool:
+        """Whether one of `counties` (place ids) lies in the town's state within COUNTY_AROUND_KM of it."""
+        g = self.g
+        here = g.place(town)
+        if here.lat is None:
+            return False
+        for pid in counties:
+            county = g.place(pid)
+            if county.admin1 == here.admin1 and county.country == here.country and county.lat is not None \
+                    and km(here.lat, here.lon, county.lat, county.lon) <= COUNTY_AROUND_KM:
+                return True
+        return False
 
     def _famous_over(self, famous: Candidate, namesake: Candidate) -> bool:
         """Whether `famous` is a famous place beside the town `namesake` (FAMOUS_POPULATION_RATIO)."""
@@ -430,7 +458,7 @@ class Resolver:
                 and g.names_listed[famous.pid] > g.names_listed[namesake.pid])
 
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
-              repeated: bool, spelling: _Spelling) -> tuple:
+              repeated: bool, spelling: _Spelling, counties: list[int]) -> tuple:
         """(place id or None, score, type, reason) of the best candidate; names with one candidate
         are cached by everything the scoring reads of the story (the spelling ranks namesakes
         only, and one candidate has none)."""
@@ -443,14 +471,14 @@ class Resolver:
                    cc == dateline_country, placelike, repeated)
             found = self._single.get(key)
             if found is None:
-                found = self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling)
+                found = self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling, counties)
                 if len(self._single) < 200_000:
                     self._single[key] = found
             return found
-        return self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling)
+        return self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling, counties)
 
     def _best_of(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
-                 repeated: bool, spelling: _Spelling) -> tuple:
+                 repeated: bool, spelling: _Spelling, counties: list[int]) -> tuple:
         g = self.g
         m = d.mention
         scored = []
@@ -497,8 +525,12 @@ class Resolver:
         if len(scored) > 1 and best.kind == "name" and g.ptype[best.pid] == "city" and "qualifier" not in support:
             # The story's country is not enough for a town to take the name of a famous place
             # ("Egypt", "Mecca", "the Pacific"): a qualifier is, and against a city, the town's state.
+            written = placelike or m.in_dateline or self._county_around(best.pid, counties)
             for entry in scored[1:]:
-                if self._famous_over(entry[1], best) and (best.pid not in specific or g.ptype[entry[1].pid] in _NAMED_ONLY_WITH_QUALIFIER):
+                famous = entry[1]
+                if self._famous_over(famous, best) and (
+                        best.pid not in specific
+                        or (not written and (g.ptype[famous.pid] in _FAMOUS_AREA_TYPES or g.capital[famous.pid]))):
                     best_s, best, support = entry
                     break
         if d.qualifier is not None and "qualifier" not in support and all(g.ptype[c.pid] == "city" for c in d.candidates):
