@@ -22,7 +22,7 @@ import orjson
 from newstag.archive.backends import Backend
 from newstag.archive.filters import Filters
 from newstag.archive.queries import Hit, iter_records, iter_sources, search, stats
-from newstag.archive.store import Store, StoredArticle, WriteCounts, from_record, from_tagged, input_hash
+from newstag.archive.store import BULK_CHUNK, BULK_CHUNK_BYTES, Store, StoredArticle, WriteCounts, from_record, from_tagged, input_hash
 from newstag.errors import InputError
 from newstag.options import TagOptions
 from newstag.types import RawDocument
@@ -154,7 +154,7 @@ def _line_date(line: bytes) -> object:
     return next((obj[name] for name in DATE_FIELDS if obj.get(name)), None) if isinstance(obj, dict) else None
 
 
-def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = 256) -> AddSummary:
+def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = BULK_CHUNK) -> AddSummary:
     """Store records that `newstag tag` wrote as JSON Lines (or an archive wrote as Parquet:
     archive/parquet.py), as they are."""
     from newstag.batch.stream import chunked
@@ -171,10 +171,11 @@ def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = No
         items: Iterable = _record_lines(paths)
         if bar is not None:
             items = bar.count_read(items)
-        for chunk in chunked(items, max_docs=chunk_docs):
-            summary.counts += store.write(record_articles(chunk, summary))
-            if bar is not None:
-                bar.written(chunk)
+        with store.bulk():
+            for chunk in chunked(items, max_docs=chunk_docs, max_bytes=BULK_CHUNK_BYTES):
+                summary.counts += store.write(record_articles(chunk, summary))
+                if bar is not None:
+                    bar.written(chunk)
     _optimize_after(backend, summary)
     return summary
 
