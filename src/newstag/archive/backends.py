@@ -62,7 +62,6 @@ def open_archive(url: str | None = None, *, create: bool = True) -> Backend:
         backend = SqliteBackend(path)
     try:
         backend.migrate()
-        backend.create_missing_indexes()
     except BaseException:
         backend.close()
         raise
@@ -130,8 +129,8 @@ class Backend:
 
     def create_missing_indexes(self) -> None:
         """Build the deferrable indexes (schema.deferrable_indexes) that are missing: a bulk load
-        killed before its end dropped them (store.Store.bulk). Reads the catalogue only when
-        none is missing, so that opening an archive never waits for a writer."""
+        killed before its end dropped them (store.Store.bulk). When none is missing, a read of
+        the catalogue only."""
         missing = [(name, sql) for name, sql in deferrable_indexes(self.dialect) if name not in self.index_names()]
         if not missing:
             return

@@ -14,7 +14,9 @@
     Store.bulk()       a large load (`archive add --tagged`, in chunks of BULK_CHUNK): into an
                        empty archive, the indexes no write reads are dropped first and built once
                        at the end (schema.deferrable_indexes). Killed before the end, the archive
-                       keeps its committed chunks whole, and the next open builds the indexes.
+                       keeps its committed chunks whole; the next write (any Store's first chunk,
+                       or the next bulk load's end) builds the indexes. Readers never build them:
+                       a page opened while a bulk load runs must not undo it.
 """
 
 from __future__ import annotations
@@ -184,6 +186,8 @@ class Store:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._named: set[tuple[str, str]] = set()  # (facet, code) known to be in tag_names
+        self._in_bulk = False
+        self._indexes_checked = False  # a killed bulk load's missing indexes built (see bulk)
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -191,14 +195,15 @@ class Store:
         empty archive are slower (no tag indexes) until it ends."""
         backend = self.backend
         with backend.writing():
-            empty = not backend.query("SELECT 1 FROM articles LIMIT 1")
-            if empty:
+            if not backend.query("SELECT 1 FROM articles LIMIT 1"):
                 backend.drop_deferrable_indexes()
+        self._in_bulk = True
         try:
             yield
         finally:
-            if empty:
-                backend.create_missing_indexes()
+            self._in_bulk = False
+            backend.create_missing_indexes()  # those dropped above, or by an earlier load killed
+            self._indexes_checked = True
 
     def stored_hashes(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """id -> (seq, content hash) of those of `ids` that are stored."""
@@ -215,6 +220,9 @@ class Store:
         if not articles:
             return counts
         backend = self.backend
+        if not (self._in_bulk or self._indexes_checked):
+            backend.create_missing_indexes()
+            self._indexes_checked = True
         with backend.writing():
             stored = self.stored_hashes([a.id for a in articles])
             current = {id_: content_hash for id_, (_, content_hash) in stored.items()}
