@@ -5,9 +5,11 @@
 1. The mix of bench_pipeline.py (every Reuters-21578 and BBC News dev article) is tagged once.
 2. Copies of those records, each with a new id and a date of its own (rising over 2000-2024, so
    that month charts and date order have something to do), are stored into a new archive on
-   each backend in the chunks `archive add` writes (256 articles, one transaction each):
-   records/s is the time from tagged record to committed rows (the record's JSON, its hash, the
-   tag rows; tagging excluded). PostgreSQL runs on a server the benchmark starts and stops
+   each backend as `archive add --tagged` stores them (Store.bulk: chunks of 4,096 articles, one
+   transaction each; into an empty archive the tag indexes are built once at the end):
+   records/s is the time from tagged record to committed rows and built indexes (the record's
+   JSON, its hash, the tag rows; tagging excluded). --chunk 256 --no-bulk measures the way
+   `archive add` writes as it tags. PostgreSQL runs on a server the benchmark starts and stops
    itself (archive/pgserver.py), with fsync off like the tests' server.
 3. Size: the database (SQLite: the file and its WAL after a checkpoint; PostgreSQL:
    pg_database_size) per article.
@@ -34,11 +36,13 @@ from pathlib import Path
 
 import orjson
 
+from newstag.archive.store import BULK_CHUNK
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 from bench_pipeline import build_mix  # noqa: E402
 
-CHUNK = 256  # what `archive add` writes per transaction (the batch layer's chunk)
+CHUNK = BULK_CHUNK  # what `archive add --tagged` writes per transaction (--chunk to change)
 TARGETS = {"sqlite_records_per_s": 20_000, "postgresql_records_per_s": 10_000, "page_p99_ms": 50, "facets_p99_ms": 200}
 
 
@@ -97,7 +101,9 @@ def copies(tagged, count: int):
         yield chunk
 
 
-def store_all(url: str, tagged, count: int) -> dict:
+def store_all(url: str, tagged, count: int, bulk: bool = True) -> dict:
+    from contextlib import nullcontext
+
     from newstag.archive.backends import open_archive
     from newstag.archive.store import Store
 
@@ -106,13 +112,14 @@ def store_all(url: str, tagged, count: int) -> dict:
         start = time.perf_counter()
         prepare = 0.0
         chunks = copies(tagged, count)
-        while True:
-            t0 = time.perf_counter()
-            chunk = next(chunks, None)
-            prepare += time.perf_counter() - t0
-            if chunk is None:
-                break
-            store.write(chunk)
+        with store.bulk() if bulk else nullcontext():
+            while True:
+                t0 = time.perf_counter()
+                chunk = next(chunks, None)
+                prepare += time.perf_counter() - t0
+                if chunk is None:
+                    break
+                store.write(chunk)
         seconds = time.perf_counter() - start
         t0 = time.perf_counter()
         backend.optimize()
@@ -194,10 +201,14 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--counts", type=int, nargs="+", default=[100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--chunk", type=int, default=BULK_CHUNK, help="articles per transaction")
+    parser.add_argument("--no-bulk", action="store_true", help="write chunk by chunk with every index in place")
     parser.add_argument("--queries", type=int, default=200, help="runs per query class")
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a temporary directory)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results_archive.json")
     args = parser.parse_args()
+    global CHUNK
+    CHUNK = args.chunk
     # SIGTERM (a timeout, a Ctrl-C from make) unwinds like an exception, so that the PostgreSQL
     # server this benchmark started is stopped and its files removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench: terminated"))
@@ -207,7 +218,7 @@ def main() -> None:
     tagged = tag_mix(args.shared)
     print(f"  {len(tagged):,} records in {time.perf_counter() - t0:.1f} s", flush=True)
     pools = query_pools(tagged)
-    results = {"targets": TARGETS, "records_tagged": len(tagged), "runs": []}
+    results = {"targets": TARGETS, "records_tagged": len(tagged), "chunk": CHUNK, "bulk": not args.no_bulk, "runs": []}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         server_cm = None
         if "postgresql" in args.backends:
@@ -221,7 +232,7 @@ def main() -> None:
                 for backend in args.backends:
                     url = str(Path(tmp) / f"archive-{n}.db") if backend == "sqlite" else server.new_database()
                     print(f"{backend}: storing {n:,} records ({load()})", flush=True)
-                    stored = store_all(url, tagged, n)
+                    stored = store_all(url, tagged, n, bulk=not args.no_bulk)
                     size = size_bytes(url)
                     print(f"  {stored['records_per_s']:,} records/s ({stored['seconds']} s; analyze {stored['analyze_s']} s); "
                           f"{size / n:,.0f} bytes per article ({size / 1e9:.2f} GB); {stored['load']}", flush=True)

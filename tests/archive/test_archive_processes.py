@@ -105,3 +105,41 @@ def test_two_processes_adding_at_once(archive_url, article_lines, tmp_path):
     assert sum(c["unchanged"] for c in counts) == 2 * CHUNK  # the shared articles: stored once, unchanged once
     assert sum(c["replaced"] + c["errors"] for c in counts) == 0
     assert _check_whole(archive_url, lines) == len(lines)
+
+
+_BULK_THEN_KILLED = """
+import os, signal, sys
+import orjson
+from newstag.archive.backends import open_archive
+from newstag.archive.commands import AddSummary, record_articles
+from newstag.archive.store import Store
+
+url, path = sys.argv[1], sys.argv[2]
+items = list(enumerate(open(path, "rb").read().splitlines(), start=1))
+with open_archive(url) as backend:
+    store = Store(backend)
+    with store.bulk():
+        store.write(record_articles(items[:5], AddSummary()))
+        os.kill(os.getpid(), signal.SIGKILL)  # after one committed chunk, before the indexes are built
+"""
+
+
+def test_a_bulk_load_killed_keeps_its_chunks_and_the_next_write_builds_the_indexes(archive_url, tagged_records, tmp_path):
+    from newstag.archive import commands
+    from newstag.archive.schema import deferrable_indexes
+
+    path = tmp_path / "tagged.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in tagged_records))
+    proc = subprocess.run([sys.executable, "-c", _BULK_THEN_KILLED, archive_url, str(path)], capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    with open_archive(archive_url) as backend:
+        wanted = {name for name, _ in deferrable_indexes(backend.dialect)}
+        assert total(backend) == 5 and count(backend, Filters(region="JP")) >= 0  # whole and readable
+        assert not wanted & backend.index_names()  # a reader does not build them
+        summary = commands.add_tagged(backend, [str(path)])  # not empty: no indexes dropped
+        assert (summary.counts.added, summary.counts.unchanged) == (5, 5)
+        assert wanted <= backend.index_names()
+        ids = [r["id"] for r in tagged_records]
+        assert sorted(i for (i,) in backend.query("SELECT id FROM articles")) == sorted(ids)
+        assert count(backend, Filters(topic=tagged_records[0]["general"][0]["code"])) == sum(
+            any(t["code"] == tagged_records[0]["general"][0]["code"] for t in r["general"]) for r in tagged_records)

@@ -8,15 +8,16 @@ import pyarrow as pa
 import pytest
 
 from newstag.emit.schema import RECORD_FIELDS, Record
+from newstag.emit import arrow as arrow_schema
 from newstag.spark import schema as spark_schema
 
 
 def test_columns_are_the_contract_fields_in_record_order():
-    assert spark_schema.record_arrow_schema().names == list(RECORD_FIELDS)
+    assert arrow_schema.record_arrow_schema().names == list(RECORD_FIELDS)
 
 
 def test_types_follow_the_models():
-    arrow = spark_schema.record_arrow_schema()
+    arrow = arrow_schema.record_arrow_schema()
     place = arrow.field("places").type.value_type
     assert place.field("geonameid").type == pa.int64() and place.field("geonameid").nullable
     assert place.field("start").type == pa.int64() and not place.field("start").nullable
@@ -38,12 +39,12 @@ def test_a_field_added_to_the_contract_becomes_a_column(monkeypatch):
     def grown_schema():
         return Grown.model_json_schema()
 
-    monkeypatch.setattr(spark_schema, "record_json_schema", grown_schema)
-    spark_schema.record_arrow_schema.cache_clear()
+    monkeypatch.setattr(arrow_schema, "record_json_schema", grown_schema)
+    arrow_schema.record_arrow_schema.cache_clear()
     try:
-        arrow = spark_schema.record_arrow_schema()
+        arrow = arrow_schema.record_arrow_schema()
     finally:
-        spark_schema.record_arrow_schema.cache_clear()
+        arrow_schema.record_arrow_schema.cache_clear()
     assert arrow.names == [*RECORD_FIELDS, "byline_kind", "desk", "scores"]
     assert arrow.field("byline_kind").type == pa.string() and arrow.field("byline_kind").nullable  # has a default
     assert arrow.field("desk").nullable
@@ -52,7 +53,7 @@ def test_a_field_added_to_the_contract_becomes_a_column(monkeypatch):
 
 def test_a_field_with_no_single_type_is_refused():
     with pytest.raises(TypeError, match="no single column type"):
-        spark_schema._arrow_type({"anyOf": [{"type": "string"}, {"type": "integer"}]}, {})
+        arrow_schema._arrow_type({"anyOf": [{"type": "string"}, {"type": "integer"}]}, {})
 
 
 def test_spark_schema_is_sparks_conversion_of_the_arrow_schema():

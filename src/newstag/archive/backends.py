@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from newstag.archive.migrations import migrations
-from newstag.archive.schema import FULL_TEXT
+from newstag.archive.schema import FULL_TEXT, deferrable_indexes
 from newstag.errors import InputError
 
 DEFAULT_DB = "newstag.db"
@@ -123,6 +123,30 @@ class Backend:
     def _set_schema_version(self, version: int) -> None:
         raise NotImplementedError
 
+    def index_names(self) -> set[str]:
+        """The names of the indexes the archive has."""
+        raise NotImplementedError
+
+    def create_missing_indexes(self) -> None:
+        """Build the deferrable indexes (schema.deferrable_indexes) that are missing: a bulk load
+        killed before its end dropped them (store.Store.bulk). When none is missing, a read of
+        the catalogue only."""
+        missing = [(name, sql) for name, sql in deferrable_indexes(self.dialect) if name not in self.index_names()]
+        if not missing:
+            return
+        with self.writing():
+            have = self.index_names()  # another process may have built them meanwhile
+            for name, sql in missing:
+                if name not in have:
+                    self.execute(sql)
+
+    def drop_deferrable_indexes(self) -> None:
+        """Drop the deferrable indexes (inside writing(); store.Store.bulk)."""
+        have = self.index_names()
+        for name, _ in deferrable_indexes(self.dialect):
+            if name in have:
+                self.execute(f"DROP INDEX {name}")
+
     def migrate(self) -> None:
         """Apply the migrations above the database's version, in one transaction."""
         steps = migrations()
@@ -211,6 +235,9 @@ class SqliteBackend(Backend):
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
+    def index_names(self) -> set[str]:
+        return {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
     def _set_schema_version(self, version: int) -> None:
         self.conn.execute(f"PRAGMA user_version = {int(version)}")
 
@@ -277,6 +304,9 @@ class PostgresBackend(Backend):
         # VACUUM too: it sets the visibility map, without which a count over a tag's index
         # visits every matching row in the table (index-only scans need it).
         self.conn.execute("VACUUM (ANALYZE)")
+
+    def index_names(self) -> set[str]:
+        return {name for (name,) in self.query("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")}
 
     def schema_version(self) -> int:
         if self.query("SELECT to_regclass('archive_schema')")[0][0] is None:

@@ -52,7 +52,7 @@ def _report(summary) -> None:
 def add_command(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Files to tag and store; none or '-' reads stdin.")] = None,
     db: DbOption = None,
-    tagged: Annotated[bool, typer.Option("--tagged", help="The inputs are records `newstag tag` wrote (JSON Lines): store them without tagging.")] = False,
+    tagged: Annotated[bool, typer.Option("--tagged", help="The inputs are records `newstag tag` wrote (JSON Lines), or `archive export --format parquet` wrote: store them without tagging.")] = False,
     input_format: Annotated[Optional[str], typer.Option("--input-format", help="raw | html | jsonl | csv | parquet (default: from the file).")] = None,
     topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="A model directory made by `newstag train`.")] = None,
     jobs: JobsOption = 1,
@@ -138,9 +138,9 @@ def stats_command(
 def export_command(
     db: DbOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="jsonl")] = "jsonl",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="jsonl | parquet (the record's typed columns; needs -o).")] = "jsonl",
 ) -> None:
-    """Every stored record, as `newstag tag` writes it."""
+    """Every stored record, as `newstag tag` writes it (JSON Lines), or as typed Parquet columns."""
     from newstag.archive import commands
 
     try:

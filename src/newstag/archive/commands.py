@@ -22,12 +22,13 @@ import orjson
 from newstag.archive.backends import Backend
 from newstag.archive.filters import Filters
 from newstag.archive.queries import Hit, iter_records, iter_sources, search, stats
-from newstag.archive.store import Store, StoredArticle, WriteCounts, from_record, from_tagged, input_hash
+from newstag.archive.store import BULK_CHUNK, BULK_CHUNK_BYTES, Store, StoredArticle, WriteCounts, from_record, from_tagged, input_hash
 from newstag.errors import InputError
 from newstag.options import TagOptions
 from newstag.types import RawDocument
 
 SEARCH_FORMATS = ("text", "json", "jsonl", "csv")
+EXPORT_FORMATS = ("jsonl", "parquet")
 MAX_ERRORS_SHOWN = 10
 
 
@@ -153,25 +154,28 @@ def _line_date(line: bytes) -> object:
     return next((obj[name] for name in DATE_FIELDS if obj.get(name)), None) if isinstance(obj, dict) else None
 
 
-def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = 256) -> AddSummary:
-    """Store records that `newstag tag` wrote as JSON Lines, as they are."""
+def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = BULK_CHUNK) -> AddSummary:
+    """Store records that `newstag tag` wrote as JSON Lines (or an archive wrote as Parquet:
+    archive/parquet.py), as they are."""
     from newstag.batch.stream import chunked
 
     for path in paths:
-        if path.lower().endswith((".parquet", ".csv", ".tsv")):
+        if path.lower().endswith((".csv", ".tsv")):
             raise InputError(
-                f"{path}: --tagged stores records as `newstag tag` writes them in JSON Lines; Parquet and CSV rows "
-                "are flat (no scores, no offsets). Tag to JSON Lines (--format jsonl), or add the articles untagged"
+                f"{path}: --tagged stores records as `newstag tag` writes them in JSON Lines (or as "
+                "`archive export --format parquet` writes them); CSV rows are flat (no scores, no offsets). "
+                "Tag to JSON Lines (--format jsonl), or add the articles untagged"
             )
     store, summary = Store(backend), AddSummary()
     with _progress(progress, paths, "jsonl") as bar:
         items: Iterable = _record_lines(paths)
         if bar is not None:
             items = bar.count_read(items)
-        for chunk in chunked(items, max_docs=chunk_docs):
-            summary.counts += store.write(record_articles(chunk, summary))
-            if bar is not None:
-                bar.written(chunk)
+        with store.bulk():
+            for chunk in chunked(items, max_docs=chunk_docs, max_bytes=BULK_CHUNK_BYTES):
+                summary.counts += store.write(record_articles(chunk, summary))
+                if bar is not None:
+                    bar.written(chunk)
     _optimize_after(backend, summary)
     return summary
 
@@ -182,6 +186,11 @@ def _record_lines(paths: list[str]) -> Iterator:
     for path in paths:
         if path == "-":
             yield from jsonl_lines(sys.stdin.buffer)
+            continue
+        if path.lower().endswith(".parquet"):
+            from newstag.archive.parquet import read_records
+
+            yield from read_records(path)
             continue
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below
@@ -325,12 +334,16 @@ def stats_table(backend: Backend, by: str, limit: int | None = None) -> str:
 
 
 def export(backend: Backend, out: Path | None, fmt: str) -> int:
-    """Every stored record as `newstag tag` writes it (JSON Lines); returns how many."""
-    if fmt != "jsonl":
-        raise InputError(
-            f"the archive exports JSON Lines only (--format jsonl), not {fmt!r}: `newstag tag`'s Parquet rows "
-            "are made from the tagged article, which the archive keeps as its record"
-        )
+    """Every stored record as `newstag tag` writes it (JSON Lines), or as typed Parquet columns
+    (archive/parquet.py: a file, not standard output); returns how many."""
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"the archive exports {' or '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    if fmt == "parquet":
+        if out is None:
+            raise InputError("a Parquet export is a file: give it with -o FILE")
+        from newstag.archive.parquet import write_records
+
+        return write_records((orjson.loads(record) for record in iter_records(backend)), out)
     stream = open(out, "wb") if out else sys.stdout.buffer  # noqa: SIM115
     n = 0
     try:

@@ -11,12 +11,19 @@
                        hash, unchanged; with another hash, replaced (the old rows deleted, the new
                        ones inserted with a new seq). A process killed at any moment leaves each
                        chunk stored whole or not at all.
+    Store.bulk()       a large load (`archive add --tagged`, in chunks of BULK_CHUNK): into an
+                       empty archive, the indexes no write reads are dropped first and built once
+                       at the end (schema.deferrable_indexes). Killed before the end, the archive
+                       keeps its committed chunks whole; the next write (any Store's first chunk,
+                       or the next bulk load's end) builds the indexes. Readers never build them:
+                       a page opened while a bulk load runs must not undo it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -35,6 +42,11 @@ from newstag.archive.schema import (
     TAG_TABLES,
 )
 from newstag.types import RawDocument
+
+# Articles per transaction of a bulk load: one commit's cost (SQLite: the WAL pages of every index
+# the chunk touches) spread over 16 times the articles of `archive add`'s 256.
+BULK_CHUNK = 4096
+BULK_CHUNK_BYTES = 64_000_000  # and at most this much of records' JSON (records of ~5 KB: 16 MB)
 
 # Input fields that give an article's publication date, first found wins.
 DATE_FIELDS = ("date", "published", "published_at", "datePublished")
@@ -174,6 +186,24 @@ class Store:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._named: set[tuple[str, str]] = set()  # (facet, code) known to be in tag_names
+        self._in_bulk = False
+        self._indexes_checked = False  # a killed bulk load's missing indexes built (see bulk)
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Writes of a large load; see the module docstring. Pages read while it runs into an
+        empty archive are slower (no tag indexes) until it ends."""
+        backend = self.backend
+        with backend.writing():
+            if not backend.query("SELECT 1 FROM articles LIMIT 1"):
+                backend.drop_deferrable_indexes()
+        self._in_bulk = True
+        try:
+            yield
+        finally:
+            self._in_bulk = False
+            backend.create_missing_indexes()  # those dropped above, or by an earlier load killed
+            self._indexes_checked = True
 
     def stored_hashes(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """id -> (seq, content hash) of those of `ids` that are stored."""
@@ -190,6 +220,9 @@ class Store:
         if not articles:
             return counts
         backend = self.backend
+        if not (self._in_bulk or self._indexes_checked):
+            backend.create_missing_indexes()
+            self._indexes_checked = True
         with backend.writing():
             stored = self.stored_hashes([a.id for a in articles])
             current = {id_: content_hash for id_, (_, content_hash) in stored.items()}

@@ -14,7 +14,7 @@ every record is the one `newstag tag` writes for the same input:
                                                      local file: its plain path, as the CLI's)
 
     output      columns of the batch out
-    columns     the record's contract fields, typed (`spark/schema.py`); then, for lines, the
+    columns     the record's contract fields, typed (`emit/arrow.py`); then, for lines, the
                 input fields a line carried beside text/id/title as one JSON object
                 (`input_fields`, null when none); then the input's `passthrough` columns as given
     jsonl       value: the JSON Lines line `newstag tag` writes (without its newline)
@@ -35,11 +35,10 @@ from typing import Any, Literal
 
 import orjson
 
-from newstag.emit.schema import RECORD_FIELDS
 from newstag.options import TagOptions
 from newstag.parse.readers import read_bytes
 from newstag.pipeline import raised_gc_threshold
-from newstag.spark.schema import record_arrow_schema
+from newstag.emit.arrow import INPUT_FIELDS, input_fields, record_arrow_schema
 from newstag.types import RawDocument
 
 InputKind = Literal["lines", "rows", "files"]
@@ -47,7 +46,6 @@ OutputKind = Literal["columns", "jsonl"]
 
 # The column names the Spark side gives the pure function (spark/dataframe.py makes them).
 LINE, NUMBER, CONTENT, PATH = "line", "_newstag_number", "content", "path"
-INPUT_FIELDS = "input_fields"
 JSONL_VALUE = "value"
 
 # Rows tagged and converted to Arrow at a time: four topic-model batches (TagOptions.batch_size is
@@ -129,7 +127,7 @@ def _record_columns(batch, spec: BatchSpec, records: list[dict[str, Any]], schem
     contract = pa.struct(list(record_arrow_schema()))
     columns = pa.array(records, type=contract).flatten() if records else [pa.array([], f.type) for f in contract]
     if spec.input_kind == "lines":
-        columns.append(pa.array([_input_fields(r) for r in records], pa.string()))
+        columns.append(pa.array([input_fields(r) for r in records], pa.string()))
     for name in spec.passthrough:
         columns.append(batch.column(name))
     return pa.RecordBatch.from_arrays(columns, schema=schema)
@@ -182,13 +180,6 @@ def _local_path(uri: str) -> str:
         return unquote(urlparse(uri).path)
     return uri
 
-
-def _input_fields(record: dict[str, Any]) -> str | None:
-    extra = {k: v for k, v in record.items() if k not in _CONTRACT}
-    return orjson.dumps(extra).decode() if extra else None
-
-
-_CONTRACT = frozenset(RECORD_FIELDS)
 
 # One per (options, output) in this process: see the module docstring.
 _taggers: dict[TagOptions, Any] = {}

@@ -1,98 +1,15 @@
-"""The record's column types, derived once from the record contract (`emit/schema.py`).
-
-    record_json_schema()  --record_arrow_schema-->  pyarrow schema  --Spark's own converter-->  StructType
-
-The JSON Schema pydantic writes for `Record` is walked once into Arrow types; the Spark schema is
-Spark's conversion of that Arrow schema (`pyspark.sql.pandas.types.from_arrow_schema`), so the two
-cannot drift apart, and a field added to `Record` becomes a column with no change here.
-
-    JSON Schema                                   Arrow
-    string / enum of strings                      string
-    integer / number / boolean                    int64 / float64 / bool
-    anyOf [X, null]                               X, nullable
-    array of X                                    list<X>
-    object with properties ($ref to a model)      struct<...> (fields in declaration order)
-    object with additionalProperties: X           map<string, X>
-
-Fields the contract does not declare (JSON Lines input fields passed through, `Record`'s
-extra="allow") have no fixed type: the job carries them apart (see `spark/batch.py`).
-"""
+"""The record's Spark schema: Spark's own conversion of the record's Arrow schema (`emit/arrow.py`),
+so the two cannot drift apart."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+from newstag.emit.arrow import record_arrow_schema
 
-from newstag.emit.schema import record_json_schema
-
-_SCALARS = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool_"}
-
-
-@lru_cache(maxsize=1)
-def record_arrow_schema():
-    """The record's contract fields as an Arrow schema, in record order."""
-    import pyarrow as pa
-
-    schema = record_json_schema()
-    return pa.schema(_struct_fields(schema, schema))
+__all__ = ["record_arrow_schema", "record_spark_schema"]
 
 
 def record_spark_schema():
-    """The same as a Spark StructType (needs pyspark)."""
+    """The record's contract fields as a Spark StructType (needs pyspark)."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
     return from_arrow_schema(record_arrow_schema())
-
-
-def _struct_fields(node: dict[str, Any], root: dict[str, Any]) -> list:
-    import pyarrow as pa
-
-    required = set(node.get("required", ()))
-    fields = []
-    for name, prop in node.get("properties", {}).items():
-        arrow_type, nullable = _arrow_type(prop, root)
-        fields.append(pa.field(name, arrow_type, nullable=nullable or name not in required))
-    return fields
-
-
-def _arrow_type(node: dict[str, Any], root: dict[str, Any]) -> tuple[Any, bool]:
-    """(Arrow type, may be null) of one JSON Schema node."""
-    import pyarrow as pa
-
-    if "$ref" in node:
-        return _arrow_type(_resolve(node["$ref"], root), root)
-    if "anyOf" in node:
-        options = [o for o in node["anyOf"] if o.get("type") != "null"]
-        if len(options) != 1:
-            raise TypeError(f"no single column type for a union of {options}: give the record field one type")
-        arrow_type, _ = _arrow_type(options[0], root)
-        return arrow_type, len(options) < len(node["anyOf"])
-    kind = node.get("type")
-    if kind is None and "enum" in node:  # a Literal of strings
-        kind = "string"
-    if isinstance(kind, list):  # ["string", "null"]
-        non_null = [k for k in kind if k != "null"]
-        if len(non_null) != 1:
-            raise TypeError(f"no single column type for types {kind}")
-        arrow_type, _ = _arrow_type({**node, "type": non_null[0]}, root)
-        return arrow_type, len(non_null) < len(kind)
-    if kind in _SCALARS:
-        return getattr(pa, _SCALARS[kind])(), False
-    if kind == "array":
-        item_type, _ = _arrow_type(node.get("items", {"type": "string"}), root)
-        return pa.list_(item_type), False
-    if kind == "object":
-        if node.get("properties"):
-            return pa.struct(_struct_fields(node, root)), False
-        values = node.get("additionalProperties")
-        if isinstance(values, dict):
-            value_type, _ = _arrow_type(values, root)
-            return pa.map_(pa.string(), value_type), False
-    raise TypeError(f"no column type for the JSON Schema node {node}")
-
-
-def _resolve(ref: str, root: dict[str, Any]) -> dict[str, Any]:
-    node: Any = root
-    for part in ref.removeprefix("#/").split("/"):
-        node = node[part]
-    return node
