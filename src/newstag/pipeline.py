@@ -84,6 +84,16 @@ class Tagger:
         """The error record of `doc` (see `failed_article`), with this tagger's versions."""
         return failed_article(doc, reason, stage, self.versions())
 
+    def topic_labels(self) -> list[dict[str, object]]:
+        """The topics the loaded model can give ({code, label, level, parent}), in the model's
+        order; empty with topics off. For edges that publish the taxonomy (the service)."""
+        if not self.options.topics:
+            return []
+        return [
+            {"code": label.code, "label": label.label, "level": label.level, "parent": label.parent}
+            for label in self.topics.model.labels
+        ]
+
     def tag(self, doc: RawDocument | str) -> TaggedArticle:
         return next(iter(self.pipe([doc])))
 

@@ -155,7 +155,7 @@ class TaggingEngine:
             if self.tagger is None:
                 self.tagger = load_tagger(self.options)
             self.versions = self.tagger.tagger.versions()
-            self.labels = _model_labels(self.tagger.tagger)
+            self.labels = self.tagger.tagger.topic_labels()
         except BaseException as exc:  # reported by wait_ready
             self._failure = exc
             self._ready.set()
@@ -211,13 +211,3 @@ def load_tagger(options: TagOptions) -> ChunkTagger:
     tagger(list(WARM_UP))
     read_html("<html><body><p>Warm-up.</p></body></html>", "warm-up")  # imports trafilatura (~0.3 s)
     return tagger
-
-
-def _model_labels(tagger) -> list[dict[str, Any]]:
-    """The topics the loaded model can give, in the model's order."""
-    if not tagger.options.topics:
-        return []
-    return [
-        {"code": label.code, "label": label.label, "level": label.level, "parent": label.parent}
-        for label in tagger.topics.model.labels
-    ]
