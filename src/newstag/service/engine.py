@@ -181,7 +181,8 @@ class TaggingEngine:
                 items = [item for job in group for item in job.items]
                 records = self.tagger(items).records
                 if len(records) != len(items):  # never answer with a lost or extra record
-                    records = failed_chunk(items, f"tagging gave {len(records)} records for {len(items)} inputs", "jsonl").records
+                    reason = f"tagging gave {len(records)} records for {len(items)} inputs"
+                    records = failed_chunk(items, reason, "jsonl", self.tagger.tagger.versions()).records
                 results, at = [], 0
                 for job in group:
                     results.append(records[at : at + len(job.items)])
