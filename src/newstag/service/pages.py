@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 
-from newstag.batch.stream import DocumentBytes, Item
+from newstag.batch.stream import DocumentBytes, Item, item_size
 from newstag.parse.readers import HTML_SUFFIXES, JSONL_SUFFIXES, jsonl_record
 from newstag.service.engine import Saturated
 from newstag.service.options import PAGE_MAX_RECORDS
@@ -54,7 +54,7 @@ async def tag_page(request: Request) -> HTMLResponse:
     form_values: dict[str, str] = {}
     try:
         docs, note, form_values = await _documents(request)
-        size = sum(len(d.data) if isinstance(d, DocumentBytes) else len(d.text) for d in docs)
+        size = sum(map(item_size, docs))
         try:
             tagged = await request.app.state.engine.tag_documents(docs, size)
         except Saturated as exc:
