@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse
 
 from newstag.batch.stream import DocumentBytes, Item, item_size
 from newstag.parse.readers import HTML_SUFFIXES, JSONL_SUFFIXES, jsonl_record
+from newstag.service.api import saturated
 from newstag.service.engine import Saturated
 from newstag.service.options import PAGE_MAX_RECORDS
 from newstag.service.problems import Problem
@@ -58,8 +59,7 @@ async def tag_page(request: Request) -> HTMLResponse:
         try:
             tagged = await request.app.state.engine.tag_documents(docs, size)
         except Saturated as exc:
-            seconds = request.app.state.options.retry_after
-            raise Problem(503, f"the server is busy ({exc}): try again in {seconds} s", {"Retry-After": str(seconds)}) from None
+            raise saturated(request, exc) from None
     except Problem as exc:
         return render(
             request, "index.html", status=exc.status, error=exc.detail, error_title=HTTPStatus(exc.status).phrase,
