@@ -53,15 +53,20 @@ async def raw_body_item(data: bytes, doc_id: str, input_format: str, charset: st
 
 async def read_body(request: Request, limit: int, what: str) -> bytes:
     """The whole body, refused with 413 past `limit` bytes (before reading when Content-Length says so)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared), limit, what)
+    _refuse_declared(request, limit, what)
     body = bytearray()
     async for data in request.stream():
         body += data
         if len(body) > limit:
             raise _too_large(None, limit, what)
     return bytes(body)
+
+
+def _refuse_declared(request: Request, limit: int, what: str) -> None:
+    """413 before reading when the body's Content-Length is past `limit`."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit, what)
 
 
 def _too_large(size: int | None, limit: int, what: str) -> Problem:
@@ -113,9 +118,7 @@ async def jsonl_items(request: Request, max_line_bytes: int, max_batch_bytes: in
     goes out when Content-Length says so; a body sent without a length (chunked) that grows past
     the bound raises the same Problem mid-stream, which ends the answer early.
     """
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_batch_bytes:
-        raise _too_large(int(declared), max_batch_bytes, "the batch")
+    _refuse_declared(request, max_batch_bytes, "the batch")
     pending = bytearray()
     number = total = 0
     async for data in request.stream():

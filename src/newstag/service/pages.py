@@ -18,8 +18,9 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 
-from newstag.batch.stream import DocumentBytes, Item
+from newstag.batch.stream import DocumentBytes, Item, item_size
 from newstag.parse.readers import HTML_SUFFIXES, JSONL_SUFFIXES, jsonl_record
+from newstag.service.api import saturated
 from newstag.service.engine import Saturated
 from newstag.service.options import PAGE_MAX_RECORDS
 from newstag.service.problems import Problem
@@ -54,12 +55,11 @@ async def tag_page(request: Request) -> HTMLResponse:
     form_values: dict[str, str] = {}
     try:
         docs, note, form_values = await _documents(request)
-        size = sum(len(d.data) if isinstance(d, DocumentBytes) else len(d.text) for d in docs)
+        size = sum(map(item_size, docs))
         try:
             tagged = await request.app.state.engine.tag_documents(docs, size)
         except Saturated as exc:
-            seconds = request.app.state.options.retry_after
-            raise Problem(503, f"the server is busy ({exc}): try again in {seconds} s", {"Retry-After": str(seconds)}) from None
+            raise saturated(request, exc) from None
     except Problem as exc:
         return render(
             request, "index.html", status=exc.status, error=exc.detail, error_title=HTTPStatus(exc.status).phrase,
