@@ -436,6 +436,8 @@ class Resolver:
 
     def _county_around(self, town: int, counties: list[int]) -> bool:
         """Whether one of `counties` (place ids) lies in the town's state within COUNTY_AROUND_KM of it."""
+        if not counties:
+            return False  # most stories name no county: no Place built (and cached) for the town
         g = self.g
         here = g.place(town)
         if here.lat is None:
