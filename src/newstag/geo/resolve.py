@@ -86,10 +86,11 @@ _FAMOUS_AREA_TYPES = frozenset({"country", "continent", "region"})
 # A town takes the name of a country, continent, region or capital only on evidence written at
 # the name itself: a qualifier ("Palestine, Texas"), the name written as a place's ("Palestine
 # police", "a Paris man", "Dublin City Council") or a dateline. The story being in the town's
-# US state is not enough, but a county named around it is ("London" in a story naming Laurel
-# County, Kentucky: within COUNTY_AROUND_KM of the county's centre) ("Israel and Egypt" in a Pennsylvania story, "the Pacific" in one about
-# Washington state, "calls on Washington"). Measured on LGL, whose local stories name such towns
-# often (Paris, Athens, Dublin, Lebanon, Palestine), that written evidence is what they have.
+# US state is not enough ("Israel and Egypt" in a Pennsylvania story, "the Pacific" in one about
+# Washington state, "calls on Washington"), but a county named around it is ("London" in a
+# story naming Laurel County, Kentucky: within COUNTY_AROUND_KM of the county's centre).
+# Measured on LGL, whose local stories name such towns often (Paris, Athens, Dublin, Lebanon,
+# Palestine), that written evidence is what they have.
 # Other famous cities yield to a town in a named US state, as before ("Moscow" in Idaho news).
 COUNTY_AROUND_KM = 40.0
 
@@ -206,7 +207,8 @@ class Resolver:
         self._facts: dict[int, tuple] = {}
 
     def _facts_of(self, cands: tuple[Candidate, ...]) -> _Facts:
-        """The rows of `cands` in candidate order, and the sets of their countries and types."""
+        """The rows of `cands` in candidate order, the sets of their countries and types, and the
+        divisions among them (_Facts)."""
         got = self._facts.get(id(cands))
         if got is not None and got[0] is cands:
             return got[1]
@@ -434,6 +436,8 @@ class Resolver:
 
     def _county_around(self, town: int, counties: list[int]) -> bool:
         """Whether one of `counties` (place ids) lies in the town's state within COUNTY_AROUND_KM of it."""
+        if not counties:
+            return False  # most stories name no county: no Place built (and cached) for the town
         g = self.g
         here = g.place(town)
         if here.lat is None:

@@ -87,8 +87,9 @@ class TopicTagger:
         for j in firsts:
             out.append(_score(labels[j], row[j]))
             level2 = [(labels[c].code, _score(labels[c], row[c])) for c in kids_of[labels[j].code]]
+            given = {c for c, _ in level2}
             # A deeper tag's probability is its level-1 topic's times its own given that topic.
-            level2 += [(code, depth.topic_score(code, row[j] * p)) for code, p in deeper.get(labels[j].code, ()) if code not in {c for c, _ in level2}]
+            level2 += [(code, depth.topic_score(code, row[j] * p)) for code, p in deeper.get(labels[j].code, ()) if code not in given]
             for code, ts in level2:
                 out.append(ts)
                 out.extend(depth.topic_score(c3, row[j] * p) for c3, p in deeper.get(code, ()))
