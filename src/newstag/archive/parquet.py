@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from newstag.emit.arrow import INPUT_FIELDS, input_fields, record_arrow_schema
+from newstag.emit.arrow import INPUT_FIELDS, record_arrow_schema, record_columns
 from newstag.errors import InputError
 from newstag.optional import load_pyarrow, load_pyarrow_parquet
 
@@ -39,15 +39,12 @@ def write_records(records: Iterable[dict[str, Any]], path: Path) -> int:
     """Write `records` (dicts as `newstag tag` writes them) to a Parquet file; returns how many."""
     pa, pq = load_pyarrow(), load_pyarrow_parquet()
     schema = archive_parquet_schema()
-    contract = pa.struct(list(record_arrow_schema()))
     n = 0
     with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:
-            # One conversion of the list of dicts into the struct type, in pyarrow's C++.
-            columns = pa.array(batch, type=contract).flatten()
-            columns.append(pa.array([input_fields(r) for r in batch], pa.string()))
+            columns = record_columns(batch, with_input_fields=True)
             writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
 
         for record in records:
