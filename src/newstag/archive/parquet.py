@@ -76,30 +76,31 @@ def read_records(path: str) -> Iterator[tuple[int, bytes]]:
             "tag to JSON Lines (--format jsonl), or write the file with `newstag archive export --format parquet`"
         )
     types = {f.name: f.type for f in expected}
+    is_type = load_pyarrow().types  # once per file, not once per value (_python recurses per value)
     number = 0
     for batch in file.iter_batches(batch_size=ROW_GROUP):
         for row in batch.to_pylist():
             number += 1
-            yield number, orjson.dumps(_record(row, types))
+            yield number, orjson.dumps(_record(row, types, is_type))
 
 
-def _record(row: dict[str, Any], types: dict[str, Any]) -> dict[str, Any]:
+def _record(row: dict[str, Any], types: dict[str, Any], is_type: Any) -> dict[str, Any]:
     extra = row.pop(INPUT_FIELDS, None)
-    record = {name: _python(value, types[name]) for name, value in row.items() if name in types}
+    record = {name: _python(value, types[name], is_type) for name, value in row.items() if name in types}
     if extra:
         record.update(orjson.loads(extra))
     return record
 
 
-def _python(value: Any, arrow_type: Any) -> Any:
-    """A value as the JSON record has it: Arrow maps (lists of pairs in pyarrow) become objects."""
-    pa = load_pyarrow()
+def _python(value: Any, arrow_type: Any, is_type: Any) -> Any:
+    """A value as the JSON record has it: Arrow maps (lists of pairs in pyarrow) become objects.
+    `is_type` is the `pyarrow.types` module."""
     if value is None:
         return None
-    if pa.types.is_map(arrow_type):
-        return {k: _python(v, arrow_type.item_type) for k, v in value}
-    if pa.types.is_list(arrow_type):
-        return [_python(v, arrow_type.value_type) for v in value]
-    if pa.types.is_struct(arrow_type):
-        return {f.name: _python(value[f.name], f.type) for f in arrow_type}
+    if is_type.is_map(arrow_type):
+        return {k: _python(v, arrow_type.item_type, is_type) for k, v in value}
+    if is_type.is_list(arrow_type):
+        return [_python(v, arrow_type.value_type, is_type) for v in value]
+    if is_type.is_struct(arrow_type):
+        return {f.name: _python(value[f.name], f.type, is_type) for f in arrow_type}
     return value
