@@ -176,7 +176,7 @@ def _local_path(uri: str) -> str:
     return uri
 
 
-# One per (options, output) in this process: see the module docstring.
+# One ChunkTagger per TagOptions in this process (it always encodes JSON Lines): see the module docstring.
 _taggers: dict[TagOptions, Any] = {}
 _frozen: set[TagOptions] = set()
 
