@@ -22,7 +22,7 @@ import orjson
 from newstag.archive.backends import Backend
 from newstag.archive.filters import Filters
 from newstag.archive.queries import Hit, iter_records, iter_sources, search, stats
-from newstag.archive.store import BULK_CHUNK, BULK_CHUNK_BYTES, Store, StoredArticle, WriteCounts, from_record, from_tagged, input_hash
+from newstag.archive.store import BULK_CHUNK, BULK_CHUNK_BYTES, Store, StoredArticle, WriteCounts, date_field, from_record, from_tagged, input_hash
 from newstag.errors import InputError
 from newstag.options import TagOptions
 from newstag.types import RawDocument
@@ -145,13 +145,11 @@ def _optimize_after(backend: Backend, summary: AddSummary) -> None:
 
 def _line_date(line: bytes) -> object:
     """The date field of a JSON Lines input line (the record does not carry it)."""
-    from newstag.archive.store import DATE_FIELDS
-
     try:
         obj = orjson.loads(line)
     except orjson.JSONDecodeError:
         return None
-    return next((obj[name] for name in DATE_FIELDS if obj.get(name)), None) if isinstance(obj, dict) else None
+    return date_field(obj) if isinstance(obj, dict) else None
 
 
 def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = BULK_CHUNK) -> AddSummary:

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from newstag.emit.arrow import INPUT_FIELDS, input_fields, record_arrow_schema
+from newstag.emit.arrow import INPUT_FIELDS, record_arrow_schema, record_columns
 from newstag.errors import InputError
 from newstag.optional import load_pyarrow, load_pyarrow_parquet
 
@@ -39,15 +39,12 @@ def write_records(records: Iterable[dict[str, Any]], path: Path) -> int:
     """Write `records` (dicts as `newstag tag` writes them) to a Parquet file; returns how many."""
     pa, pq = load_pyarrow(), load_pyarrow_parquet()
     schema = archive_parquet_schema()
-    contract = pa.struct(list(record_arrow_schema()))
     n = 0
     with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:
-            # One conversion of the list of dicts into the struct type, in pyarrow's C++.
-            columns = pa.array(batch, type=contract).flatten()
-            columns.append(pa.array([input_fields(r) for r in batch], pa.string()))
+            columns = record_columns(batch, with_input_fields=True)
             writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
 
         for record in records:
@@ -79,30 +76,31 @@ def read_records(path: str) -> Iterator[tuple[int, bytes]]:
             "tag to JSON Lines (--format jsonl), or write the file with `newstag archive export --format parquet`"
         )
     types = {f.name: f.type for f in expected}
+    is_type = load_pyarrow().types  # once per file, not once per value (_python recurses per value)
     number = 0
     for batch in file.iter_batches(batch_size=ROW_GROUP):
         for row in batch.to_pylist():
             number += 1
-            yield number, orjson.dumps(_record(row, types))
+            yield number, orjson.dumps(_record(row, types, is_type))
 
 
-def _record(row: dict[str, Any], types: dict[str, Any]) -> dict[str, Any]:
+def _record(row: dict[str, Any], types: dict[str, Any], is_type: Any) -> dict[str, Any]:
     extra = row.pop(INPUT_FIELDS, None)
-    record = {name: _python(value, types[name]) for name, value in row.items() if name in types}
+    record = {name: _python(value, types[name], is_type) for name, value in row.items() if name in types}
     if extra:
         record.update(orjson.loads(extra))
     return record
 
 
-def _python(value: Any, arrow_type: Any) -> Any:
-    """A value as the JSON record has it: Arrow maps (lists of pairs in pyarrow) become objects."""
-    pa = load_pyarrow()
+def _python(value: Any, arrow_type: Any, is_type: Any) -> Any:
+    """A value as the JSON record has it: Arrow maps (lists of pairs in pyarrow) become objects.
+    `is_type` is the `pyarrow.types` module."""
     if value is None:
         return None
-    if pa.types.is_map(arrow_type):
-        return {k: _python(v, arrow_type.item_type) for k, v in value}
-    if pa.types.is_list(arrow_type):
-        return [_python(v, arrow_type.value_type) for v in value]
-    if pa.types.is_struct(arrow_type):
-        return {f.name: _python(value[f.name], f.type) for f in arrow_type}
+    if is_type.is_map(arrow_type):
+        return {k: _python(v, arrow_type.item_type, is_type) for k, v in value}
+    if is_type.is_list(arrow_type):
+        return [_python(v, arrow_type.value_type, is_type) for v in value]
+    if is_type.is_struct(arrow_type):
+        return {f.name: _python(value[f.name], f.type, is_type) for f in arrow_type}
     return value

@@ -89,7 +89,7 @@ def input_hash(doc: RawDocument, date: object = None) -> str:
 
 def from_tagged(doc: RawDocument, record: dict[str, Any], record_json: bytes | str, date: object = None) -> StoredArticle:
     """The article `doc` was tagged into `record`; `date`: the input's date field, if any."""
-    published = parse_date(date) or parse_date(_date_field(record))
+    published = parse_date(date) or parse_date(date_field(record))
     extra = [[key, value] for key, value in doc.extra]
     source = {"kind": doc.kind, "extra": extra, "warnings": list(doc.warnings), "encoding": doc.encoding}
     return StoredArticle(
@@ -111,7 +111,7 @@ def from_record(record: dict[str, Any], record_json: bytes | str) -> StoredArtic
     return StoredArticle(
         id=record["id"],
         content_hash=_hash(record),
-        published=parse_date(_date_field(record)),
+        published=parse_date(date_field(record)),
         title=record.get("title"),
         text=text,
         source={"kind": "record", "extra": [], "warnings": []},
@@ -120,7 +120,8 @@ def from_record(record: dict[str, Any], record_json: bytes | str) -> StoredArtic
     )
 
 
-def _date_field(fields: dict[str, Any]) -> object:
+def date_field(fields: dict[str, Any]) -> object:
+    """The first of DATE_FIELDS that `fields` has (not empty), or None."""
     return next((fields[name] for name in DATE_FIELDS if fields.get(name)), None)
 
 

@@ -53,6 +53,21 @@ def input_fields(record: dict[str, Any]) -> str | None:
     return orjson.dumps(extra).decode() if extra else None
 
 
+def record_columns(records: list[dict[str, Any]], with_input_fields: bool) -> list:
+    """The Arrow columns of `records`: the contract's fields, then (with_input_fields) `input_fields`.
+
+    One conversion of the list of record dicts into the struct type, in pyarrow's C++ (no Python
+    loop over fields or columns); fields the contract does not declare go to `input_fields` only.
+    """
+    import pyarrow as pa
+
+    contract = pa.struct(list(record_arrow_schema()))
+    columns = pa.array(records, type=contract).flatten() if records else [pa.array([], f.type) for f in contract]
+    if with_input_fields:
+        columns.append(pa.array([input_fields(r) for r in records], pa.string()))
+    return columns
+
+
 def _struct_fields(node: dict[str, Any], root: dict[str, Any]) -> list:
     import pyarrow as pa
 

@@ -38,7 +38,7 @@ import orjson
 from newstag.options import TagOptions
 from newstag.parse.readers import read_bytes
 from newstag.pipeline import raised_gc_threshold
-from newstag.emit.arrow import INPUT_FIELDS, input_fields, record_arrow_schema
+from newstag.emit.arrow import INPUT_FIELDS, record_arrow_schema, record_columns
 from newstag.types import RawDocument
 
 InputKind = Literal["lines", "rows", "files"]
@@ -122,12 +122,7 @@ def tag_batch(batch, spec: BatchSpec = BatchSpec()):
 def _record_columns(batch, spec: BatchSpec, records: list[dict[str, Any]], schema):
     import pyarrow as pa
 
-    # One conversion of the list of record dicts into the struct type, in pyarrow's C++ (no
-    # Python loop over fields or columns); fields the contract does not declare are ignored here.
-    contract = pa.struct(list(record_arrow_schema()))
-    columns = pa.array(records, type=contract).flatten() if records else [pa.array([], f.type) for f in contract]
-    if spec.input_kind == "lines":
-        columns.append(pa.array([input_fields(r) for r in records], pa.string()))
+    columns = record_columns(records, with_input_fields=spec.input_kind == "lines")
     for name in spec.passthrough:
         columns.append(batch.column(name))
     return pa.RecordBatch.from_arrays(columns, schema=schema)
@@ -181,7 +176,7 @@ def _local_path(uri: str) -> str:
     return uri
 
 
-# One per (options, output) in this process: see the module docstring.
+# One ChunkTagger per TagOptions in this process (it always encodes JSON Lines): see the module docstring.
 _taggers: dict[TagOptions, Any] = {}
 _frozen: set[TagOptions] = set()
 
