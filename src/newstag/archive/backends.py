@@ -102,6 +102,11 @@ class Backend:
     def unindex_text(self, seqs: Sequence[int]) -> None:
         """Take the articles `seqs`, about to be deleted, out of the full-text index."""
 
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Session settings for a bulk load (store.Store.bulk), restored after it."""
+        yield
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -210,11 +215,16 @@ class SqliteBackend(Backend):
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def index_text(self, seqs: Sequence[int]) -> None:
-        if seqs:
-            self.conn.execute(
-                f"INSERT INTO {FULL_TEXT.fts_table} (rowid, {_FTS_COLUMNS}) "
-                f"SELECT seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE seq IN ({placeholders(seqs)})", seqs
-            )
+        if not seqs:
+            return
+        if isinstance(seqs, range) and seqs.step == 1:  # a chunk's new seqs: a range scan, no IN list
+            where, params = "seq >= ? AND seq < ?", [seqs.start, seqs.stop]
+        else:
+            where, params = f"seq IN ({placeholders(seqs)})", list(seqs)
+        self.conn.execute(
+            f"INSERT INTO {FULL_TEXT.fts_table} (rowid, {_FTS_COLUMNS}) "
+            f"SELECT seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE {where}", params
+        )
 
     def unindex_text(self, seqs: Sequence[int]) -> None:
         # An external-content FTS5 index deletes a row given the values it indexed.
@@ -259,6 +269,13 @@ class PostgresBackend(Backend):
             self.conn = psycopg.connect(url, autocommit=True, prepare_threshold=None)
         except psycopg.Error as exc:
             raise ArchiveError(f"cannot connect to the PostgreSQL archive {_without_password(url)}: {exc}") from exc
+        try:
+            # Texts and records over ~2 KB are compressed as they are stored: LZ4 takes half the
+            # time of the default pglz (37 against 77 us per article copied, measured). Servers
+            # built without LZ4 keep pglz.
+            self.conn.execute("SET default_toast_compression = 'lz4'")
+        except psycopg.Error:
+            pass
 
     @staticmethod
     def _sql(sql: str) -> str:
