@@ -155,21 +155,20 @@ def parse_date(value: object) -> str:
 class ChunkRows:
     """The rows one chunk inserts into each table, built in one pass over each record."""
 
-    __slots__ = ("articles", "bodies", "topics", "regions", "places", "agencies", "names")
+    __slots__ = ("articles", "bodies", "topics", "regions", "places", "agencies", "names", "_named")
 
-    def __init__(self) -> None:
+    def __init__(self, named: set[tuple[str, str]]) -> None:
         self.articles: list[tuple] = []
         self.bodies: list[tuple] = []
         self.topics: list[tuple] = []
         self.regions: list[tuple] = []
         self.places: list[tuple] = []
         self.agencies: list[tuple] = []
-        # (facet, code) -> the name to store: of several, the least (as a sorted insert of
-        # every (facet, code, name) with ON CONFLICT DO NOTHING would keep).
-        self.names: dict[tuple[str, str], str] = {}
+        self._named = named  # (facet, code) already in tag_names: not collected again
+        self.names: set[tuple[str, str, str]] = set()  # (facet, code, name) of the others
 
     def add(self, seq: int, article: StoredArticle, added_at: str) -> None:
-        record, published, names = article.record, article.published, self.names
+        record, published, named, names = article.record, article.published, self._named, self.names
         self.articles.append((
             seq, article.id, article.content_hash, published, article.title,
             orjson.dumps(article.source).decode(), added_at,
@@ -182,14 +181,16 @@ class ChunkRows:
             if code not in seen:
                 seen.add(code)
                 self.topics.append((seq, code, published, t["level"], t["score"]))
-            _name(names, ("topic", code), t["label"])
+                if ("topic", code) not in named:
+                    names.add(("topic", code, t["label"]))
         seen.clear()
         for r in record.get("regions") or ():
             code = r["code"]
             if code not in seen:
                 seen.add(code)
                 self.regions.append((seq, code, published, r["relevance"], r["kind"], r["score"]))
-            _name(names, ("region", code), r["name"])
+                if ("region", code) not in named:
+                    names.add(("region", code, r["name"]))
         places: dict[int, list] = {}
         for p in record.get("places") or ():
             gid = p.get("geonameid")
@@ -199,7 +200,8 @@ class ChunkRows:
                 places[gid][5] += 1
             else:
                 places[gid] = [seq, gid, published, p["start"], p["end"], 1]
-            _name(names, ("place", str(gid)), p["name"])
+                if ("place", str(gid)) not in named:
+                    names.add(("place", str(gid), p["name"]))
         self.places.extend(tuple(p) for p in places.values())
         self.agencies.extend((seq, name, published) for name in dict.fromkeys(record.get("agencies") or ()))
 
@@ -210,12 +212,6 @@ class ChunkRows:
             ARTICLE_PLACES.name: self.places,
             ARTICLE_AGENCIES.name: self.agencies,
         }
-
-
-def _name(names: dict[tuple[str, str], str], key: tuple[str, str], name: str) -> None:
-    before = names.get(key)
-    if before is None or name < before:
-        names[key] = name
 
 
 class Store:
@@ -290,7 +286,7 @@ class Store:
             # Writers hold the writer lock, so max(seq) + 1 is ours alone.
             next_seq = (backend.query("SELECT max(seq) FROM articles")[0][0] or 0) + 1
             added_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            rows = ChunkRows()
+            rows = ChunkRows(self._named)
             for seq, article in enumerate(chosen.values(), start=next_seq):
                 rows.add(seq, article, added_at)
             backend.insert_rows(ARTICLES.name, ARTICLES.column_names, rows.articles)
@@ -298,7 +294,7 @@ class Store:
             backend.index_text(range(next_seq, next_seq + len(rows.bodies)))
             for table in TAG_TABLES:
                 backend.insert_rows(table.name, table.column_names, rows.by_table()[table.name])
-            new_names = sorted((facet, code, name) for (facet, code), name in rows.names.items() if (facet, code) not in self._named)
+            new_names = sorted(rows.names)  # of two names for a code, the first inserted stays
             if new_names:
                 backend.execute_many(
                     "INSERT INTO tag_names (facet, code, name) VALUES (?, ?, ?) ON CONFLICT (facet, code) DO NOTHING",
