@@ -358,3 +358,50 @@ def test_facets_of_a_large_result_count_its_newest_articles(filled, tagged_recor
             for t in r["general"]:
                 expected[t["code"]] = expected.get(t["code"], 0) + 1
     assert {f.value: f.count for f in facets.values["topic"]} == expected
+
+
+# --- read-ahead of a bulk load ------------------------------------------------------------------
+
+
+def test_read_ahead_keeps_order_and_raises_after_the_chunks_before():
+    import threading
+
+    from newstag.archive.store import read_ahead
+
+    made_in = set()
+
+    def chunks():
+        for n in range(10):
+            made_in.add(threading.current_thread().name)
+            yield [n] * 3
+        raise ValueError("line 31: not a JSON record")
+
+    got = []
+    with pytest.raises(ValueError, match="line 31"):
+        for chunk in read_ahead(chunks()):
+            got.append(chunk)
+    assert got == [[n] * 3 for n in range(10)]
+    assert made_in == {"newstag-read-ahead"}
+
+
+def test_read_ahead_stops_its_thread_when_the_caller_stops():
+    import threading
+    import time
+
+    from newstag.archive.store import read_ahead
+
+    made = []
+
+    def chunks():
+        for n in range(1000):
+            made.append(n)
+            yield n
+
+    for n in read_ahead(chunks(), depth=2):
+        if n == 3:
+            break
+    deadline = time.monotonic() + 5
+    while any(t.name == "newstag-read-ahead" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(t.name == "newstag-read-ahead" for t in threading.enumerate())
+    assert len(made) <= 3 + 1 + 2 + 1  # the caller's 4, the queue's 2, one waiting to be put
