@@ -15,6 +15,9 @@ dialect. What differs between the two is here and in schema.py only:
     bulk rows  SQLite `executemany`, PostgreSQL `COPY`
     SQLite     WAL journal: the page reads while `archive add` writes; `synchronous=NORMAL` keeps
                every committed transaction through a killed process (not through a power cut)
+    bulk loads Backend.loading(), for store.Store.bulk: SQLite checkpoints its WAL less often,
+               PostgreSQL commits without waiting for the WAL flush (`synchronous_commit=off`)
+    PostgreSQL long texts and records are compressed with LZ4 where the server has it
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ _PG_WRITER_LOCK = 0x6E657773  # "news"
 _FTS_COLUMNS = ", ".join(FULL_TEXT.columns)
 # A writer waits this long for another writer's chunk (a chunk takes well under a second).
 BUSY_TIMEOUT_S = 120
+# SQLite pages of WAL between checkpoints during a bulk load (64 MB; SQLite's default is 1,000).
+BULK_CHECKPOINT_PAGES = 16384
 
 
 class ArchiveError(InputError):
@@ -234,6 +239,17 @@ class SqliteBackend(Backend):
                 f"SELECT 'delete', seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE seq IN ({placeholders(seqs)})", seqs
             )
 
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        # A checkpoint (the WAL copied into the database, then synced) every 64 MB of WAL instead
+        # of every 4 MB: a tenth of the syncs, each commit as safe as before.
+        before = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
+
     def close(self) -> None:
         self.conn.close()
 
@@ -313,6 +329,18 @@ class PostgresBackend(Backend):
         with self.conn.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        # Commits do not wait for the server's WAL flush: a crash of the *server* may lose the
+        # last chunks it acknowledged (never half a chunk; adding again stores them), a killed
+        # client loses nothing committed.
+        before = self.query("SHOW synchronous_commit")[0][0]
+        self.execute("SET synchronous_commit = off")
+        try:
+            yield
+        finally:
+            self.execute(f"SET synchronous_commit = {before}")
 
     def close(self) -> None:
         self.conn.close()
