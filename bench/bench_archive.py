@@ -6,9 +6,10 @@
 2. Copies of those records, each with a new id and a date of its own (rising over 2000-2024, so
    that month charts and date order have something to do), are stored into a new archive on
    each backend as `archive add --tagged` stores them (Store.bulk: chunks of 4,096 articles, one
-   transaction each; into an empty archive the tag indexes are built once at the end):
-   records/s is the time from tagged record to committed rows and built indexes (the record's
-   JSON, its hash, the tag rows; tagging excluded). --chunk 256 --no-bulk measures the way
+   transaction each, the next chunks made in store.read_ahead's thread while one is written; into
+   an empty archive the tag indexes are built once at the end): records/s is the time from
+   tagged record to committed rows and built indexes (the copy's JSON, its hash, the tag rows;
+   tagging excluded). --chunk 256 --no-bulk measures the way
    `archive add` writes as it tags. PostgreSQL runs on a server the benchmark starts and stops
    itself (archive/pgserver.py), with fsync off like the tests' server.
 3. Size: the database (SQLite: the file and its WAL after a checkpoint; PostgreSQL:

@@ -52,29 +52,33 @@ def _check_whole(url: str, lines: list[bytes]) -> int:
     return stored
 
 
-def test_sigkill_during_add_then_add_again(archive_url, article_lines, tmp_path):
-    lines = _copies(article_lines, 8 * CHUNK)
-    path = tmp_path / "many.jsonl"
-    path.write_bytes(b"".join(lines))
-    proc = subprocess.Popen([*CLI, "--db", archive_url, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _kill_once_stored(command: list[str], url: str, at_least: int) -> None:
+    """Run `command` and SIGKILL it as soon as the archive at `url` holds `at_least` articles."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
-        stored = 0
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                with open_archive(archive_url) as backend:
+                with open_archive(url) as backend:
                     stored = total(backend)
             except Exception:  # the schema may not be there yet
                 stored = 0
-            if stored >= CHUNK:
+            if stored >= at_least:
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         assert proc.poll() is None, "the run finished before it could be killed: give it more input"
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.kill()
         proc.communicate()
     assert proc.returncode == -signal.SIGKILL
+
+
+def test_sigkill_during_add_then_add_again(archive_url, article_lines, tmp_path):
+    lines = _copies(article_lines, 8 * CHUNK)
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"".join(lines))
+    _kill_once_stored([*CLI, "--db", archive_url, str(path)], archive_url, CHUNK)
     stored = _check_whole(archive_url, lines)
     assert 0 < stored < len(lines) and stored % CHUNK == 0  # whole chunks only
     with open_archive(archive_url) as backend:
@@ -166,25 +170,7 @@ def test_sigkill_during_a_bulk_load_then_add_again(archive_url, tagged_records, 
     records = [dict(r, id=f"{r['id']}-{i}") for i in range(60) for r in tagged_records]  # 12 chunks at least
     path = tmp_path / "tagged.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
-    proc = subprocess.Popen([sys.executable, "-c", _ADD_TAGGED, archive_url, str(path), str(chunk)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with open_archive(archive_url) as backend:
-                    stored = total(backend)
-            except Exception:  # the schema may not be there yet
-                stored = 0
-            if stored >= chunk:
-                break
-            time.sleep(0.02)
-        assert proc.poll() is None, "the load finished before it could be killed: give it more records"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.communicate()
-    assert proc.returncode == -signal.SIGKILL
+    _kill_once_stored([sys.executable, "-c", _ADD_TAGGED, archive_url, str(path), str(chunk)], archive_url, chunk)
 
     def check_whole(backend) -> list[str]:
         ids = [i for (i,) in backend.query("SELECT id FROM articles ORDER BY seq")]

@@ -16,7 +16,11 @@
                        at the end (schema.deferrable_indexes). Killed before the end, the archive
                        keeps its committed chunks whole; the next write (any Store's first chunk,
                        or the next bulk load's end) builds the indexes. Readers never build them:
-                       a page opened while a bulk load runs must not undo it.
+                       a page opened while a bulk load runs must not undo it. Its session
+                       settings: Backend.loading().
+    read_ahead()       a bulk load's next chunks made (read, parsed, hashed) in a thread while
+                       the main thread writes one: the only thread that writes is the caller's.
+    ChunkRows          the rows of a chunk for every table, in one pass over each record
 """
 
 from __future__ import annotations
