@@ -161,8 +161,8 @@ with open_archive(url) as backend:
 
 
 def test_sigkill_during_a_bulk_load_then_add_again(archive_url, tagged_records, tmp_path):
-    """`archive add --tagged` (chunks made ahead in a thread while one is written) killed while it
-    writes: whole chunks only, in input order, and the next add stores the rest."""
+    """`archive add --tagged` (Store.bulk into an empty archive) killed while it writes its chunks:
+    whole chunks only, in input order, and the next add stores the rest and builds the indexes."""
     from newstag.archive import commands
     from newstag.archive.schema import deferrable_indexes
 

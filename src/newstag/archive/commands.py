@@ -22,18 +22,7 @@ import orjson
 from newstag.archive.backends import Backend
 from newstag.archive.filters import Filters
 from newstag.archive.queries import Hit, iter_records, iter_sources, search, stats
-from newstag.archive.store import (
-    BULK_CHUNK,
-    BULK_CHUNK_BYTES,
-    Store,
-    StoredArticle,
-    WriteCounts,
-    date_field,
-    from_record,
-    from_tagged,
-    input_hash,
-    read_ahead,
-)
+from newstag.archive.store import BULK_CHUNK, BULK_CHUNK_BYTES, Store, StoredArticle, WriteCounts, date_field, from_record, from_tagged, input_hash
 from newstag.errors import InputError
 from newstag.options import TagOptions
 from newstag.types import RawDocument
@@ -180,12 +169,9 @@ def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = No
         items: Iterable = _record_lines(paths)
         if bar is not None:
             items = bar.count_read(items)
-        # Read, parsed and hashed in read_ahead's thread (which alone counts errors into
-        # `summary` until the loop ends), while the chunk before is written.
-        prepared = ((chunk, record_articles(chunk, summary)) for chunk in chunked(items, max_docs=chunk_docs, max_bytes=BULK_CHUNK_BYTES))
         with store.bulk():
-            for chunk, articles in read_ahead(prepared):
-                summary.counts += store.write(articles)
+            for chunk in chunked(items, max_docs=chunk_docs, max_bytes=BULK_CHUNK_BYTES):
+                summary.counts += store.write(record_articles(chunk, summary))
                 if bar is not None:
                     bar.written(chunk)
     _optimize_after(backend, summary)

@@ -18,22 +18,18 @@
                        or the next bulk load's end) builds the indexes. Readers never build them:
                        a page opened while a bulk load runs must not undo it. Its session
                        settings: Backend.loading().
-    read_ahead()       a bulk load's next chunks made (read, parsed, hashed) in a thread while
-                       the main thread writes one: the only thread that writes is the caller's.
     ChunkRows          the rows of a chunk for every table, in one pass over each record
 """
 
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
@@ -53,11 +49,6 @@ from newstag.types import RawDocument
 # the chunk touches) spread over 16 times the articles of `archive add`'s 256.
 BULK_CHUNK = 4096
 BULK_CHUNK_BYTES = 64_000_000  # and at most this much of records' JSON (records of ~5 KB: 16 MB)
-
-# Chunks a bulk load prepares ahead of the one being written (read_ahead).
-READ_AHEAD = 2
-
-T = TypeVar("T")
 
 # Input fields that give an article's publication date, first found wins.
 DATE_FIELDS = ("date", "published", "published_at", "datePublished")
@@ -161,49 +152,6 @@ def parse_date(value: object) -> str:
         return datetime.strptime(text.split(" ")[0].title(), "%d-%b-%Y").date().isoformat()
     except ValueError:
         return ""
-
-
-def read_ahead(chunks: Iterable[T], depth: int = READ_AHEAD) -> Iterator[T]:
-    """`chunks` in order, made by one background thread up to `depth` ahead of the caller: a bulk
-    load's parsing and hashing (Python) runs while the database works on the chunk before
-    (SQLite's C code and psycopg's waits for the server release the GIL). An error in making a
-    chunk is raised here, after the chunks before it. A caller that stops early stops the thread
-    at its next chunk (a daemon thread: not waited for, it touches no database)."""
-    done = object()
-    ready: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def offer(item: tuple) -> bool:
-        """Put `item` in the queue unless the caller stopped; False if it did."""
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def make() -> None:
-        try:
-            for chunk in chunks:
-                if not offer((chunk, None)):
-                    return
-            offer((done, None))
-        except BaseException as exc:  # handed to the caller, raised there
-            offer((done, exc))
-
-    thread = threading.Thread(target=make, name="newstag-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            chunk, error = ready.get()
-            if chunk is done:
-                if error is not None:
-                    raise error
-                return
-            yield chunk
-    finally:
-        stop.set()
 
 
 class ChunkRows:
