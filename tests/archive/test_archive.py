@@ -358,3 +358,4 @@ def test_facets_of_a_large_result_count_its_newest_articles(filled, tagged_recor
             for t in r["general"]:
                 expected[t["code"]] = expected.get(t["code"], 0) + 1
     assert {f.value: f.count for f in facets.values["topic"]} == expected
+

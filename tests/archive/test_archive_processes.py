@@ -52,29 +52,33 @@ def _check_whole(url: str, lines: list[bytes]) -> int:
     return stored
 
 
-def test_sigkill_during_add_then_add_again(archive_url, article_lines, tmp_path):
-    lines = _copies(article_lines, 8 * CHUNK)
-    path = tmp_path / "many.jsonl"
-    path.write_bytes(b"".join(lines))
-    proc = subprocess.Popen([*CLI, "--db", archive_url, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _kill_once_stored(command: list[str], url: str, at_least: int) -> None:
+    """Run `command` and SIGKILL it as soon as the archive at `url` holds `at_least` articles."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
-        stored = 0
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                with open_archive(archive_url) as backend:
+                with open_archive(url) as backend:
                     stored = total(backend)
             except Exception:  # the schema may not be there yet
                 stored = 0
-            if stored >= CHUNK:
+            if stored >= at_least:
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         assert proc.poll() is None, "the run finished before it could be killed: give it more input"
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.kill()
         proc.communicate()
     assert proc.returncode == -signal.SIGKILL
+
+
+def test_sigkill_during_add_then_add_again(archive_url, article_lines, tmp_path):
+    lines = _copies(article_lines, 8 * CHUNK)
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"".join(lines))
+    _kill_once_stored([*CLI, "--db", archive_url, str(path)], archive_url, CHUNK)
     stored = _check_whole(archive_url, lines)
     assert 0 < stored < len(lines) and stored % CHUNK == 0  # whole chunks only
     with open_archive(archive_url) as backend:
@@ -143,3 +147,49 @@ def test_a_bulk_load_killed_keeps_its_chunks_and_the_next_write_builds_the_index
         assert sorted(i for (i,) in backend.query("SELECT id FROM articles")) == sorted(ids)
         assert count(backend, Filters(topic=tagged_records[0]["general"][0]["code"])) == sum(
             any(t["code"] == tagged_records[0]["general"][0]["code"] for t in r["general"]) for r in tagged_records)
+
+
+_ADD_TAGGED = """
+import sys
+from newstag.archive.backends import open_archive
+from newstag.archive.commands import add_tagged
+
+url, path, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open_archive(url) as backend:
+    add_tagged(backend, [path], progress=False, chunk_docs=chunk)
+"""
+
+
+def test_sigkill_during_a_bulk_load_then_add_again(archive_url, tagged_records, tmp_path):
+    """`archive add --tagged` (Store.bulk into an empty archive) killed while it writes its chunks:
+    whole chunks only, in input order, and the next add stores the rest and builds the indexes."""
+    from newstag.archive import commands
+    from newstag.archive.schema import deferrable_indexes
+
+    chunk = 50
+    records = [dict(r, id=f"{r['id']}-{i}") for i in range(60) for r in tagged_records]  # 12 chunks at least
+    path = tmp_path / "tagged.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    _kill_once_stored([sys.executable, "-c", _ADD_TAGGED, archive_url, str(path), str(chunk)], archive_url, chunk)
+
+    def check_whole(backend) -> list[str]:
+        ids = [i for (i,) in backend.query("SELECT id FROM articles ORDER BY seq")]
+        by_id = {r["id"]: r for r in records}
+        assert backend.query("SELECT count(*) FROM article_topics")[0][0] == sum(
+            len({t["code"] for t in by_id[i]["general"]}) for i in ids)
+        assert backend.query("SELECT count(*) FROM article_regions")[0][0] == sum(
+            len({x["code"] for x in by_id[i]["regions"]}) for i in ids)
+        word = next(w for w in tagged_records[0]["title"].split() if w.isalpha() and len(w) > 3)
+        assert count(backend, Filters(query=word)) == sum(
+            word.lower() in by_id[i]["title"].lower().split() for i in ids)  # --tagged: the title is its text
+        return ids
+
+    with open_archive(archive_url) as backend:
+        ids = check_whole(backend)
+        assert 0 < len(ids) < len(records) and len(ids) % chunk == 0  # whole chunks only
+        assert ids == [r["id"] for r in records[: len(ids)]]  # the first chunks, in order
+        summary = commands.add_tagged(backend, [str(path)], progress=False, chunk_docs=chunk)
+        assert (summary.counts.added, summary.counts.unchanged, summary.counts.replaced, summary.errors) == (
+            len(records) - len(ids), len(ids), 0, 0)
+        assert check_whole(backend) == [r["id"] for r in records]
+        assert {name for name, _ in deferrable_indexes(backend.dialect)} <= backend.index_names()

@@ -15,6 +15,9 @@ dialect. What differs between the two is here and in schema.py only:
     bulk rows  SQLite `executemany`, PostgreSQL `COPY`
     SQLite     WAL journal: the page reads while `archive add` writes; `synchronous=NORMAL` keeps
                every committed transaction through a killed process (not through a power cut)
+    bulk loads Backend.loading(), for store.Store.bulk: SQLite checkpoints its WAL less often,
+               PostgreSQL commits without waiting for the WAL flush (`synchronous_commit=off`)
+    PostgreSQL long texts and records are compressed with LZ4 where the server has it
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ _PG_WRITER_LOCK = 0x6E657773  # "news"
 _FTS_COLUMNS = ", ".join(FULL_TEXT.columns)
 # A writer waits this long for another writer's chunk (a chunk takes well under a second).
 BUSY_TIMEOUT_S = 120
+# SQLite pages of WAL between checkpoints during a bulk load (64 MB; SQLite's default is 1,000).
+BULK_CHECKPOINT_PAGES = 16384
 
 
 class ArchiveError(InputError):
@@ -101,6 +106,11 @@ class Backend:
 
     def unindex_text(self, seqs: Sequence[int]) -> None:
         """Take the articles `seqs`, about to be deleted, out of the full-text index."""
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Session settings for a bulk load (store.Store.bulk), restored after it."""
+        yield
 
     def close(self) -> None:
         raise NotImplementedError
@@ -210,11 +220,16 @@ class SqliteBackend(Backend):
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def index_text(self, seqs: Sequence[int]) -> None:
-        if seqs:
-            self.conn.execute(
-                f"INSERT INTO {FULL_TEXT.fts_table} (rowid, {_FTS_COLUMNS}) "
-                f"SELECT seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE seq IN ({placeholders(seqs)})", seqs
-            )
+        if not seqs:
+            return
+        if isinstance(seqs, range) and seqs.step == 1:  # a chunk's new seqs: a range scan, no IN list
+            where, params = "seq >= ? AND seq < ?", [seqs.start, seqs.stop]
+        else:
+            where, params = f"seq IN ({placeholders(seqs)})", list(seqs)
+        self.conn.execute(
+            f"INSERT INTO {FULL_TEXT.fts_table} (rowid, {_FTS_COLUMNS}) "
+            f"SELECT seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE {where}", params
+        )
 
     def unindex_text(self, seqs: Sequence[int]) -> None:
         # An external-content FTS5 index deletes a row given the values it indexed.
@@ -223,6 +238,17 @@ class SqliteBackend(Backend):
                 f"INSERT INTO {FULL_TEXT.fts_table} ({FULL_TEXT.fts_table}, rowid, {_FTS_COLUMNS}) "
                 f"SELECT 'delete', seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE seq IN ({placeholders(seqs)})", seqs
             )
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        # A checkpoint (the WAL copied into the database, then synced) every 64 MB of WAL instead
+        # of every 4 MB: a tenth of the syncs, each commit as safe as before.
+        before = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
 
     def close(self) -> None:
         self.conn.close()
@@ -259,6 +285,13 @@ class PostgresBackend(Backend):
             self.conn = psycopg.connect(url, autocommit=True, prepare_threshold=None)
         except psycopg.Error as exc:
             raise ArchiveError(f"cannot connect to the PostgreSQL archive {_without_password(url)}: {exc}") from exc
+        try:
+            # Texts and records over ~2 KB are compressed as they are stored: LZ4 takes half the
+            # time of the default pglz (37 against 77 us per article copied, measured). Servers
+            # built without LZ4 keep pglz.
+            self.conn.execute("SET default_toast_compression = 'lz4'")
+        except psycopg.Error:
+            pass
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -296,6 +329,18 @@ class PostgresBackend(Backend):
         with self.conn.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        # Commits do not wait for the server's WAL flush: a crash of the *server* may lose the
+        # last chunks it acknowledged (never half a chunk; adding again stores them), a killed
+        # client loses nothing committed.
+        before = self.query("SHOW synchronous_commit")[0][0]
+        self.execute("SET synchronous_commit = off")
+        try:
+            yield
+        finally:
+            self.execute(f"SET synchronous_commit = {before}")
 
     def close(self) -> None:
         self.conn.close()

@@ -16,7 +16,9 @@
                        at the end (schema.deferrable_indexes). Killed before the end, the archive
                        keeps its committed chunks whole; the next write (any Store's first chunk,
                        or the next bulk load's end) builds the indexes. Readers never build them:
-                       a page opened while a bulk load runs must not undo it.
+                       a page opened while a bulk load runs must not undo it. Its session
+                       settings: Backend.loading().
+    ChunkRows          the rows of a chunk for every table, in one pass over each record
 """
 
 from __future__ import annotations
@@ -84,17 +86,22 @@ def _hash(value: Any) -> str:
 def input_hash(doc: RawDocument, date: object = None) -> str:
     """The content hash of an input article, known before it is tagged (so that `archive add`
     need not tag again what is stored unchanged)."""
-    return _hash([doc.title, doc.text, parse_date(date), doc.kind, [[key, value] for key, value in doc.extra]])
+    return _input_hash(doc, parse_date(date))
+
+
+def _input_hash(doc: RawDocument, date: str) -> str:
+    return _hash([doc.title, doc.text, date, doc.kind, [[key, value] for key, value in doc.extra]])
 
 
 def from_tagged(doc: RawDocument, record: dict[str, Any], record_json: bytes | str, date: object = None) -> StoredArticle:
     """The article `doc` was tagged into `record`; `date`: the input's date field, if any."""
-    published = parse_date(date) or parse_date(date_field(record))
+    input_date = parse_date(date)
+    published = input_date or parse_date(date_field(record))
     extra = [[key, value] for key, value in doc.extra]
     source = {"kind": doc.kind, "extra": extra, "warnings": list(doc.warnings), "encoding": doc.encoding}
     return StoredArticle(
         id=doc.id,
-        content_hash=input_hash(doc, date),
+        content_hash=_input_hash(doc, input_date),
         published=published,
         title=record.get("title") if record.get("title") is not None else doc.title,
         text=doc.text,
@@ -147,38 +154,66 @@ def parse_date(value: object) -> str:
         return ""
 
 
-def tag_rows(seq: int, article: StoredArticle) -> dict[str, list[tuple]]:
-    """The article's rows for each tag table, from its record."""
-    record, published = article.record, article.published
-    topics = {}
-    for t in record.get("general") or ():
-        topics.setdefault(t["code"], (seq, t["code"], published, t["level"], t["score"]))
-    regions = {}
-    for r in record.get("regions") or ():
-        regions.setdefault(r["code"], (seq, r["code"], published, r["relevance"], r["kind"], r["score"]))
-    places: dict[int, list] = {}
-    for p in record.get("places") or ():
-        gid = p.get("geonameid")
-        if gid is None:
-            continue  # unresolved, or an M49 region (in article_regions)
-        if gid in places:
-            places[gid][5] += 1
-        else:
-            places[gid] = [seq, gid, published, p["start"], p["end"], 1]
-    agencies = {name: (seq, name, published) for name in record.get("agencies") or ()}
-    return {
-        ARTICLE_TOPICS.name: list(topics.values()),
-        ARTICLE_REGIONS.name: list(regions.values()),
-        ARTICLE_PLACES.name: [tuple(p) for p in places.values()],
-        ARTICLE_AGENCIES.name: list(agencies.values()),
-    }
+class ChunkRows:
+    """The rows one chunk inserts into each table, built in one pass over each record."""
 
+    __slots__ = ("articles", "bodies", "topics", "regions", "places", "agencies", "names", "_named")
 
-def tag_names(record: dict[str, Any]) -> set[tuple[str, str, str]]:
-    names = {("topic", t["code"], t["label"]) for t in record.get("general") or ()}
-    names |= {("region", r["code"], r["name"]) for r in record.get("regions") or ()}
-    names |= {("place", str(p["geonameid"]), p["name"]) for p in record.get("places") or () if p.get("geonameid") is not None}
-    return names
+    def __init__(self, named: set[tuple[str, str]]) -> None:
+        self.articles: list[tuple] = []
+        self.bodies: list[tuple] = []
+        self.topics: list[tuple] = []
+        self.regions: list[tuple] = []
+        self.places: list[tuple] = []
+        self.agencies: list[tuple] = []
+        self._named = named  # (facet, code) already in tag_names: not collected again
+        self.names: set[tuple[str, str, str]] = set()  # (facet, code, name) of the others
+
+    def add(self, seq: int, article: StoredArticle, added_at: str) -> None:
+        record, published, named, names = article.record, article.published, self._named, self.names
+        self.articles.append((
+            seq, article.id, article.content_hash, published, article.title,
+            orjson.dumps(article.source).decode(), added_at,
+        ))
+        self.bodies.append((seq, article.title, article.text, article.record_json))
+        # A code listed twice in a record is one row, its first entry's.
+        seen: set = set()
+        for t in record.get("general") or ():
+            code = t["code"]
+            if code not in seen:
+                seen.add(code)
+                self.topics.append((seq, code, published, t["level"], t["score"]))
+                if ("topic", code) not in named:
+                    names.add(("topic", code, t["label"]))
+        seen.clear()
+        for r in record.get("regions") or ():
+            code = r["code"]
+            if code not in seen:
+                seen.add(code)
+                self.regions.append((seq, code, published, r["relevance"], r["kind"], r["score"]))
+                if ("region", code) not in named:
+                    names.add(("region", code, r["name"]))
+        places: dict[int, list] = {}
+        for p in record.get("places") or ():
+            gid = p.get("geonameid")
+            if gid is None:
+                continue  # unresolved, or an M49 region (in article_regions)
+            if gid in places:
+                places[gid][5] += 1
+            else:
+                places[gid] = [seq, gid, published, p["start"], p["end"], 1]
+                if ("place", str(gid)) not in named:
+                    names.add(("place", str(gid), p["name"]))
+        self.places.extend(tuple(p) for p in places.values())
+        self.agencies.extend((seq, name, published) for name in dict.fromkeys(record.get("agencies") or ()))
+
+    def by_table(self) -> dict[str, list[tuple]]:
+        return {
+            ARTICLE_TOPICS.name: self.topics,
+            ARTICLE_REGIONS.name: self.regions,
+            ARTICLE_PLACES.name: self.places,
+            ARTICLE_AGENCIES.name: self.agencies,
+        }
 
 
 class Store:
@@ -195,16 +230,17 @@ class Store:
         """Writes of a large load; see the module docstring. Pages read while it runs into an
         empty archive are slower (no tag indexes) until it ends."""
         backend = self.backend
-        with backend.writing():
-            if not backend.query("SELECT 1 FROM articles LIMIT 1"):
-                backend.drop_deferrable_indexes()
-        self._in_bulk = True
-        try:
-            yield
-        finally:
-            self._in_bulk = False
-            backend.create_missing_indexes()  # those dropped above, or by an earlier load killed
-            self._indexes_checked = True
+        with backend.loading():
+            with backend.writing():
+                if not backend.query("SELECT 1 FROM articles LIMIT 1"):
+                    backend.drop_deferrable_indexes()
+            self._in_bulk = True
+            try:
+                yield
+            finally:
+                self._in_bulk = False
+                backend.create_missing_indexes()  # those dropped above, or by an earlier load killed
+                self._indexes_checked = True
 
     def stored_hashes(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """id -> (seq, content hash) of those of `ids` that are stored."""
@@ -252,27 +288,19 @@ class Store:
             # Writers hold the writer lock, so max(seq) + 1 is ours alone.
             next_seq = (backend.query("SELECT max(seq) FROM articles")[0][0] or 0) + 1
             added_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            article_rows, body_rows, rows_by_table = [], [], {table.name: [] for table in TAG_TABLES}
-            names: set[tuple[str, str, str]] = set()
+            rows = ChunkRows(self._named)
             for seq, article in enumerate(chosen.values(), start=next_seq):
-                article_rows.append((
-                    seq, article.id, article.content_hash, article.published, article.title,
-                    orjson.dumps(article.source).decode(), added_at,
-                ))
-                body_rows.append((seq, article.title, article.text, article.record_json))
-                for table, rows in tag_rows(seq, article).items():
-                    rows_by_table[table].extend(rows)
-                names |= tag_names(article.record)
-            backend.insert_rows(ARTICLES.name, ARTICLES.column_names, article_rows)
-            backend.insert_rows(ARTICLE_BODIES.name, ARTICLE_BODIES.column_names, body_rows)
-            backend.index_text([row[0] for row in body_rows])
+                rows.add(seq, article, added_at)
+            backend.insert_rows(ARTICLES.name, ARTICLES.column_names, rows.articles)
+            backend.insert_rows(ARTICLE_BODIES.name, ARTICLE_BODIES.column_names, rows.bodies)
+            backend.index_text(range(next_seq, next_seq + len(rows.bodies)))
             for table in TAG_TABLES:
-                backend.insert_rows(table.name, table.column_names, rows_by_table[table.name])
-            new_names = [n for n in names if n[:2] not in self._named]
+                backend.insert_rows(table.name, table.column_names, rows.by_table()[table.name])
+            new_names = sorted(rows.names)  # of two names for a code, the first inserted stays
             if new_names:
                 backend.execute_many(
                     "INSERT INTO tag_names (facet, code, name) VALUES (?, ?, ?) ON CONFLICT (facet, code) DO NOTHING",
-                    sorted(new_names),
+                    new_names,
                 )
-        self._named.update(n[:2] for n in new_names)
+        self._named.update((facet, code) for facet, code, _ in new_names)
         return counts
