@@ -98,6 +98,7 @@ class Selection:
     where: str
     params: tuple[Any, ...]
     full_text_only: bool = False  # the one filter is full text: counted from its index alone
+    by_full_text: bool = False  # SQLite: the words' matches drive, looked up in `source` by key
 
     def seqs(self) -> str:
         return f"SELECT d.seq FROM {self.source} WHERE {self.where}"
@@ -112,11 +113,13 @@ _TAG_FILTERS = (  # (filter, table, column), in the order that picks the driving
 
 
 def select(filters: Filters, dialect: str, by_full_text: bool = False) -> Selection:
-    """`by_full_text`: drive from the full-text matches (`articles d`) even when a tag filter is
-    given: right when the words are rarer than the tag (see queries.plan)."""
+    """`by_full_text` (SQLite): with a tag filter given, drive from the full-text matches, each
+    looked up in the tag table by its key (seq, tag), instead of walking the tag's index newest
+    first: right when the words are rarer than the tag (see queries.plan). Either way the rows
+    come from the tag table, which holds `published`: no `articles` row is read to sort."""
     where: list[str] = []
     params: list[Any] = []
-    driving = None if by_full_text else next((spec for spec in _TAG_FILTERS if getattr(filters, spec[0]) is not None), None)
+    driving = next((spec for spec in _TAG_FILTERS if getattr(filters, spec[0]) is not None), None)
     source = f"{driving[1]} d" if driving else "articles d"
     for name, table, column in _TAG_FILTERS:
         value = getattr(filters, name)
@@ -141,10 +144,16 @@ def select(filters: Filters, dialect: str, by_full_text: bool = False) -> Select
         where.append("d.published <= ? AND d.published <> ''")  # '' (no date) sorts before every date
         params.append(filters.until)
     matching = full_text_matches(filters.query, dialect)
+    by_full_text = by_full_text and dialect == "sqlite" and driving is not None and matching is not None
     if matching is not None:
-        where.append(f"d.seq IN ({matching[0]})")
+        # SQLite: `+d.seq` (no index may serve it) keeps the tag's index driving, the matches a
+        # set built once and probed per row; given `d.seq IN`, its planner drives from the
+        # matches whatever their number (2.4 s for a word in 213,000 articles and US, measured).
+        key = "+d.seq" if dialect == "sqlite" and driving is not None and not by_full_text else "d.seq"
+        where.append(f"{key} IN ({matching[0]})")
         params.extend(matching[1])
-    return Selection(source, " AND ".join(where) or "TRUE", tuple(params), full_text_only=matching is not None and len(where) == 1)
+    return Selection(source, " AND ".join(where) or "TRUE", tuple(params), full_text_only=matching is not None and len(where) == 1,
+                     by_full_text=by_full_text)
 
 
 def full_text_matches(query: str | None, dialect: str) -> tuple[str, list[str]] | None:

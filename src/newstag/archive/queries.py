@@ -21,6 +21,8 @@ MAX_LIMIT = 1000
 # at most this many articles (sorting them by date is then cheap), else from the tag's index,
 # where matches come soon enough in date order. PostgreSQL's planner makes this choice itself.
 FULL_TEXT_FIRST_BELOW = 20_000
+# A page's total is exact up to this many articles, then "more than COUNT_CAP" (search_page).
+COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,39 @@ def plan(backend: Backend, filters: Filters) -> Selection:
     return select(filters, backend.dialect, by_full_text=rarest <= FULL_TEXT_FIRST_BELOW)
 
 
+@dataclass(frozen=True, slots=True)
+class Total:
+    """How many articles match, as a page shows it: exact up to a cap, else "more than `value`"."""
+
+    value: int  # the number of matches, or the cap when more match
+    is_lower_bound: bool  # True: more than `value` articles match (counting stopped at the cap)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    hits: list[Hit]  # newest first
+    total: Total
+
+
+def search_page(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0, cap: int = COUNT_CAP) -> Page:
+    """A page of matches (as `search`) and their total counted up to `cap` (at least up to the
+    page's end, so that whether a next page exists is known), in one walk of the matches newest
+    first: the page and the count read the same rows once, and never more than cap + 1 matches,
+    where an exact count of a common word with a common tag reads every one of them."""
+    limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
+    cap = max(int(cap), offset + limit)
+    selection = plan(backend, filters)
+    seqs = [
+        seq for (seq,) in backend.query(
+            f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT ?", (*selection.params, cap + 1)
+        )
+    ]
+    total = Total(cap, True) if len(seqs) > cap else Total(len(seqs), False)
+    return Page(articles_by_seq(backend, seqs[offset : offset + limit]), total)
+
+
 def count(backend: Backend, filters: Filters) -> int:
+    """The exact number of matching articles (`archive search --count`); pages use search_page."""
     selection = plan(backend, filters)
     if selection.full_text_only:  # no article row need be read
         sql, params = full_text_matches(filters.query, backend.dialect)
