@@ -18,9 +18,12 @@ from newstag.archive.filters import Filters, Selection, full_text_matches, query
 STATS_BY = ("topic", "region", "agency", "month", "place")
 MAX_LIMIT = 1000
 # SQLite: full text with a tag filter is driven from the words' matches when the query matches at
-# most this many articles (sorting them by date is then cheap), else from the tag's index, where
-# matches come soon enough in date order. PostgreSQL's planner makes this choice itself.
-FULL_TEXT_FIRST_BELOW = 20_000
+# most this many articles (each is then looked up in the tag tables, a page read apiece when not
+# cached, and sorted by date), else from the tag's index newest first, the matches a set probed
+# per index entry. 5,000 rather than 20,000: at a million articles the p99 of full text + topic +
+# region over the benchmark's queries fell from ~390 to ~280 ms with a cap of 1,000 (load ~10,
+# so relative only). PostgreSQL's planner makes this choice itself.
+FULL_TEXT_FIRST_BELOW = 5_000
 # A page's total is exact up to this many articles, then "more than COUNT_CAP" (search_page).
 COUNT_CAP = 1_000
 
@@ -75,13 +78,13 @@ class Page:
     total: Total
 
 
-def search_page(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0, cap: int = COUNT_CAP) -> Page:
+def search_page(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0, cap: int | None = None) -> Page:
     """A page of matches (as `search`) and their total counted up to `cap` (at least up to the
     page's end, so that whether a next page exists is known), in one walk of the matches newest
     first: the page and the count read the same rows once, and never more than cap + 1 matches,
     where an exact count of a common word with a common tag reads every one of them."""
     limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
-    cap = max(int(cap), offset + limit)
+    cap = max(COUNT_CAP if cap is None else int(cap), offset + limit)
     selection = plan(backend, filters)
     seqs = [
         seq for (seq,) in backend.query(
