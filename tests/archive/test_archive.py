@@ -191,7 +191,7 @@ def test_both_plans_of_full_text_with_tags_agree(filled, query):
     """Driven from the words' matches or from the tag's index, the same articles in the same order."""
     from newstag.archive.filters import select
 
-    for filters in (Filters(query=query, region="CU"), Filters(query=query, topic="medtop:04000000", region="US"),
+    for filters in (Filters(query=query), Filters(query=query, region="CU"), Filters(query=query, topic="medtop:04000000", region="US"),
                     Filters(query=query, region="419", relevance="about", agency="Reuters")):
         answers = []
         for by_full_text in (False, True):
@@ -216,6 +216,10 @@ def test_sqlite_plans_full_text_with_tags_by_the_rarer_side(filled, monkeypatch)
                                                         by_tag.params))
     assert "INDEX article_regions_by_code" in steps and "TEMP B-TREE FOR ORDER BY" not in steps, steps
     assert queries.plan(filled, Filters(query="zzzunknownword", region="CU")).by_full_text  # in no article
+    by_date = queries.plan(filled, Filters(query="diesel"))  # no tag: the date's index drives
+    steps = " | ".join(row[3] for row in filled.query(f"EXPLAIN QUERY PLAN {by_date.seqs()} ORDER BY d.published DESC, d.seq DESC",
+                                                        by_date.params))
+    assert not by_date.by_full_text and "INDEX articles_published" in steps and "TEMP B-TREE FOR ORDER BY" not in steps, steps
 
 
 def test_facets_count_the_whole_result(filled, tagged_records):

@@ -113,10 +113,11 @@ _TAG_FILTERS = (  # (filter, table, column), in the order that picks the driving
 
 
 def select(filters: Filters, dialect: str, by_full_text: bool = False) -> Selection:
-    """`by_full_text` (SQLite): with a tag filter given, drive from the full-text matches, each
-    looked up in the tag table by its key (seq, tag), instead of walking the tag's index newest
-    first: right when the words are rarer than the tag (see queries.plan). Either way the rows
-    come from the tag table, which holds `published`: no `articles` row is read to sort."""
+    """`by_full_text` (SQLite, with full text): drive from the full-text matches, each looked up
+    in `d` (the first tag filter's table, else `articles`) by its key, instead of walking d's
+    index newest first (tag, published, seq) or (published, seq): right when the query matches
+    few articles (see queries.plan). A tag table holds `published`: with a tag filter, no
+    `articles` row is read to sort."""
     where: list[str] = []
     params: list[Any] = []
     driving = next((spec for spec in _TAG_FILTERS if getattr(filters, spec[0]) is not None), None)
@@ -128,14 +129,14 @@ def select(filters: Filters, dialect: str, by_full_text: bool = False) -> Select
             where.append("d.relevance = ?")
             params.append(filters.relevance)
     matching = full_text_matches(filters.query, dialect)
-    by_full_text = by_full_text and dialect == "sqlite" and driving is not None and matching is not None
+    by_full_text = by_full_text and dialect == "sqlite" and matching is not None
     if matching is not None:
-        # SQLite: `+d.seq` (no index may serve it) keeps the tag's index driving, the matches a
-        # set built once and probed per row; given `d.seq IN`, its planner drives from the
-        # matches whatever their number (2.4 s for a word in 213,000 articles and US, measured).
+        # SQLite: `+d.seq` (no index may serve it) keeps d's index driving, the matches a set
+        # built once and probed per row; given `d.seq IN`, its planner drives from the matches
+        # whatever their number (2.4 s for a word in 213,000 articles and US, measured).
         # Before the other tags' EXISTS: SQLite tests the terms in this order, and a probe of the
         # set is cheaper than a lookup in a tag table (a page read, when not in the cache).
-        key = "+d.seq" if dialect == "sqlite" and driving is not None and not by_full_text else "d.seq"
+        key = "+d.seq" if dialect == "sqlite" and not by_full_text else "d.seq"
         where.append(f"{key} IN ({matching[0]})")
         params.extend(matching[1])
     for name, table, column in _TAG_FILTERS:

@@ -17,10 +17,10 @@ from newstag.archive.filters import Filters, Selection, full_text_matches, query
 
 STATS_BY = ("topic", "region", "agency", "month", "place")
 MAX_LIMIT = 1000
-# SQLite: full text with a tag filter is driven from the words' matches when the query matches at
-# most this many articles (each is then looked up in the tag tables, a page read apiece when not
-# cached, and sorted by date), else from the tag's index newest first, the matches a set probed
-# per index entry. 5,000 rather than 20,000: at a million articles the p99 of full text + topic +
+# SQLite: full text is driven from the words' matches when the query matches at most this many
+# articles (each is then looked up in the tag tables or `articles`, a page read apiece when not
+# cached, and sorted by date), else from the tag's (or the date's) index newest first, the
+# matches a set probed per index entry. 5,000 rather than 20,000: at a million articles the p99 of full text + topic +
 # region over the benchmark's queries fell from ~390 to ~280 ms with a cap of 1,000 (load ~10,
 # so relative only). PostgreSQL's planner makes this choice itself.
 FULL_TEXT_FIRST_BELOW = 5_000
@@ -52,9 +52,7 @@ def search(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0)
 
 def plan(backend: Backend, filters: Filters) -> Selection:
     """The Selection of `filters`, driven from the table that yields its matches soonest."""
-    terms = query_terms(filters.query)
-    tagged = any(getattr(filters, name) is not None for name in ("region", "topic", "place", "agency"))
-    if backend.dialect != "sqlite" or not terms or not tagged:
+    if backend.dialect != "sqlite" or not query_terms(filters.query):
         return select(filters, backend.dialect)
     # The words' matches counted up to the threshold: reads at most that many entries of the
     # index (fts5vocab's count of a word reads all of its entries: 65 ms for one in 213,000
