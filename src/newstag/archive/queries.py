@@ -22,7 +22,7 @@ MAX_LIMIT = 1000
 # cached, and sorted by date), else from the tag's (or the date's) index newest first, the
 # matches a set probed per index entry. 5,000 rather than 20,000: at a million articles the p99 of full text + topic +
 # region over the benchmark's queries fell from ~390 to ~280 ms with a cap of 1,000 (load ~10,
-# so relative only). PostgreSQL's planner makes this choice itself.
+# so relative only). PostgreSQL the same, from its planner's estimate of the matches.
 FULL_TEXT_FIRST_BELOW = 5_000
 # A page's total is exact up to this many articles, then "more than COUNT_CAP" (search_page).
 COUNT_CAP = 1_000
@@ -51,15 +51,25 @@ def search(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0)
 
 
 def plan(backend: Backend, filters: Filters) -> Selection:
-    """The Selection of `filters`, driven from the table that yields its matches soonest."""
-    if backend.dialect != "sqlite" or not query_terms(filters.query):
+    """The Selection of `filters`, driven from the table that yields its matches soonest: with
+    full text, from its matches when the query matches at most FULL_TEXT_FIRST_BELOW articles."""
+    if not query_terms(filters.query):
         return select(filters, backend.dialect)
-    # The words' matches counted up to the threshold: reads at most that many entries of the
-    # index (fts5vocab's count of a word reads all of its entries: 65 ms for one in 213,000
-    # articles, measured), and counts what the query matches, not only its rarest word.
+    return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, FULL_TEXT_FIRST_BELOW))
+
+
+def _full_text_matches_at_most(backend: Backend, filters: Filters, n: int) -> bool:
     sql, params = full_text_matches(filters.query, backend.dialect)
-    matches = backend.query(f"SELECT count(*) FROM ({sql} LIMIT {FULL_TEXT_FIRST_BELOW + 1}) m", params)[0][0]
-    return select(filters, backend.dialect, by_full_text=matches <= FULL_TEXT_FIRST_BELOW)
+    if backend.dialect == "sqlite":
+        # Counted up to n + 1: reads at most that many entries of the index (fts5vocab's count
+        # of a word reads all of its entries: 65 ms for one in 213,000 articles, measured).
+        return backend.query(f"SELECT count(*) FROM ({sql} LIMIT {n + 1}) m", params)[0][0] <= n
+    # PostgreSQL: its planner's estimate, from the statistics ANALYZE keeps of the words (the
+    # most common ones' frequencies): no row is read, where counting reads a heap page a match.
+    estimate = backend.query(f"EXPLAIN (FORMAT JSON) {sql}", params)[0][0]
+    if isinstance(estimate, str):
+        estimate = orjson.loads(estimate)
+    return estimate[0]["Plan"]["Plan Rows"] <= n
 
 
 @dataclass(frozen=True, slots=True)
