@@ -202,15 +202,15 @@ def test_both_plans_of_full_text_with_tags_agree(filled, query):
     assert count(filled, Filters(query="Havana", region="CU")) == len(search(filled, Filters(query="Havana", region="CU")))
 
 
-def test_sqlite_plans_full_text_with_tags_by_the_rarer_side(filled, monkeypatch):
+def test_full_text_with_tags_is_planned_from_the_rarer_side(filled, monkeypatch):
     from newstag.archive import queries
 
-    if filled.dialect != "sqlite":
-        pytest.skip("PostgreSQL's planner chooses by itself")
     assert queries.plan(filled, Filters(query="diesel", region="CU")).by_full_text
     monkeypatch.setattr(queries, "FULL_TEXT_FIRST_BELOW", 0)
     by_tag = queries.plan(filled, Filters(query="diesel", region="CU"))
     assert not by_tag.by_full_text and by_tag.source == "article_regions d"
+    if filled.dialect != "sqlite":
+        return  # PostgreSQL: the planner's estimate decided; what follows reads SQLite's plans
     # The tag's index drives, newest first (no sort), the words' matches probed as a set.
     steps = " | ".join(row[3] for row in filled.query(f"EXPLAIN QUERY PLAN {by_tag.seqs()} ORDER BY d.published DESC, d.seq DESC",
                                                         by_tag.params))

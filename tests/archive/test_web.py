@@ -161,6 +161,8 @@ def test_a_total_beyond_the_cap_is_shown_as_a_lower_bound(client, tagged_records
     assert len(tagged_records) == 10
     answer = client.get("/v1/articles", params={"limit": 2}).json()
     assert answer["total"] == 3 and answer["total_is_lower_bound"] is True and len(answer["articles"]) == 2
+    schema = client.get("/openapi.json").json()["paths"]["/v1/articles"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(schema["required"]) == set(answer) == set(schema["properties"])  # the documented answer is the one given
     exact = client.get("/v1/articles", params={"region": "CU", "relevance": "about"}).json()
     assert exact["total"] == len(_about(tagged_records, "CU")) <= 3 and exact["total_is_lower_bound"] is False
     html = client.get("/articles").text
