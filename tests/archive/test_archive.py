@@ -206,7 +206,7 @@ def test_full_text_with_tags_is_planned_from_the_rarer_side(filled, monkeypatch)
     from newstag.archive import queries
 
     assert queries.plan(filled, Filters(query="diesel", region="CU")).by_full_text
-    monkeypatch.setattr(queries, "FULL_TEXT_FIRST_BELOW", 0)
+    monkeypatch.setitem(queries.FULL_TEXT_FIRST_BELOW, filled.dialect, 0)
     by_tag = queries.plan(filled, Filters(query="diesel", region="CU"))
     assert not by_tag.by_full_text and by_tag.source == "article_regions d"
     if filled.dialect != "sqlite":

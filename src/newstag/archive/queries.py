@@ -6,7 +6,7 @@ and turns rows into what the CLI and the web pages show.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +20,12 @@ MAX_LIMIT = 1000
 # SQLite: full text is driven from the words' matches when the query matches at most this many
 # articles (each is then looked up in the tag tables or `articles`, a page read apiece when not
 # cached, and sorted by date), else from the tag's (or the date's) index newest first, the
-# matches a set probed per index entry. 5,000 rather than 20,000: at a million articles the p99 of full text + topic +
-# region over the benchmark's queries fell from ~390 to ~280 ms with a cap of 1,000 (load ~10,
-# so relative only). PostgreSQL the same, from its planner's estimate of the matches.
-FULL_TEXT_FIRST_BELOW = 5_000
+# matches a set probed per index entry. 5,000 rather than 20,000: at a million articles the p99
+# of full text + topic + region over the benchmark's queries fell from ~390 to ~280 ms (counting
+# up to 1,000; load ~10, so relative only). PostgreSQL the same, from its planner's estimates
+# (and only when the tags are estimated to match more); 15,000 there, above its estimate of any
+# word outside its statistics (5,003 of a million here, see _full_text_matches_at_most).
+FULL_TEXT_FIRST_BELOW = {"sqlite": 5_000, "postgresql": 15_000}
 # A page's total is exact up to this many articles, then "more than COUNT_CAP" (search_page).
 # Counting costs the matches read: at a million articles (load ~9, so relative only), the p99
 # of full text + topic + region was ~370 ms on PostgreSQL with 200 against ~900 ms with 1,000,
@@ -58,7 +60,8 @@ def plan(backend: Backend, filters: Filters) -> Selection:
     full text, from its matches when the query matches at most FULL_TEXT_FIRST_BELOW articles."""
     if not query_terms(filters.query):
         return select(filters, backend.dialect)
-    return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, FULL_TEXT_FIRST_BELOW))
+    below = FULL_TEXT_FIRST_BELOW[backend.dialect]
+    return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, below))
 
 
 def _full_text_matches_at_most(backend: Backend, filters: Filters, n: int) -> bool:
@@ -67,12 +70,23 @@ def _full_text_matches_at_most(backend: Backend, filters: Filters, n: int) -> bo
         # Counted up to n + 1: reads at most that many entries of the index (fts5vocab's count
         # of a word reads all of its entries: 65 ms for one in 213,000 articles, measured).
         return backend.query(f"SELECT count(*) FROM ({sql} LIMIT {n + 1}) m", params)[0][0] <= n
-    # PostgreSQL: its planner's estimate, from the statistics ANALYZE keeps of the words (the
-    # most common ones' frequencies): no row is read, where counting reads a heap page a match.
+    # PostgreSQL: its planner's estimates, from the statistics ANALYZE keeps: no row is read
+    # (counting reads a heap page a match). A word outside the most common ones it keeps is
+    # estimated at half the rarest kept one's frequency (~5,000 of a million here, for a word in
+    # 839 articles as for one in 12,579), hence the comparison with the tags' estimate too: the
+    # tag's index walked to its end costs a heap page per entry, as the matches do.
+    words = _estimated_rows(backend, sql, params)
+    if words > n:
+        return False
+    tags = select(filters.with_(query=None), backend.dialect)
+    return words <= _estimated_rows(backend, tags.seqs(), tags.params)
+
+
+def _estimated_rows(backend: Backend, sql: str, params: Sequence[Any]) -> float:
     estimate = backend.query(f"EXPLAIN (FORMAT JSON) {sql}", params)[0][0]
     if isinstance(estimate, str):
         estimate = orjson.loads(estimate)
-    return estimate[0]["Plan"]["Plan Rows"] <= n
+    return estimate[0]["Plan"]["Plan Rows"]
 
 
 @dataclass(frozen=True, slots=True)
