@@ -13,11 +13,17 @@
    itself (archive/pgserver.py), with fsync off like the tests' server.
 3. Size: the database (SQLite: the file and its WAL after a checkpoint; PostgreSQL:
    pg_database_size) per article.
-4. Latency, p50 / p99 over --queries runs each, of what the pages ask (first 20 newest + total):
+4. Latency, p50 / p99 over --queries runs each, of what the pages ask (first 20 newest + total,
+   counted up to queries.COUNT_CAP as the pages count it):
    a topic page, a region page (about), a full-text query, a full-text query with a topic and
    a region filter, the facet counts of a region page, and a region page's month chart.
    Parameters are drawn (fixed seed) from the tags and title words of the records.
 Prints a table with the load average beside it, and writes the figures to --out (JSON).
+
+--keep DIR keeps the archives (SQLite files, the PostgreSQL server's directory) in DIR, and a run
+given the same DIR again queries them instead of storing again (their store figures are those of
+the run that built them): a million articles are stored once, then queried after each change.
+Delete DIR to rebuild; a store that did not finish leaves no `built-*.json` and is redone.
 """
 
 from __future__ import annotations
@@ -164,13 +170,12 @@ def latencies(url: str, pools: dict, runs: int) -> dict:
     from newstag.archive.backends import open_archive
     from newstag.archive.facets import facet_counts
     from newstag.archive.filters import Filters
-    from newstag.archive.queries import count, months, search
+    from newstag.archive.queries import months, search_page
 
     rng = pools["rng"]
 
     def page(filters):
-        search(backend, filters, limit=20)
-        count(backend, filters)
+        search_page(backend, filters, limit=20)  # what a page shows: the newest 20, the total up to its cap
 
     classes = {
         "topic page": lambda: page(Filters(topic=rng.choice(pools["topics"]))),
@@ -206,6 +211,8 @@ def main() -> None:
     parser.add_argument("--no-bulk", action="store_true", help="write chunk by chunk with every index in place")
     parser.add_argument("--queries", type=int, default=200, help="runs per query class")
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a temporary directory)")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="keep the archives in DIR and query those already built there instead of storing again")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results_archive.json")
     args = parser.parse_args()
     global CHUNK
@@ -221,19 +228,32 @@ def main() -> None:
     pools = query_pools(tagged)
     results = {"targets": TARGETS, "records_tagged": len(tagged), "chunk": CHUNK, "bulk": not args.no_bulk, "runs": []}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        where = args.keep or Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
         server_cm = None
         if "postgresql" in args.backends:
             from newstag.archive.pgserver import temporary_server
 
             # Memory for sorting and building the GIN index; the rest PostgreSQL's defaults.
-            server_cm = temporary_server({"shared_buffers": "512MB", "maintenance_work_mem": "512MB", "work_mem": "32MB"})
+            server_cm = temporary_server({"shared_buffers": "512MB", "maintenance_work_mem": "512MB", "work_mem": "32MB"},
+                                         keep=args.keep and args.keep / "pg")
             server = server_cm.__enter__()
         try:
             for n in args.counts:
                 for backend in args.backends:
-                    url = str(Path(tmp) / f"archive-{n}.db") if backend == "sqlite" else server.new_database()
-                    print(f"{backend}: storing {n:,} records ({load()})", flush=True)
-                    stored = store_all(url, tagged, n, bulk=not args.no_bulk)
+                    built = where / f"built-{backend}-{n}.json"
+                    if args.keep and built.exists():
+                        url = str(where / f"archive-{n}.db") if backend == "sqlite" else server.url(f"archive_{n}")
+                        stored = dict(orjson.loads(built.read_bytes()), reused=str(args.keep))
+                        print(f"{backend}: {n:,} records kept in {args.keep} ({load()})", flush=True)
+                    else:
+                        url = str(where / f"archive-{n}.db") if backend == "sqlite" else server.new_database(f"archive_{n}" if args.keep else None)
+                        if backend == "sqlite" and os.path.exists(url):
+                            os.remove(url)  # a store that did not finish
+                        print(f"{backend}: storing {n:,} records ({load()})", flush=True)
+                        stored = store_all(url, tagged, n, bulk=not args.no_bulk)
+                        if args.keep:
+                            built.write_bytes(orjson.dumps(stored))
                     size = size_bytes(url)
                     print(f"  {stored['records_per_s']:,} records/s ({stored['seconds']} s; analyze {stored['analyze_s']} s); "
                           f"{size / n:,.0f} bytes per article ({size / 1e9:.2f} GB); {stored['load']}", flush=True)
@@ -246,7 +266,7 @@ def main() -> None:
                                             "bytes_per_article": round(size / n), "latency": lat})
                     # After every run: a long run stopped half-way keeps what it measured.
                     args.out.write_text(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
-                    if backend == "sqlite":
+                    if backend == "sqlite" and not args.keep:
                         for suffix in ("", "-wal", "-shm"):
                             if os.path.exists(url + suffix):
                                 os.remove(url + suffix)

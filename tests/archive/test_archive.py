@@ -191,7 +191,7 @@ def test_both_plans_of_full_text_with_tags_agree(filled, query):
     """Driven from the words' matches or from the tag's index, the same articles in the same order."""
     from newstag.archive.filters import select
 
-    for filters in (Filters(query=query, region="CU"), Filters(query=query, topic="medtop:04000000", region="US"),
+    for filters in (Filters(query=query), Filters(query=query, region="CU"), Filters(query=query, topic="medtop:04000000", region="US"),
                     Filters(query=query, region="419", relevance="about", agency="Reuters")):
         answers = []
         for by_full_text in (False, True):
@@ -202,15 +202,24 @@ def test_both_plans_of_full_text_with_tags_agree(filled, query):
     assert count(filled, Filters(query="Havana", region="CU")) == len(search(filled, Filters(query="Havana", region="CU")))
 
 
-def test_sqlite_plans_full_text_with_tags_by_the_rarer_side(filled, monkeypatch):
+def test_full_text_with_tags_is_planned_from_the_rarer_side(filled, monkeypatch):
     from newstag.archive import queries
 
+    assert queries.plan(filled, Filters(query="diesel", region="CU")).by_full_text
+    monkeypatch.setitem(queries.FULL_TEXT_FIRST_BELOW, filled.dialect, 0)
+    by_tag = queries.plan(filled, Filters(query="diesel", region="CU"))
+    assert not by_tag.by_full_text and by_tag.source == "article_regions d"
     if filled.dialect != "sqlite":
-        pytest.skip("PostgreSQL's planner chooses by itself")
-    assert queries.plan(filled, Filters(query="diesel", region="CU")).source == "articles d"
-    monkeypatch.setattr(queries, "FULL_TEXT_FIRST_BELOW", 0)
-    assert queries.plan(filled, Filters(query="diesel", region="CU")).source == "article_regions d"
-    assert queries.plan(filled, Filters(query="zzzunknownword", region="CU")).source == "articles d"  # in no article
+        return  # PostgreSQL: the planner's estimate decided; what follows reads SQLite's plans
+    # The tag's index drives, newest first (no sort), the words' matches probed as a set.
+    steps = " | ".join(row[3] for row in filled.query(f"EXPLAIN QUERY PLAN {by_tag.seqs()} ORDER BY d.published DESC, d.seq DESC",
+                                                        by_tag.params))
+    assert "INDEX article_regions_by_code" in steps and "TEMP B-TREE FOR ORDER BY" not in steps, steps
+    assert queries.plan(filled, Filters(query="zzzunknownword", region="CU")).by_full_text  # in no article
+    by_date = queries.plan(filled, Filters(query="diesel"))  # no tag: the date's index drives
+    steps = " | ".join(row[3] for row in filled.query(f"EXPLAIN QUERY PLAN {by_date.seqs()} ORDER BY d.published DESC, d.seq DESC",
+                                                        by_date.params))
+    assert not by_date.by_full_text and "INDEX articles_published" in steps and "TEMP B-TREE FOR ORDER BY" not in steps, steps
 
 
 def test_facets_count_the_whole_result(filled, tagged_records):
@@ -359,3 +368,25 @@ def test_facets_of_a_large_result_count_its_newest_articles(filled, tagged_recor
                 expected[t["code"]] = expected.get(t["code"], 0) + 1
     assert {f.value: f.count for f in facets.values["topic"]} == expected
 
+
+@pytest.mark.parametrize("given", [dict(), dict(region="CU"), dict(query="Havana"), dict(query="Havana", region="CU"),
+                                   dict(query="the", topic="medtop:04000000", region="US"), dict(region="419", relevance="about")])
+def test_a_page_counts_its_total_up_to_a_cap(filled, given):
+    """search_page: the hits of `search`, and the exact total up to the cap, else the cap as a
+    lower bound ("more than cap"); the cap never hides whether a next page exists."""
+    from newstag.archive.queries import Total, search_page
+
+    filters = Filters(**given)
+    exact = count(filled, filters)
+    assert exact >= 1, given
+    for cap in (0, 1, exact - 1, exact, exact + 5):
+        if cap < 0:
+            continue
+        page = search_page(filled, filters, limit=2, offset=0, cap=cap)
+        assert _ids(page.hits) == _ids(search(filled, filters, limit=2))
+        # The cap is raised to the page's end (2): below it the count is exact or "more than 2".
+        shown = max(cap, 2)
+        assert page.total == (Total(exact, False) if exact <= shown else Total(shown, True)), (cap, exact)
+    deep = search_page(filled, filters, limit=3, offset=exact - 1, cap=1)  # the last match, alone on its page
+    assert _ids(deep.hits) == _ids(search(filled, filters, limit=3, offset=exact - 1)) and len(deep.hits) == 1
+    assert deep.total == Total(exact, False)

@@ -151,3 +151,29 @@ def test_service_rules_apply(archive_url):
         assert answer.status_code == 404 and answer.headers["content-type"].startswith("application/problem+json")
         assert "no article with id 'none'" in answer.json()["detail"]
         assert c.get("/v1/stats", headers={"Authorization": "Bearer k3y"}).json()["articles"] == 10
+
+
+def test_a_total_beyond_the_cap_is_shown_as_a_lower_bound(client, tagged_records, monkeypatch):
+    from newstag.archive import queries, web
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    monkeypatch.setattr(web, "PAGE_SIZE", 2)
+    assert len(tagged_records) == 10
+    answer = client.get("/v1/articles", params={"limit": 2}).json()
+    assert answer["total"] == 3 and answer["total_is_lower_bound"] is True and len(answer["articles"]) == 2
+    schema = client.get("/openapi.json").json()["paths"]["/v1/articles"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(schema["required"]) == set(answer) == set(schema["properties"])  # the documented answer is the one given
+    exact = client.get("/v1/articles", params={"region": "CU", "relevance": "about"}).json()
+    assert exact["total"] == len(_about(tagged_records, "CU")) <= 3 and exact["total_is_lower_bound"] is False
+    html = client.get("/articles").text
+    assert 'data-total-is-lower-bound="true"' in html and "More than 3 articles" in html and "page 1 of more than 1" in html
+    # "more than": every page has a next link until the last match, and the pages hold every article once.
+    seen, page = [], 1
+    while True:
+        html = client.get("/articles", params={"page": page}).text
+        seen += _hit_ids(html)
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    assert sorted(seen) == sorted(r["id"] for r in tagged_records) and page == 5
+    assert 'data-total="10" data-total-is-lower-bound="false"' in html  # the last page counts them all

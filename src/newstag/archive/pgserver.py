@@ -45,36 +45,45 @@ class TemporaryServer:
     def url(self, database: str) -> str:
         return f"postgresql://postgres@/{database}?host={self.socket_dir}"
 
-    def new_database(self) -> str:
-        """The URL of a new, empty database on this server."""
+    def new_database(self, name: str | None = None) -> str:
+        """The URL of a new, empty database on this server (named `name`, else a fresh name)."""
         import psycopg
 
-        name = f"archive_{os.getpid()}_{next(self._numbers)}"
+        name = name or f"archive_{os.getpid()}_{next(self._numbers)}"
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
 
 
 @contextmanager
-def temporary_server(settings: dict[str, str] | None = None) -> Iterator[TemporaryServer]:
+def temporary_server(settings: dict[str, str] | None = None, keep: Path | None = None) -> Iterator[TemporaryServer]:
     """A PostgreSQL server for as long as the block runs; stopped (and its files removed) after,
-    also when the block fails."""
+    also when the block fails. `keep`: the server's directory instead of a temporary one, kept
+    after the block and started again, with its databases, by the next block given it (the
+    benchmark's --keep: a database of a million articles is built once and queried many times)."""
     missing = server_binaries_missing()
     if missing:
         raise RuntimeError(missing)
-    root = Path(tempfile.mkdtemp(prefix="newstag-pg-"))
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+    root = keep or Path(tempfile.mkdtemp(prefix="newstag-pg-"))
     data = root / "data"
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     options = {"listen_addresses": "''", "fsync": "off", "full_page_writes": "off", "max_connections": "40", **(settings or {})}
     started = False
     try:
-        _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+        if not (data / "PG_VERSION").exists():
+            _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
         flags = f"-k {root} " + " ".join(f"-c {k}={v}" for k, v in options.items())
         _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", flags, "-l", str(root / "server.log"), "-w", "start")
         started = True
         yield TemporaryServer(root)
     finally:
         if started:
-            _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+            # A kept server stops cleanly (its databases outlive it); a temporary one is thrown away.
+            mode = "fast" if keep is not None else "immediate"
+            _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", mode, "-w", "stop")
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)

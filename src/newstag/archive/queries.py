@@ -6,7 +6,7 @@ and turns rows into what the CLI and the web pages show.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +17,20 @@ from newstag.archive.filters import Filters, Selection, full_text_matches, query
 
 STATS_BY = ("topic", "region", "agency", "month", "place")
 MAX_LIMIT = 1000
-# SQLite: full text with a tag filter is driven from the words' matches when the rarest word is in
-# at most this many articles (sorting them by date is then cheap), else from the tag's index,
-# where matches come soon enough in date order. PostgreSQL's planner makes this choice itself.
-FULL_TEXT_FIRST_BELOW = 20_000
+# SQLite: full text is driven from the words' matches when the query matches at most this many
+# articles (each is then looked up in the tag tables or `articles`, a page read apiece when not
+# cached, and sorted by date), else from the tag's (or the date's) index newest first, the
+# matches a set probed per index entry. 5,000 rather than 20,000: at a million articles the p99
+# of full text + topic + region over the benchmark's queries fell from ~390 to ~280 ms (counting
+# up to 1,000; load ~10, so relative only). PostgreSQL the same, from its planner's estimates
+# (and only when the tags are estimated to match more); 15,000 there, above its estimate of any
+# word outside its statistics (5,003 of a million here, see _full_text_matches_at_most).
+FULL_TEXT_FIRST_BELOW = {"sqlite": 5_000, "postgresql": 15_000}
+# A page's total is exact up to this many articles, then "more than COUNT_CAP" (search_page).
+# Counting costs the matches read: at a million articles (load ~9, so relative only), the p99
+# of full text + topic + region was ~370 ms on PostgreSQL with 200 against ~900 ms with 1,000,
+# each match of a common word costing a heap page read there (the tsvector is in the row).
+COUNT_CAP = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,21 +56,72 @@ def search(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0)
 
 
 def plan(backend: Backend, filters: Filters) -> Selection:
-    """The Selection of `filters`, driven from the table that yields its matches soonest."""
-    terms = query_terms(filters.query)
-    tagged = any(getattr(filters, name) is not None for name in ("region", "topic", "place", "agency"))
-    if backend.dialect != "sqlite" or not terms or not tagged:
+    """The Selection of `filters`, driven from the table that yields its matches soonest: with
+    full text, from its matches when the query matches at most FULL_TEXT_FIRST_BELOW articles."""
+    if not query_terms(filters.query):
         return select(filters, backend.dialect)
-    # unicode61 indexes words lower-cased; a word it folds otherwise (accents) is simply not
-    # found here, estimated rare: the results are the same either way, only the plan differs.
-    words = sorted({w.lower() for words in terms for w in words})
-    rows = backend.query(f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({placeholders(words)})", words)
-    found = dict(rows)
-    rarest = min(found.get(w, 0) for w in words)
-    return select(filters, backend.dialect, by_full_text=rarest <= FULL_TEXT_FIRST_BELOW)
+    below = FULL_TEXT_FIRST_BELOW[backend.dialect]
+    return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, below))
+
+
+def _full_text_matches_at_most(backend: Backend, filters: Filters, n: int) -> bool:
+    sql, params = full_text_matches(filters.query, backend.dialect)
+    if backend.dialect == "sqlite":
+        # Counted up to n + 1: reads at most that many entries of the index (fts5vocab's count
+        # of a word reads all of its entries: 65 ms for one in 213,000 articles, measured).
+        return backend.query(f"SELECT count(*) FROM ({sql} LIMIT {n + 1}) m", params)[0][0] <= n
+    # PostgreSQL: its planner's estimates, from the statistics ANALYZE keeps: no row is read
+    # (counting reads a heap page a match). A word outside the most common ones it keeps is
+    # estimated at half the rarest kept one's frequency (~5,000 of a million here, for a word in
+    # 839 articles as for one in 12,579), hence the comparison with the tags' estimate too: the
+    # tag's index walked to its end costs a heap page per entry, as the matches do.
+    words = _estimated_rows(backend, sql, params)
+    if words > n:
+        return False
+    tags = select(filters.with_(query=None), backend.dialect)
+    return words <= _estimated_rows(backend, tags.seqs(), tags.params)
+
+
+def _estimated_rows(backend: Backend, sql: str, params: Sequence[Any]) -> float:
+    estimate = backend.query(f"EXPLAIN (FORMAT JSON) {sql}", params)[0][0]
+    if isinstance(estimate, str):
+        estimate = orjson.loads(estimate)
+    return estimate[0]["Plan"]["Plan Rows"]
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """How many articles match, as a page shows it: exact up to a cap, else "more than `value`"."""
+
+    value: int  # the number of matches, or the cap when more match
+    is_lower_bound: bool  # True: more than `value` articles match (counting stopped at the cap)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    hits: list[Hit]  # newest first
+    total: Total
+
+
+def search_page(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0, cap: int | None = None) -> Page:
+    """A page of matches (as `search`) and their total counted up to `cap` (at least up to the
+    page's end, so that whether a next page exists is known), in one walk of the matches newest
+    first: the page and the count read the same rows once, and never more than cap + 1 matches,
+    where an exact count of a common word with a common tag reads every one of them."""
+    limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
+    cap = max(COUNT_CAP if cap is None else int(cap), offset + limit)
+    selection = plan(backend, filters)
+    seqs = [
+        seq for (seq,) in backend.query(
+            f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT ?", (*selection.params, cap + 1)
+        )
+    ]
+    total = Total(cap, True) if len(seqs) > cap else Total(len(seqs), False)
+    return Page(articles_by_seq(backend, seqs[offset : offset + limit]), total)
 
 
 def count(backend: Backend, filters: Filters) -> int:
+    """The exact number of matching articles (`archive search --count`); pages use search_page."""
     selection = plan(backend, filters)
     if selection.full_text_only:  # no article row need be read
         sql, params = full_text_matches(filters.query, backend.dialect)

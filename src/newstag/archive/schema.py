@@ -111,7 +111,8 @@ def render_full_text(ft: FullText, dialect: str) -> list[str]:
         return [
             f"CREATE VIRTUAL TABLE {ft.fts_table} USING fts5({', '.join(ft.columns)}, content='{ft.table}', "
             f"content_rowid='{ft.key}', tokenize='unicode61')",
-            # How many articles hold a word, read off the index (filters.py plans with it).
+            # How many articles hold a word, read off the index (all of its entries: queries.plan
+            # counts a query's matches with a LIMIT instead).
             f"CREATE VIRTUAL TABLE {ft.fts_table}_vocab USING fts5vocab({ft.fts_table}, 'row')",
         ]
     document = " || ' ' || ".join(f"coalesce({c}, '')" for c in ft.columns)

@@ -4,7 +4,8 @@
     /topics/{code}         every story under an IPTC topic, with its chart of articles per month
     /regions/{code}        every story on a country or M49 region (?relevance=about|mentioned)
     /articles/{id}         one stored article: its text, its tags linking to their pages
-    GET /v1/articles       {"total", "articles": [records], "facets": {...}} for the same filters
+    GET /v1/articles       {"total", "total_is_lower_bound", "articles": [records], "facets": {...}}
+                           for the same filters (total: exact up to queries.COUNT_CAP, else the cap)
     GET /v1/articles/{id}  the record;   GET /v1/stats   counts per topic, region, agency, month
 
 `install(app, url)` adds them to the service's app (`newstag serve --archive DB`), which gives
@@ -32,7 +33,7 @@ from newstag.archive.backends import Backend, open_archive
 from newstag.archive.chart import month_chart
 from newstag.archive.facets import Facets, facet_counts
 from newstag.archive.filters import FilterError, Filters
-from newstag.archive.queries import Hit, article_text, count, get_article, months, search, stats, total
+from newstag.archive.queries import COUNT_CAP, Hit, article_text, get_article, months, search_page, stats, total
 from newstag.service.problems import Problem
 from newstag.service.security import require_api_key
 from newstag.service.views import segments
@@ -185,20 +186,23 @@ def _facet_links(facets: Facets, filters: Filters) -> list[dict[str, Any]]:
 def _listing(request: Request, filters: Filters, heading: str, path: str, chart: bool) -> HTMLResponse:
     backend = _backend(request)
     page = _page_number(request)
-    hits = search(backend, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    matches = count(backend, filters)
+    found = search_page(backend, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    matches = found.total.value
     facets = facet_counts(backend, filters)
     params = _params(filters)
     in_path = "topic" if path.startswith("/topics/") else "region" if path.startswith("/regions/") else None
     own = {k: v for k, v in params.items() if k != in_path}  # what the page's own links carry
-    pages_total = max(1, -(-min(matches, MAX_OFFSET + PAGE_SIZE) // PAGE_SIZE))
+    more = found.total.is_lower_bound  # more than `matches`: more than matches // PAGE_SIZE pages
+    pages_total = max(1, matches // PAGE_SIZE if more else -(-min(matches, MAX_OFFSET + PAGE_SIZE) // PAGE_SIZE))
+    has_next = page < pages_total or (more and page * PAGE_SIZE <= MAX_OFFSET)
     return _render(
         "archive_list.html", heading=heading, filters=filters, params=params,
-        hits=[hit_view(h) for h in hits], total=matches, facets=_facet_links(facets, filters),
+        hits=[hit_view(h) for h in found.hits], total=matches, total_is_lower_bound=found.total.is_lower_bound,
+        facets=_facet_links(facets, filters),
         facets_sampled=facets.sampled, facets_counted=facets.counted,
         page=page, pages_total=pages_total,
         prev_href=path + _query_string({**own, "page": page - 1}) if page > 1 else None,
-        next_href=path + _query_string({**own, "page": page + 1}) if page < pages_total else None,
+        next_href=path + _query_string({**own, "page": page + 1}) if has_next else None,
         json_href="/v1/articles" + _query_string(params),
         chart=month_chart(months(backend, filters)) if chart else None,
         path=path, own=own,
@@ -272,18 +276,41 @@ def _name(request: Request, facet: str, code: str) -> str:
 # --- JSON ---------------------------------------------------------------------------------------
 
 
-@api.get("/articles", summary="Search the archive")
+_FACET_VALUES = {"type": "array", "items": {"type": "object", "required": ["value", "name", "count"], "properties": {
+    "value": {"type": "string"}, "name": {"type": "string"}, "count": {"type": "integer"}}}}
+ARTICLES_ANSWER = {
+    "type": "object",
+    "required": ["total", "total_is_lower_bound", "articles", "facets", "facets_counted", "facets_sampled", "filters"],
+    "properties": {
+        "total": {"type": "integer", "description": f"Articles matching: exact up to {COUNT_CAP:,} (or the end of the page "
+                  "asked for, when further), else that number, and total_is_lower_bound is true."},
+        "total_is_lower_bound": {"type": "boolean", "description": "True: more than `total` articles match (counting stopped there)."},
+        "articles": {"type": "array", "items": {"type": "object"}, "description": "The records of the page, newest first."},
+        "facets": {"type": "object", "properties": {"topic": _FACET_VALUES, "region": _FACET_VALUES}},
+        "facets_counted": {"type": "integer", "description": "Articles the facets were counted over."},
+        "facets_sampled": {"type": "boolean", "description": "True: the facets count the newest facets_counted articles only."},
+        "filters": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+
+@api.get("/articles", summary="Search the archive",
+         responses={200: {"description": "A page of matches and their total", "content": {"application/json": {"schema": ARTICLES_ANSWER}}}})
 def articles_json(request: Request, limit: int = PAGE_SIZE, offset: int = 0) -> JSONResponse:
     """The articles matching the filters (q, topic, region, relevance, place, agency, since,
-    until), newest first: `{"total", "articles": [records], "facets": {"topic": [...], "region": [...]}}`."""
+    until), newest first: `{"total", "total_is_lower_bound", "articles": [records], "facets":
+    {"topic": [...], "region": [...]}}`. `total` is exact up to a cap (or the page's end when
+    further); beyond it, `total` is the cap and `total_is_lower_bound` is true."""
     if not 0 <= limit <= MAX_API_LIMIT or not 0 <= offset <= MAX_OFFSET:
         raise Problem(400, f"limit is 0..{MAX_API_LIMIT} and offset 0..{MAX_OFFSET}")
     filters = _filters(request)
     backend = _backend(request)
     facets = facet_counts(backend, filters)
+    found = search_page(backend, filters, limit=limit, offset=offset)
     return JSONResponse({
-        "total": count(backend, filters),
-        "articles": [h.record for h in search(backend, filters, limit=limit, offset=offset)],
+        "total": found.total.value,
+        "total_is_lower_bound": found.total.is_lower_bound,
+        "articles": [h.record for h in found.hits],
         "facets": {facet: [{"value": v.value, "name": v.name, "count": v.count} for v in values]
                    for facet, values in facets.values.items()},
         "facets_counted": facets.counted,
