@@ -68,3 +68,25 @@ def test_a_city_name_before_a_word_never_written_alone_stays_a_place(tag):
 def test_a_small_towns_name_after_the_is_a_title(tag):
     places, _ = tag("The report first appeared in The Atlantic, the senator from Iowa said on Monday.")
     assert "Atlantic" not in resolved(places)
+
+
+def test_a_country_after_a_capitalised_word_that_is_no_first_name_stays_a_country(tag):
+    places, _ = tag("The scheme is run by Local Ireland, a group of councils. Politics Ukraine reported the vote.")
+    assert resolved(places)["Ireland"] == "IE" and resolved(places)["Ukraine"] == "UA"
+    # After a first name it is a surname, as before.
+    places, _ = tag("Michael Jordan played his last game in Chicago.")
+    assert "Jordan" not in resolved(places)
+
+
+def test_a_compass_point_before_a_name_is_no_initials(tag):
+    places, _ = tag("Crews were called to a house fire in S.E. Portland, Oregon, on Friday night.")
+    assert resolved(places)["Portland"] == "US"
+
+
+def test_a_name_written_as_a_place_stays_a_place_where_it_was_a_persons_elsewhere(tag):
+    text = ("Singer Jackson Browne played a concert in Mississippi on Friday. On Saturday Jackson police closed "
+            "the roads around the stadium.")
+    places, _ = tag(text)
+    kept = [r for r in places if r.mention.text == "Jackson"]
+    assert [r.mention.start for r in kept] == [text.index("Jackson police")]
+    assert kept[0].place is not None and kept[0].place.country == "US"

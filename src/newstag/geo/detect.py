@@ -9,7 +9,7 @@ the first name), so most of this module is filtering:
        matched in title case instead;
     2. keep hits that stand on word boundaries;
     3. drop person names, titles and the first words of longer names (persons.py), then every
-       other mention of a name found to be a person's;
+       other mention of a name found to be a person's, unless written as a place there;
     4. keep an ordinary English word that is also a place ("Reading", "Nice") only after a
        locative word ("in Reading"), with a qualifier ("Nice, France") or in the dateline;
     5. read "City, State" / "City, Country" / "City, Calif." as a qualifier for resolution;
@@ -67,10 +67,12 @@ _OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public School
 # other one, which the gazetteer lacks: "Nelson Street", "Pine Needle Drive", "Southland Vista
 # Court", "Northland apartments", "the Indian Ocean", "South China Sea", "the Brandenburg Gate"
 # (in Berlin, not in Brandenburg), "Abu Shok refugee camp", "Thames Valley". ("Annville Township"
-# is Annville: see _PLACE_NOUN_AFTER.)
+# is Annville: see _PLACE_NOUN_AFTER.) An abbreviation's period ends the word ("Cumberland St.,",
+# "Cedar Flat Rd. in"), but not before a capitalised word: "Dr. Smith", "St. Louis" are a title and a saint.
 _NOT_THE_PLACE_AFTER = re.compile(
-    r"(?: [A-Z][a-z]+){0,2} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Circle|Vista|"
-    r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b")
+    r"(?: [A-Z][a-z]+){0,2} (?:(?:Street|Avenue|Road|Drive|Boulevard|Lane|Circle|Vista|"
+    r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b|"
+    r"(?:St|Ave|Rd|Dr|Blvd|Ln)\.(?! [A-Z]))")
 # The kinds above that are written in lower case: a name followed by one of them needs the regex.
 _LOWER_KINDS = (" apartments", " camp", " refugee camp")
 # Words before "The X" that go to a place, not to a publication or a work ("visit The Crescent").
@@ -348,7 +350,7 @@ class Detector:
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in g.locative)
             if info.is_name and not headline:
-                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, opens_sentence))) \
+                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, opens_sentence, alias))) \
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
@@ -576,18 +578,22 @@ class Detector:
             title_hits = [
                 d for d in title_hits
                 # In a headline a three-letter alternate name is an abbreviation ("COS" for
-                # companies, an alternate name of Jos) before it is a place.
-                if d.mention.text in body_aliases or (self._alias_strong(d) and not (d.alt and len(d.mention.text) <= 3))
+                # companies, an alternate name of Jos) before it is a place, and an ordinary
+                # English word is a word ("REVERSE SPLIT APPROVED"): the body must name them.
+                if d.mention.text in body_aliases
+                or (self._alias_strong(d) and not (d.alt and len(d.mention.text) <= 3)
+                    and not all(c.flags & COMMON for c in d.candidates))
             ]
 
         if initial:
             named = {d.mention.text for d in title_hits + body_hits} | {d.mention.text.title() for d in found}
             body_hits = sorted(body_hits + [d for d in initial if d.mention.text in named and d.mention.field == "text"],
                                key=lambda d: d.mention.start)
-        # A name that was a person's name somewhere in the story is a person everywhere in it.
+        # A name that was a person's name somewhere in the story is a person everywhere in it,
+        # except where it is written as a place ("Paris firefighters", "Paris, Texas").
         if persons:
             for d in title_hits + body_hits:
-                if d.mention.kind == "name" and fold(d.mention.text) in persons:
+                if d.mention.kind == "name" and fold(d.mention.text) in persons and not (d.placelike or d.qualifier):
                     continue
                 found.append(d)
         else:

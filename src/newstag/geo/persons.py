@@ -7,10 +7,12 @@ Census first names (the `names` package) and the titles of nameparser beside our
     title before      "President Jordan", "Mr. Chad", "astronomer Anthony Boccaletti"
                       (a lower-case title only before a small town's name: "senior US official"
                       keeps the US)
-    initials before   "J.M. Barrie"; a middle initial after: "Judah P. Benjamin"
+    initials before   "J.M. Barrie" (a compass point is none: "S.E. Paris"); a middle initial
+                      after: "Judah P. Benjamin"
     name before       "Barack Obama", "Kyle Rittenhouse": a capitalised word that is not a
                       place, a modifier ("North") or a sentence's first word, unless that first
-                      word is a known first name ("Kyle")
+                      word is a known first name ("Kyle"); before a country or US state, only a
+                      known first name ("Michael Jordan", not "Local Ireland")
     name after        a first name or a small town's name before another capitalised word that
                       is not a place: "Wayne Tseng", "Supreme Court", "Vice President",
                       "Homeland Security"
@@ -44,6 +46,8 @@ _WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
 _SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
 # Initials before a name, or a middle initial after it, make it a person's: "J.M. Barrie", "Judah P. Benjamin".
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
+# ... but not a compass point written so: "S.E. Paris", "N.W. Washington".
+_COMPASS_POINT = re.compile(r"[NS]\.[EW]\.$")
 _MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 
 
@@ -63,15 +67,17 @@ class PersonNames:
             return False
         if prev in self.titles:
             return prev[0].isupper() or small_town
-        return _INITIALS.match(prev) is not None
+        return _INITIALS.match(prev) is not None and _COMPASS_POINT.match(prev) is None
 
     @staticmethod
     def middle_initial_after(folded: str, end: int) -> bool:
         return _MIDDLE_INITIAL.match(folded, end) is not None
 
-    def name_before(self, prev: str | None, prev_opens_sentence: bool) -> bool:
+    def name_before(self, prev: str | None, prev_opens_sentence: bool, name: str | None = None) -> bool:
         """"Barack Obama": a capitalised word before the name that is not a place or modifier;
-        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...")."""
+        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...").
+        Before a `name` that is a place first of all (a country, a US state), only a known first
+        name: "Michael Jordan", but "Politics Ukraine's", "Local Ireland" keep their country."""
         return (
             prev is not None
             and prev[0].isupper()
@@ -81,6 +87,7 @@ class PersonNames:
             # "An Albany man" opens a sentence with "An", a first name too: two letters are not enough.
             and (not prev_opens_sentence or (len(prev) > 2 and prev in self.given_names))
             and not self._is_place_word(prev)
+            and (name is None or prev in self.given_names or not self._is_place_word(name))
         )
 
     def name_after(self, folded: str, end: int) -> bool:
