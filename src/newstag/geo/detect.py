@@ -27,6 +27,7 @@ import bisect
 import heapq
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, Candidate, Gazetteer
 from newstag.geo.normalize import first_word, fold, headline_case
@@ -124,9 +125,10 @@ class Detected:
 make_detected = detected_maker(Detected)  # Detected(...) in half the time (see records.py)
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    """A stretch of text the detector scans: the body, or the title (in the text or apart)."""
+class _Segment(NamedTuple):
+    """A stretch of text the detector scans: the body, or the title (in the text or apart). A
+    named tuple, not a frozen dataclass: two are made per story, and a frozen dataclass's
+    __init__ costs ~0.3 µs a field (see records.py)."""
 
     text: str
     folded: str  # normalize.fold(text): same length
@@ -199,7 +201,7 @@ class Detector:
         # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
         self._no_demonyms: dict[int, tuple] = {}
         self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
-        self.persons = PersonNames(gazetteer, self._is_place_word)
+        self.persons = PersonNames(gazetteer, self._is_place_word, self._sentence_initial)
 
     def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
         """`cands` without demonyms (a dateline names a place), the same tuple for the same `cands`."""
@@ -289,8 +291,7 @@ class Detector:
         sentence or a longer name, which the caller keeps when the story names the same place
         elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
         people's."""
-        text, folded_text, start, end = seg.text, seg.folded, seg.start, seg.end
-        headline, field, in_title, sentences, skip = seg.headline, seg.field, seg.in_title, seg.sentences, seg.skip
+        text, folded_text, start, end, headline, field, in_title, sentences, skip = seg
         initial: list[Detected] = []
         g = self.g
         upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
@@ -338,10 +339,8 @@ class Detector:
                 if pm is not None:
                     prev, prev_start = pm.group(), pm.start()
             names = self.persons
-            # Read by the name-before rule only, which needs a capitalised word before.
-            opens_sentence = prev is not None and prev[0].isupper() and self._sentence_initial(folded, prev_start)
             if info.kind == "demonym" and not headline:
-                if prev is not None and names.name_before(prev, opens_sentence):
+                if prev is not None and names.name_before(prev, folded, prev_start):
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
@@ -350,7 +349,7 @@ class Detector:
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in g.locative)
             if info.is_name and not headline:
-                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, opens_sentence, alias))) \
+                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, folded, prev_start, alias))) \
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue

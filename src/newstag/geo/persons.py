@@ -53,13 +53,15 @@ _MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 
 class PersonNames:
     """The person-name rules over one gazetteer's word lists; `is_place_word` tells a word that
-    is a place before anything else (a country, a US state) and so never part of a person's name."""
+    is a place before anything else (a country, a US state) and so never part of a person's name;
+    `sentence_initial(text, pos)` whether text[pos] opens a sentence."""
 
-    def __init__(self, g: Gazetteer, is_place_word) -> None:
+    def __init__(self, g: Gazetteer, is_place_word, sentence_initial) -> None:
         self.titles = g.titles
         self.given_names = g.given_names
         self.never = g.never
         self._is_place_word = is_place_word
+        self._sentence_initial = sentence_initial
 
     def title_before(self, prev: str | None, small_town: bool) -> bool:
         """"President Jordan", "J.M. Barrie"; a lower-case title ("astronomer") only before a small town."""
@@ -67,25 +69,28 @@ class PersonNames:
             return False
         if prev in self.titles:
             return prev[0].isupper() or small_town
-        return _INITIALS.match(prev) is not None and _COMPASS_POINT.match(prev) is None
+        # (Initials end in a period: the regexes only then. This runs for most names.)
+        return prev[-1] == "." and _INITIALS.match(prev) is not None and _COMPASS_POINT.match(prev) is None
 
     @staticmethod
     def middle_initial_after(folded: str, end: int) -> bool:
         return _MIDDLE_INITIAL.match(folded, end) is not None
 
-    def name_before(self, prev: str | None, prev_opens_sentence: bool, name: str | None = None) -> bool:
-        """"Barack Obama": a capitalised word before the name that is not a place or modifier;
-        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...").
-        Before a `name` that is a place first of all (a country, a US state), only a known first
-        name: "Michael Jordan", but "Politics Ukraine's", "Local Ireland" keep their country."""
+    def name_before(self, prev: str | None, folded: str, prev_start: int, name: str | None = None) -> bool:
+        """"Barack Obama": `prev`, the word at folded[prev_start:] before the name, is a capitalised
+        word that is not a place or modifier; a sentence's first word only when it is a known first
+        name ("Kyle Rittenhouse ..."). Before a `name` that is a place first of all (a country, a
+        US state), only a known first name: "Michael Jordan", but "Politics Ukraine's", "Local
+        Ireland" keep their country."""
         return (
             prev is not None
             and prev[0].isupper()
             and prev.isalpha()
             and prev not in MODIFIERS
             and prev not in self.never
-            # "An Albany man" opens a sentence with "An", a first name too: two letters are not enough.
-            and (not prev_opens_sentence or (len(prev) > 2 and prev in self.given_names))
+            # "An Albany man" opens a sentence with "An", a first name too: two letters are not
+            # enough. (Asked last: most words before a name are settled by the checks above.)
+            and ((len(prev) > 2 and prev in self.given_names) or not self._sentence_initial(folded, prev_start))
             and not self._is_place_word(prev)
             and (name is None or prev in self.given_names or not self._is_place_word(name))
         )
