@@ -349,7 +349,10 @@ class Detector:
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in g.locative)
             if info.is_name and not headline:
-                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, folded, prev_start, alias))) \
+                # The word before can make a person's name only if it is capitalised, ends in a
+                # period (initials) or is a title; most are not ("in", "of"): no calls for those.
+                if (prev is not None and (prev[0].isupper() or prev[-1] == "." or prev in names.titles)
+                        and (names.title_before(prev, info.small_town) or names.name_before(prev, folded, prev_start, alias))) \
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
@@ -586,8 +589,9 @@ class Detector:
 
         if initial:
             named = {d.mention.text for d in title_hits + body_hits} | {d.mention.text.title() for d in found}
-            body_hits = sorted(body_hits + [d for d in initial if d.mention.text in named and d.mention.field == "text"],
-                               key=lambda d: d.mention.start)
+            kept = [d for d in initial if d.mention.text in named and d.mention.field == "text"]
+            if kept:
+                body_hits = sorted(body_hits + kept, key=lambda d: d.mention.start)
         # A name that was a person's name somewhere in the story is a person everywhere in it,
         # except where it is written as a place ("Paris firefighters", "Paris, Texas").
         if persons:

@@ -127,7 +127,7 @@ _COMMON_OR_GIVEN = COMMON | GIVEN
 _NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN
 
 
-def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> list[Resolution]:
+def _likely_places(detected: list[Detected], facts: list[_Facts], resolutions: list[Resolution]) -> list[Resolution]:
     """The resolutions without the unresolved mentions that are probably no place at all.
 
     An unresolved mention stays (as `resolved: false`) only when it is very likely a place: the
@@ -136,7 +136,7 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
     institutions: "Ozark police"), or it is the name of a small place or of a division abroad and
     nothing else (no English word, first name, or one-word alternate name: "Caloundra", "Abkhazia"). Every other capitalised word that
     resolved to nothing ("Vice", "Okay", "Zara Kay") is dropped: a record lists places, not the
-    words that were looked up."""
+    words that were looked up. `facts`: Resolver._facts_of each mention's candidates."""
     for r in resolutions:
         if r.place is None:
             break
@@ -145,9 +145,8 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
     written_as_place = {d.mention.text for d in detected if d.likely_place or d.placelike or d.mention.in_dateline}
     # A name that is nothing but a place ("Caloundra") stays too: no person, word or alternate
     # name of another language could have been meant.
-    only_a_place = {d.mention.text for d in detected
-                    if d.candidates and not any(c.flags & (_NOT_ONLY_A_PLACE if " " not in d.mention.text else _COMMON_OR_GIVEN)
-                                                for c in d.candidates)}
+    only_a_place = {d.mention.text for d, f in zip(detected, facts)
+                    if d.candidates and not f.flags & (_NOT_ONLY_A_PLACE if " " not in d.mention.text else _COMMON_OR_GIVEN)}
     return [r for r in resolutions
             if r.place is not None or r.reason in _PLACES_UNKNOWN or r.mention.text in written_as_place
             or (r.mention.text in only_a_place and r.reason in _NAMELESS_REASONS)]
@@ -165,12 +164,15 @@ class _Row(NamedTuple):
 
 class _Facts(NamedTuple):
     """What never changes about a name's candidates: their rows, countries (None included) and
-    types, and the (country, admin1) of those that are states or counties."""
+    types, the (country, admin1) of those that are states or counties, the US states among them
+    when a country abroad has the name too ("Georgia"), and their alias flags together (bits or-ed)."""
 
     rows: tuple[_Row, ...]
     countries: frozenset
     types: frozenset
     divisions: frozenset
+    us_states_named_like_a_country: frozenset
+    flags: int
 
 
 class _Spelling:
@@ -205,6 +207,8 @@ class Resolver:
         # gazetteer hands out one tuple per alias): keyed by id, the tuple kept beside its facts
         # so that the id stays its own.
         self._facts: dict[int, tuple] = {}
+        # _famous_over by (famous place, its kind, namesake): the same pairs meet in story after story.
+        self._famous: dict[tuple[int, str, int], bool] = {}
 
     def _facts_of(self, cands: tuple[Candidate, ...]) -> _Facts:
         """The rows of `cands` in candidate order, the sets of their countries and types, and the
@@ -214,9 +218,15 @@ class Resolver:
             return got[1]
         g = self.g
         rows = tuple(_Row(c, g.pcountry[c.pid], g.ptype[c.pid], g.padmin1[c.pid], self._prior(c)) for c in cands)
+        like_a_country = frozenset(r.admin1 for r in rows if r.country == "US" and r.type == "admin1") \
+            if any(r.type == "country" and r.country != "US" for r in rows) else frozenset()
+        flags = 0
+        for c in cands:
+            flags |= c.flags
         facts = _Facts(rows, frozenset(r.country for r in rows), frozenset(r.type for r in rows),
                        frozenset((r.country, r.admin1) for r in rows
-                                 if r.candidate.kind == "name" and r.type in ("admin1", "admin2")))
+                                 if r.candidate.kind == "name" and r.type in ("admin1", "admin2")),
+                       like_a_country, flags)
         if len(self._facts) < 200_000:
             self._facts[id(cands)] = (cands, facts)
         return facts
@@ -258,12 +268,12 @@ class Resolver:
         # provinces elsewhere ("Victoria", "Washington") is no sign of its own.
         shared_state_names: set[str] = set()
         dateline_by_prior: tuple | None = None  # the dateline's candidates, when its prior chose
-        for d, (rows, cs, types, _) in zip(detected, facts):
+        for d, (rows, cs, types, _, like_a_country, _) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
                 # (Rows unpacked, not read by field name: this runs for every ambiguous name, and
                 # a NamedTuple's fields are slower to read than to unpack.)
-                if "US" in cs and d.mention.kind == "name" and any(t == "country" and cc != "US" for _, cc, t, _, _ in rows):
-                    shared_state_names.update(a for _, cc, t, a, _ in rows if cc == "US" and t == "admin1")
+                if like_a_country and d.mention.kind == "name":
+                    shared_state_names |= like_a_country
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
                     if d.qualifier is not None:  # "LONDON, Ky."
                         dateline_country = d.qualifier[0]
@@ -334,7 +344,7 @@ class Resolver:
         "Dublin" in one story all have a US candidate, and that agreement is the evidence.
         """
         weak: dict[str, set[str]] = {}
-        for d, (_, cs, _, _) in zip(detected, facts):
+        for d, (_, cs, _, _, _, _) in zip(detected, facts):
             for cc in cs:
                 if cc is not None:
                     weak.setdefault(cc, set()).add(d.mention.text)
@@ -389,8 +399,8 @@ class Resolver:
         if home is None or home in context[0]:
             # The home bonus goes only to candidates in a country the story does not name
             # (see _best_of): with home among the named countries nothing changes.
-            return _likely_places(detected, first)
-        return _likely_places(detected, self._resolve(detected, context, weak, home, counts, spelling, counties, first))
+            return _likely_places(detected, facts, first)
+        return _likely_places(detected, facts, self._resolve(detected, context, weak, home, counts, spelling, counties, first))
 
     def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None,
                  counts: dict[str, int], spelling: _Spelling, counties: list[int],
@@ -487,7 +497,7 @@ class Resolver:
         m = d.mention
         scored = []
         specific: set[int] = set()  # candidates the qualifier or a named US state points at
-        rows, cand_countries, _, _ = self._facts_of(d.candidates)
+        rows, cand_countries, _, _, _, _ = self._facts_of(d.candidates)
         # The spelling only ranks namesakes in different countries: looked at only then.
         spelled = len(cand_countries) > 1
         qualifier = d.qualifier
@@ -529,10 +539,16 @@ class Resolver:
         if len(scored) > 1 and best.kind == "name" and g.ptype[best.pid] == "city" and "qualifier" not in support:
             # The story's country is not enough for a town to take the name of a famous place
             # ("Egypt", "Mecca", "the Pacific"): a qualifier is, and against a city, the town's state.
-            written = placelike or m.in_dateline or self._county_around(best.pid, counties)
+            written = placelike or m.in_dateline or (counties and self._county_around(best.pid, counties))
+            known = self._famous
             for entry in scored[1:]:
                 famous = entry[1]
-                if self._famous_over(famous, best) and (
+                over = known.get((famous.pid, famous.kind, best.pid))
+                if over is None:
+                    over = self._famous_over(famous, best)
+                    if len(known) < 200_000:
+                        known[(famous.pid, famous.kind, best.pid)] = over
+                if over and (
                         best.pid not in specific
                         or (not written and (g.ptype[famous.pid] in _FAMOUS_AREA_TYPES or g.capital[famous.pid]))):
                     best_s, best, support = entry
