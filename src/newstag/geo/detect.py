@@ -303,6 +303,7 @@ class Detector:
             folded = folded_text
         out: list[Detected] = []
         aliases = self._aliases
+        names, locative = self.persons, g.locative
         for idx, a, b in self._matches(folded, start, end):
             info = aliases.get(idx) or self._alias(idx)
             if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
@@ -310,8 +311,11 @@ class Detector:
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
             # Most names are followed by something else than " Word": the regexes only where it is.
-            word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
-            street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or folded.startswith(_LOWER_KINDS, b) else None
+            # Every regex read after the name begins with a space: none at all without one.
+            spaced = folded[b : b + 1] == " "
+            word_after = spaced and b + 1 < end and folded[b + 1].isupper()
+            street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or (spaced and folded.startswith(_LOWER_KINDS, b)) \
+                else None
             before = None
             if street is None and a >= start + 4 and folded[a - 1] == " " and folded[a - 2] in "ekt.":
                 before = _NOT_THE_PLACE_BEFORE.search(folded, max(start, a - 6), a)
@@ -338,16 +342,15 @@ class Detector:
                 pm = _PREV_WORD.search(folded, j + 1 if j >= 0 else lo, a - 1)  # after the last space, within 41
                 if pm is not None:
                     prev, prev_start = pm.group(), pm.start()
-            names = self.persons
             if info.kind == "demonym" and not headline:
                 if prev is not None and names.name_before(prev, folded, prev_start):
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
-            placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
+            placelike = spaced and info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
-            likely_place = office or (prev is not None and prev.lower() in g.locative)
+            likely_place = office or (prev is not None and prev.lower() in locative)
             if info.is_name and not headline:
                 # The word before can make a person's name only if it is capitalised, ends in a
                 # period (initials) or is a title; most are not ("in", "of"): no calls for those.
