@@ -311,11 +311,8 @@ class Detector:
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
             # Most names are followed by something else than " Word": the regexes only where it is.
-            # Every regex read after the name begins with a space: none at all without one.
-            spaced = folded[b : b + 1] == " "
-            word_after = spaced and b + 1 < end and folded[b + 1].isupper()
-            street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or (spaced and folded.startswith(_LOWER_KINDS, b)) \
-                else None
+            word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
+            street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or folded.startswith(_LOWER_KINDS, b) else None
             before = None
             if street is None and a >= start + 4 and folded[a - 1] == " " and folded[a - 2] in "ekt.":
                 before = _NOT_THE_PLACE_BEFORE.search(folded, max(start, a - 6), a)
@@ -348,7 +345,7 @@ class Detector:
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
-            placelike = spaced and info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
+            placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in locative)
             if info.is_name and not headline:
@@ -548,14 +545,11 @@ class Detector:
                 cands = g.lookup(place)
                 # "LONDON, Ky.": the qualifier picks the namesake, as it does in the text.
                 dl_qualifier = self._qualifier(headline_case("," + rest), 0, cands)
-            found.append(
-                Detected(
-                    Mention(text=text[dl.start : dl.end], start=dl.start, end=dl.end, kind=self._kind(cands) if cands else "name",
-                            in_dateline=True, sentence=0),
-                    self._places_only(cands) or cands,
-                    dl_qualifier,
-                )
-            )
+            # (The makers of records.py: most wire stories have a dateline.)
+            found.append(make_detected(
+                make_mention(text[dl.start : dl.end], dl.start, dl.end, self._kind(cands) if cands else "name", "text",
+                             False, True, 0),
+                self._places_only(cands) or cands, dl_qualifier, False, False, False))
 
         body = article.body
         sentences = _sentence_starts(folded, body.start, body.end)

@@ -285,7 +285,7 @@ class Resolver:
                         several = len(rows) > 1
                         best_score = best = None
                         for c, cc, t, _, prior in rows:
-                            score = prior + (spelling.bonus(cc, t) if several else 0.0)
+                            score = prior + spelling.bonus(cc, t) if several and cc in _ENGLISH else prior
                             if best_score is None or score > best_score:
                                 best_score, dateline_country, best = score, cc, c
                         if not g.capital[best.pid] and g.ptype[best.pid] != "country":
@@ -503,7 +503,8 @@ class Resolver:
         qualifier = d.qualifier
         only_country = CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0
         for c, cc, t, admin1, prior in rows:
-            s = prior + spelling.bonus(cc, t) if spelled else prior
+            # (bonus is 0 outside the English-speaking countries: no call for those)
+            s = prior + spelling.bonus(cc, t) if spelled and cc in _ENGLISH else prior
             support = []
             if qualifier is not None:
                 qc, qa = qualifier
