@@ -70,10 +70,12 @@ _OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public School
 # (in Berlin, not in Brandenburg), "Abu Shok refugee camp", "Thames Valley". ("Annville Township"
 # is Annville: see _PLACE_NOUN_AFTER.) An abbreviation's period ends the word ("Cumberland St.,",
 # "Cedar Flat Rd. in"), but not before a capitalised word: "Dr. Smith", "St. Louis" are a title and a saint.
+_KIND_OF_PLACE = (r"(?:(?:Street|Avenue|Road|Drive|Boulevard|Lane|Circle|Vista|[Aa]partments|Sea|Ocean|Gate|"
+                  r"(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b|(?:St|Ave|Rd|Dr|Blvd|Ln)\.(?! [A-Z]))")
+# (Written as "a kind, or a word and then a kind or a word and a kind" rather than "up to two
+# words, then a kind": the same matches without backtracking over the words, a third faster.)
 _NOT_THE_PLACE_AFTER = re.compile(
-    r"(?: [A-Z][a-z]+){0,2} (?:(?:Street|Avenue|Road|Drive|Boulevard|Lane|Circle|Vista|"
-    r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b|"
-    r"(?:St|Ave|Rd|Dr|Blvd|Ln)\.(?! [A-Z]))")
+    rf" (?:{_KIND_OF_PLACE}|[A-Z][a-z]+ (?:{_KIND_OF_PLACE}|[A-Z][a-z]+ {_KIND_OF_PLACE}))")
 # The kinds above that are written in lower case: a name followed by one of them needs the regex.
 _LOWER_KINDS = (" apartments", " camp", " refugee camp")
 # Words before "The X" that go to a place, not to a publication or a work ("visit The Crescent").
