@@ -75,6 +75,9 @@ _NOT_THE_PLACE_AFTER = re.compile(
 _LOWER_KINDS = (" apartments", " camp", " refugee camp")
 # Words before "The X" that go to a place, not to a publication or a work ("visit The Crescent").
 _GOING_BEFORE_THE = re.compile(r"\b(?:visit|visits|visited|visiting|near|inside|outside|into|toward|towards) $")
+# A list of capitalised names after a preposition of place, up to the name that ends it.
+_LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughout|between|visited|visiting)"
+                                  r"(?: [A-Z][\w.'-]*)+(?:,(?: [A-Z][\w.'-]*)+)*,?(?: and| or)? $")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -182,6 +185,23 @@ def _mostly_upper(s: str) -> bool:
     return upper > 0 and upper > 4 * (len(data) - len(data.translate(None, _ASCII_LOWER)))
 
 
+# Capitalised words for a kind of place, which "of" and a place's name follow ("County of Brant").
+_PLACE_KIND = frozenset(
+    "City Town Township Village County Borough District Province State Republic Kingdom Commonwealth "
+    "Emirate Principality Island Islands Isle Gulf Bay Port Cape Lake Mount Strait".split())
+
+
+def _in_a_name(folded: str, start: int, of_start: int) -> bool:
+    """Whether the "of" at folded[of_start] follows a capitalised word other than a kind of place:
+    it is then inside a name ("Court of Justice", "Union of Rail"), not a preposition of place
+    ("County of Brant", "Republic of Korea")."""
+    i = of_start - 1
+    if i <= start or folded[i] != " ":
+        return False
+    j = folded.rfind(" ", start, i)
+    return folded[j + 1 : j + 2].isupper() and folded[j + 1 : i] not in _PLACE_KIND
+
+
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
     return [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
 
@@ -220,7 +240,10 @@ class Detector:
                 candidates=cands,
                 is_name=all(c.kind == "name" for c in cands),
                 given=any(c.flags & GIVEN for c in cands),
-                common=all(c.flags & COMMON for c in cands),
+                # The gazetteer's COMMON flag, or a small town named like a word that English
+                # writes in lower case (g.ordinary: "Forest", "Century", "Rail").
+                common=all(c.flags & COMMON for c in cands)
+                or (text in g.ordinary and self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION)),
                 alt=all(c.flags & ALT for c in cands),
                 small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
                 one_word_city=self._small_town(cands, text, 10**10),
@@ -346,9 +369,15 @@ class Detector:
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
             placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
-            likely_place = office or (prev is not None and prev.lower() in g.locative)
+            likely_place = office or (prev is not None and prev.lower() in g.locative
+                                      and not (prev == "of" and _in_a_name(folded, start, prev_start)))
+            if not likely_place and info.is_name and (prev in ("and", "or") or folded[a - 2 : a] == ", "):
+                # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
+                # a preposition of place opens.
+                likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
             if info.is_name and not headline:
-                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, opens_sentence))) \
+                if (prev is not None and (names.title_before(prev, info.small_town or (word_after and names.name_after(folded, b)))
+                                          or names.name_before(prev, opens_sentence))) \
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
@@ -370,8 +399,8 @@ class Detector:
                     # story names it elsewhere too ("Kirkland is my home.")
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.common and qualifier is None and not likely_place:
-                    continue  # "Reading is fun"; "in Reading" is the town
+                if info.common and qualifier is None and (not likely_place or word_after):
+                    continue  # "Reading is fun"; "in Reading" is the town, "in Vice President ..." is not
                 if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
                         and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
                     # "The Atlantic", "The Independent": a town's name takes no article, a title

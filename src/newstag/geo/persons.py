@@ -5,8 +5,9 @@ stands next to it in the article, with name lists built into the gazetteer (buil
 Census first names (the `names` package) and the titles of nameparser beside ours.
 
     title before      "President Jordan", "Mr. Chad", "astronomer Anthony Boccaletti"
-                      (a lower-case title only before a small town's name: "senior US official"
-                      keeps the US)
+                      (a lower-case title only before a small town's name or before a name
+                      that a surname follows: "senior US official" keeps the US, "president
+                      Vladimir Putin" is a person)
     initials before   "J.M. Barrie"; a middle initial after: "Judah P. Benjamin"
     name before       "Barack Obama", "Kyle Rittenhouse": a capitalised word that is not a
                       place, a modifier ("North") or a sentence's first word, unless that first
@@ -55,10 +56,14 @@ class PersonNames:
         self.titles = g.titles
         self.given_names = g.given_names
         self.never = g.never
+        # The words of `never` that are person names ("David", "Johnson": build.build_word_use):
+        # beside a place name they make it a person's, as any other name does.
+        self.never_names = g.never_names
         self._is_place_word = is_place_word
 
     def title_before(self, prev: str | None, small_town: bool) -> bool:
-        """"President Jordan", "J.M. Barrie"; a lower-case title ("astronomer") only before a small town."""
+        """"President Jordan", "J.M. Barrie"; a lower-case title ("astronomer") only before a small
+        town or before a name followed by a surname (the caller says which: "president Vladimir Putin")."""
         if prev is None:
             return False
         if prev in self.titles:
@@ -77,7 +82,7 @@ class PersonNames:
             and prev[0].isupper()
             and prev.isalpha()
             and prev not in MODIFIERS
-            and prev not in self.never
+            and (prev not in self.never or prev in self.never_names)
             # "An Albany man" opens a sentence with "An", a first name too: two letters are not enough.
             and (not prev_opens_sentence or (len(prev) > 2 and prev in self.given_names))
             and not self._is_place_word(prev)
@@ -89,7 +94,7 @@ class PersonNames:
         if after is None:
             return False
         word = after.group(1)
-        return word not in self.never and not self._is_place_word(word)
+        return (word not in self.never or word in self.never_names) and not self._is_place_word(word)
 
     def full_name_after(self, folded: str, name: str, end: int, start: int, stop: int) -> bool:
         """"Vladimir Putin ... Putin said": the capitalised word after the name is written alone
