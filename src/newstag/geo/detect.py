@@ -28,7 +28,7 @@ import heapq
 import re
 from dataclasses import dataclass
 
-from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, Candidate, Gazetteer
+from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, NAMELIKE, Candidate, Gazetteer
 from newstag.geo.normalize import first_word, fold, headline_case
 from newstag.geo.persons import MODIFIERS, PersonNames
 from newstag.geo.records import detected_maker, make_mention
@@ -56,6 +56,7 @@ _BEFORE_DATELINE_DASH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs
 # thing; a town's own institutions ("Palestine Civic Center") also tell a town from a country.
 _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
+    r"president|trustees?|clerk|treasurer|supervisors?|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department|firefighters|"
     r"Civic Center|Public Library|Chamber of Commerce)\b")
@@ -75,8 +76,9 @@ _NOT_THE_PLACE_AFTER = re.compile(
 _LOWER_KINDS = (" apartments", " camp", " refugee camp")
 # Words before "The X" that go to a place, not to a publication or a work ("visit The Crescent").
 _GOING_BEFORE_THE = re.compile(r"\b(?:visit|visits|visited|visiting|near|inside|outside|into|toward|towards) $")
-# A list of capitalised names after a preposition of place, up to the name that ends it.
-_LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughout|between|visited|visiting)"
+# A list of capitalised names after a preposition of place (or "of" after a lower-case word:
+# "the communities of San Juan, Choropampa, and Magdalena"), up to the name that ends it.
+_LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughout|between|visited|visiting|[a-z]+ of)"
                                   r"(?: [A-Z][\w.'-]*)+(?:,(?: [A-Z][\w.'-]*)+)*,?(?: and| or)? $")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
@@ -150,6 +152,7 @@ class _Alias:
     given: bool  # a common first name ("Jordan")
     common: bool  # every candidate is also an ordinary English word ("Reading")
     alt: bool  # an alternate name of every candidate
+    namelike: bool  # also a US Census first name or surname (NAMELIKE): "Hopkins"
     small_town: bool  # one word, only cities under SMALL_TOWN_MAX_POPULATION
     one_word_city: bool  # one word, only cities (of any size: "Vladimir")
     strong: bool  # may stand in a headline on its own
@@ -245,6 +248,7 @@ class Detector:
                 common=all(c.flags & COMMON for c in cands)
                 or (text in g.ordinary and self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION)),
                 alt=all(c.flags & ALT for c in cands),
+                namelike=any(c.flags & NAMELIKE for c in cands),
                 small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
                 one_word_city=self._small_town(cands, text, 10**10),
                 strong=any(self._strong(c) for c in cands),
@@ -327,6 +331,9 @@ class Detector:
             info = aliases.get(idx) or self._alias(idx)
             if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
+            if b + 1 < end and folded[b] in "-–" and folded[b + 1].isupper() and info.small_town \
+                    and self._demonym_at(folded, b + 1):
+                continue  # "the Arab–Israeli conflict": a people, not a town ("Nigeria-Ukrainian" stays)
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
             # Most names are followed by something else than " Word": the regexes only where it is.
@@ -376,8 +383,8 @@ class Detector:
                 # a preposition of place opens.
                 likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
             if info.is_name and not headline:
-                if (prev is not None and (names.title_before(prev, info.small_town or (word_after and names.name_after(folded, b)))
-                                          or names.name_before(prev, opens_sentence))) \
+                if (prev is not None and (names.title_before(prev, info.small_town or (word_after and names.surname_after(folded, b)))
+                                          or names.name_before(prev, opens_sentence, info.namelike and info.one_word_city))) \
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
@@ -466,6 +473,11 @@ class Detector:
                     return True
                 i = folded.find(dash, i + 1, end)
         return False
+
+    def _demonym_at(self, folded: str, pos: int) -> bool:
+        """Whether the capitalised word at folded[pos] is a demonym ("Israeli")."""
+        m = _CAPITAL_WORD.match(folded, pos)
+        return m is not None and any(c.kind == "demonym" for c in self.g.lookup(m.group()))
 
     def _strong(self, c: Candidate) -> bool:
         g = self.g

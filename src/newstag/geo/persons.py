@@ -4,7 +4,7 @@ A place name is taken for part of a person's name, or of a title or an organisat
 stands next to it in the article, with name lists built into the gazetteer (build.py): the US
 Census first names (the `names` package) and the titles of nameparser beside ours.
 
-    title before      "President Jordan", "Mr. Chad", "astronomer Anthony Boccaletti"
+    title before      "President Jordan", "Mr. Chad", "astronomer Anthony Boccaletti", "son Barron"
                       (a lower-case title only before a small town's name or before a name
                       that a surname follows: "senior US official" keeps the US, "president
                       Vladimir Putin" is a person)
@@ -41,6 +41,13 @@ MODIFIERS = frozenset(
     "Until After Before During While When Where If As But So Yet Only Even All Every Each Some Many".split()
 )
 _WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
+# The same, or a firm's second name: "Redfield & Wilton Strategies".
+_NAME_AFTER = re.compile(r" (?:& )?([A-Z][a-z]+)")
+# Nouns for a person's family or spokesman, before a name as a title is: "son Barron",
+# "spokesman Hami Aksoy" (nameparser's titles hold ranks and offices, not these).
+PERSON_NOUNS = frozenset(
+    "son sons daughter daughters wife husband widow widower nephew niece cousin grandson granddaughter "
+    "stepson stepdaughter fiancé fiancée spokesman spokeswoman spokesperson".split())
 # A reporting verb straight after a name: "Walters said", "Kelly told reporters".
 _SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
 # Initials before a name, or a middle initial after it, make it a person's: "J.M. Barrie", "Judah P. Benjamin".
@@ -59,6 +66,7 @@ class PersonNames:
         # The words of `never` that are person names ("David", "Johnson": build.build_word_use):
         # beside a place name they make it a person's, as any other name does.
         self.never_names = g.never_names
+        self.ordinary = g.ordinary
         self._is_place_word = is_place_word
 
     def title_before(self, prev: str | None, small_town: bool) -> bool:
@@ -66,7 +74,7 @@ class PersonNames:
         town or before a name followed by a surname (the caller says which: "president Vladimir Putin")."""
         if prev is None:
             return False
-        if prev in self.titles:
+        if prev in self.titles or prev in PERSON_NOUNS:
             return prev[0].isupper() or small_town
         return _INITIALS.match(prev) is not None
 
@@ -74,9 +82,10 @@ class PersonNames:
     def middle_initial_after(folded: str, end: int) -> bool:
         return _MIDDLE_INITIAL.match(folded, end) is not None
 
-    def name_before(self, prev: str | None, prev_opens_sentence: bool) -> bool:
+    def name_before(self, prev: str | None, prev_opens_sentence: bool, surname: bool = False) -> bool:
         """"Barack Obama": a capitalised word before the name that is not a place or modifier;
-        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...")."""
+        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...") or,
+        before a `surname` (a Census surname: "Johns Hopkins"), no ordinary English word."""
         return (
             prev is not None
             and prev[0].isupper()
@@ -84,13 +93,15 @@ class PersonNames:
             and prev not in MODIFIERS
             and (prev not in self.never or prev in self.never_names)
             # "An Albany man" opens a sentence with "An", a first name too: two letters are not enough.
-            and (not prev_opens_sentence or (len(prev) > 2 and prev in self.given_names))
+            and (not prev_opens_sentence
+                 or (len(prev) > 2 and (prev in self.given_names or (surname and prev not in self.ordinary))))
             and not self._is_place_word(prev)
         )
 
     def name_after(self, folded: str, end: int) -> bool:
-        """A capitalised word after the name that is not a place: "Jordan Smith", "Supreme Court"."""
-        after = _WORD_AFTER.match(folded, end)
+        """A capitalised word after the name that is not a place: "Jordan Smith", "Supreme Court",
+        "Redfield & Wilton"."""
+        after = _NAME_AFTER.match(folded, end)
         if after is None:
             return False
         word = after.group(1)
@@ -119,6 +130,12 @@ class PersonNames:
                     return True
             at = folded.find(word, tail, stop)
         return False
+
+    def surname_after(self, folded: str, end: int) -> bool:
+        """A capitalised word after the name that is no place and no ordinary English word (see
+        build.build_word_use): a surname, "Vladimir Putin", "Kobe Bryant"."""
+        after = _WORD_AFTER.match(folded, end)
+        return after is not None and after.group(1) not in self.ordinary and not self._is_place_word(after.group(1))
 
     @staticmethod
     def speech_after(folded: str, end: int) -> bool:

@@ -128,7 +128,7 @@ _NAMELESS_REASONS = frozenset({_SMALL_PLACE, _FOREIGN_DIVISION})
 # An English word or a first name (GIVEN marks only those of no prominent place), or for a single
 # word an alternate name too ("Okay", "Tell"): a surname alone is no reason to doubt a place.
 _COMMON_OR_GIVEN = COMMON | GIVEN
-_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN
+_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN | NAMELIKE
 
 
 def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> list[Resolution]:
