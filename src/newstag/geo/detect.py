@@ -80,6 +80,8 @@ _GOING_BEFORE_THE = re.compile(r"\b(?:visit|visits|visited|visiting|near|inside|
 # "the communities of San Juan, Choropampa, and Magdalena"), up to the name that ends it.
 _LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughout|between|visited|visiting|[a-z]+ of)"
                                   r"(?: [A-Z][\w.'-]*)+(?:,(?: [A-Z][\w.'-]*)+)*,?(?: and| or)? $")
+# An honour after a name, perhaps after the rest of a person's name: "Berwick Prize", "George Pólya Prize".
+_HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Lecture|Fellowship|Scholarship)s?\b")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -194,15 +196,20 @@ _PLACE_KIND = frozenset(
     "Emirate Principality Island Islands Isle Gulf Bay Port Cape Lake Mount Strait".split())
 
 
-def _in_a_name(folded: str, start: int, of_start: int) -> bool:
-    """Whether the "of" at folded[of_start] follows a capitalised word other than a kind of place:
-    it is then inside a name ("Court of Justice", "Union of Rail"), not a preposition of place
-    ("County of Brant", "Republic of Korea")."""
+def _of_place(folded: str, start: int, of_start: int, person_name: bool) -> bool:
+    """Whether the "of" at folded[of_start] is a preposition of place for the name after it.
+
+    After a kind of place it is ("County of Brant", "Republic of Korea"); after another
+    capitalised word it is inside a name ("Court of Justice", "Union of Rail"); after a lower-case
+    word it is, unless the name is also a person's (`person_name`: "purchases of Andres toilet
+    paper", "the wife of Jordan")."""
     i = of_start - 1
     if i <= start or folded[i] != " ":
-        return False
+        return not person_name
     j = folded.rfind(" ", start, i)
-    return folded[j + 1 : j + 2].isupper() and folded[j + 1 : i] not in _PLACE_KIND
+    if folded[j + 1 : j + 2].isupper():
+        return folded[j + 1 : i] in _PLACE_KIND
+    return not person_name
 
 
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
@@ -331,9 +338,11 @@ class Detector:
             info = aliases.get(idx) or self._alias(idx)
             if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
-            if b + 1 < end and folded[b] in "-–" and folded[b + 1].isupper() and info.small_town \
+            if b + 1 < end and folded[b] in "-–" and folded[b + 1].isupper() and (info.small_town or info.kind == "region") \
                     and self._demonym_at(folded, b + 1):
-                continue  # "the Arab–Israeli conflict": a people, not a town ("Nigeria-Ukrainian" stays)
+                # "the Arab–Israeli conflict", "Asian-American": peoples, not a town or a region
+                # ("Nigeria-Ukrainian" stays)
+                continue
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
             # Most names are followed by something else than " Word": the regexes only where it is.
@@ -377,7 +386,13 @@ class Detector:
             placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in g.locative
-                                      and not (prev == "of" and _in_a_name(folded, start, prev_start)))
+                                      and (prev != "of" or _of_place(folded, start, prev_start, info.given or info.namelike)))
+            if not likely_place and prev is not None and prev[0].isupper() and prev_start - 2 > start \
+                    and folded[prev_start - 1] == " ":
+                # "from Cherry Hinton": a place's name of two words, after a preposition of place.
+                j = folded.rfind(" ", max(start, prev_start - 14), prev_start - 1)
+                before = folded[j + 1 : prev_start - 1]
+                likely_place = before != "of" and before in g.locative
             if not likely_place and info.is_name and (prev in ("and", "or") or folded[a - 2 : a] == ", "):
                 # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
                 # a preposition of place opens.
@@ -397,6 +412,19 @@ class Detector:
                         # only if the story also names it on its own ("in Ozark").
                         initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
                                                       likely_place))
+                    continue
+                if info.small_town and qualifier is None and not (placelike or office) and opens_sentence \
+                        and names.opens_a_name(prev):
+                    # "Deutsche Welle ...": a sentence opened by a word that is no English word
+                    # and no place, then a small town's name: a name of two words; the town only
+                    # if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                        and (info.small_town or info.namelike) and _HONOUR_AFTER.match(folded, b):
+                    # "the Berwick Prize", "the George Pólya Prize": honours are named for people;
+                    # the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
                 if info.small_town and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story

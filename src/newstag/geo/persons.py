@@ -40,9 +40,10 @@ MODIFIERS = frozenset(
     "And Or Of For With Without Both Between Like Unlike Including Except Beyond Along Within Since "
     "Until After Before During While When Where If As But So Yet Only Even All Every Each Some Many".split()
 )
-_WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
+# (Small letters of Latin-1 and Latin Extended-A too: "Wanda Vázquez", "George Pólya".)
+_WORD_AFTER = re.compile(r" ([A-Z][a-z\u00DF-\u00FF\u0100-\u017F]+)")
 # The same, or a firm's second name: "Redfield & Wilton Strategies".
-_NAME_AFTER = re.compile(r" (?:& )?([A-Z][a-z]+)")
+_NAME_AFTER = re.compile(r" (?:& )?([A-Z][a-z\u00DF-\u00FF\u0100-\u017F]+)")
 # Nouns for a person's family or spokesman, before a name as a title is: "son Barron",
 # "spokesman Hami Aksoy" (nameparser's titles hold ranks and offices, not these).
 PERSON_NOUNS = frozenset(
@@ -97,6 +98,13 @@ class PersonNames:
                  or (len(prev) > 2 and (prev in self.given_names or (surname and prev not in self.ordinary))))
             and not self._is_place_word(prev)
         )
+
+    def opens_a_name(self, prev: str) -> bool:
+        """Whether `prev`, a sentence's first word, is one that no English sentence opens with:
+        capitalised, no ordinary word (build.build_word_use), no modifier and no place
+        ("Deutsche" in "Deutsche Welle")."""
+        return (len(prev) > 2 and prev[0].isupper() and prev.isalpha() and prev not in self.ordinary
+                and prev not in MODIFIERS and not self._is_place_word(prev))
 
     def name_after(self, folded: str, end: int) -> bool:
         """A capitalised word after the name that is not a place: "Jordan Smith", "Supreme Court",
