@@ -196,20 +196,28 @@ _PLACE_KIND = frozenset(
     "Emirate Principality Island Islands Isle Gulf Bay Port Cape Lake Mount Strait".split())
 
 
+# Lower-case nouns for a place, its parts, its people or its offices, before "of" and its name.
+_PLACE_NOUNS = frozenset(
+    "mayor mayors governor governors people residents citizens natives city town village county state province "
+    "region capital suburb suburbs outskirts centre center heart streets part parts area areas district "
+    "neighborhood neighbourhood council police officials north south east west".split())
+
+
 def _of_place(folded: str, start: int, of_start: int, person_name: bool) -> bool:
     """Whether the "of" at folded[of_start] is a preposition of place for the name after it.
 
     After a kind of place it is ("County of Brant", "Republic of Korea"); after another
     capitalised word it is inside a name ("Court of Justice", "Union of Rail"); after a lower-case
-    word it is, unless the name is also a person's (`person_name`: "purchases of Andres toilet
-    paper", "the wife of Jordan")."""
+    word it is, but before a name that is also a person's (`person_name`) only after a noun for a
+    place, its people or its offices ("mayor of Kirkland"; not "purchases of Andres toilet paper")."""
     i = of_start - 1
     if i <= start or folded[i] != " ":
         return not person_name
     j = folded.rfind(" ", start, i)
-    if folded[j + 1 : j + 2].isupper():
-        return folded[j + 1 : i] in _PLACE_KIND
-    return not person_name
+    word = folded[j + 1 : i]
+    if word[:1].isupper():
+        return word in _PLACE_KIND
+    return not person_name or word in _PLACE_NOUNS
 
 
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
