@@ -70,13 +70,13 @@ class PersonNames:
         self.ordinary = g.ordinary
         self._is_place_word = is_place_word
 
-    def title_before(self, prev: str | None, small_town: bool) -> bool:
+    def title_before(self, prev: str | None, small_town: bool, folded: str = "", end: int = 0) -> bool:
         """"President Jordan", "J.M. Barrie"; a lower-case title ("astronomer") only before a small
-        town or before a name followed by a surname (the caller says which: "president Vladimir Putin")."""
+        town or before a name that a surname follows at folded[end] ("president Vladimir Putin")."""
         if prev is None:
             return False
         if prev in self.titles or prev in PERSON_NOUNS:
-            return prev[0].isupper() or small_town
+            return prev[0].isupper() or small_town or self.surname_after(folded, end)
         return _INITIALS.match(prev) is not None
 
     @staticmethod
