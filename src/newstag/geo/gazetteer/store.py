@@ -288,20 +288,21 @@ def _data_file(name: str):
     return resources.files("newstag") / "data" / name
 
 
-def load_m49() -> dict:
-    path = _data_file("m49.json")
+def _load_json(name: str, what: str) -> dict:
+    path = _data_file(name)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ArtifactError(f"the UN M49 table {path} does not load ({exc}): {_FIX}") from exc
+        raise ArtifactError(f"{what} {path} does not load ({exc}): {_FIX}") from exc
+
+
+def load_m49() -> dict:
+    return _load_json("m49.json", "the UN M49 table")
 
 
 def load_word_use() -> dict:
-    path = _data_file("word_use.json")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ArtifactError(f"the word table {path} does not load ({exc}): {_FIX}") from exc
+    """data/word_use.json (build.build_word_use): see Gazetteer.set_word_use."""
+    return _load_json("word_use.json", "the word table")
 
 
 def load_gazetteer() -> Gazetteer:
