@@ -185,3 +185,9 @@ def test_a_local_office_after_a_name_makes_it_a_place(tag):
     found = resolved(places)
     assert found["Kirkland"] == "US"
     assert "Hinton" in found  # after "from", a place the gazetteer lacks ("Cherry Hinton")
+
+
+def test_a_town_inside_a_run_of_capitalised_words_is_part_of_a_name(tag):
+    places, _ = tag("Since the United States Postal Service does not deliver there, ballots went by courier.")
+    found = resolved(places)
+    assert "Postal" not in found and found["United States"] == "US"

@@ -434,6 +434,13 @@ class Detector:
                     # the town only if the story also names it on its own.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
+                if info.small_town and word_after and qualifier is None and not (placelike or office) \
+                        and prev is not None and prev in g.never and prev[0].isupper() and not opens_sentence:
+                    # "United States Postal Service": inside a run of capitalised words, after
+                    # one that is never a place's or a person's, a small town's name is part of a
+                    # longer name; the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
                 if info.small_town and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue
