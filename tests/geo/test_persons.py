@@ -191,3 +191,13 @@ def test_a_town_inside_a_run_of_capitalised_words_is_part_of_a_name(tag):
     places, _ = tag("Since the United States Postal Service does not deliver there, ballots went by courier.")
     found = resolved(places)
     assert "Postal" not in found and found["United States"] == "US"
+
+
+def test_a_town_after_a_preposition_of_place_before_said_is_no_person(tag):
+    places, _ = tag("Police in Kenosha said the curfew in Wisconsin would stay.")
+    assert resolved(places)["Kenosha"] == "US"
+
+
+def test_a_trophy_named_for_a_person_is_no_place(tag):
+    places, _ = tag("The Tampa Bay Lightning won the Stanley Cup final on Monday.")
+    assert "Stanley" not in resolved(places)

@@ -80,8 +80,9 @@ _GOING_BEFORE_THE = re.compile(r"\b(?:visit|visits|visited|visiting|near|inside|
 # "the communities of San Juan, Choropampa, and Magdalena"), up to the name that ends it.
 _LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughout|between|visited|visiting|[a-z]+ of)"
                                   r"(?: [A-Z][\w.'-]*)+(?:,(?: [A-Z][\w.'-]*)+)*,?(?: and| or)? $")
-# An honour after a name, perhaps after the rest of a person's name: "Berwick Prize", "George Pólya Prize".
-_HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Lecture|Fellowship|Scholarship)s?\b")
+# An honour after a name, perhaps after the rest of a person's name: "Berwick Prize", "George Pólya
+# Prize", "the Stanley Cup".
+_HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Cup|Lecture|Fellowship|Scholarship)s?\b")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -441,7 +442,7 @@ class Detector:
                     # longer name; the town only if the story also names it on its own.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.small_town and names.speech_after(folded, b):
+                if info.small_town and not likely_place and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue
                 if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
