@@ -201,3 +201,9 @@ def test_a_town_after_a_preposition_of_place_before_said_is_no_person(tag):
 def test_a_trophy_named_for_a_person_is_no_place(tag):
     places, _ = tag("The Tampa Bay Lightning won the Stanley Cup final on Monday.")
     assert "Stanley" not in resolved(places)
+
+
+def test_an_adjective_of_the_never_list_does_not_make_a_country_a_person(tag):
+    places, _ = tag("The war tore Christian Lebanon apart, and Roman Britain is long gone.")
+    found = resolved(places)
+    assert found["Lebanon"] == "LB" and found["Britain"] == "GB"

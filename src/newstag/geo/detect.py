@@ -408,7 +408,7 @@ class Detector:
                 likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
             if info.is_name and not headline:
                 if (prev is not None and (names.title_before(prev, info.small_town, folded if word_after else "", b)
-                                          or names.name_before(prev, opens_sentence, info.namelike and info.one_word_city))) \
+                                          or names.name_before(prev, opens_sentence, info.namelike and info.one_word_city, info.small_town))) \
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue

@@ -83,16 +83,20 @@ class PersonNames:
     def middle_initial_after(folded: str, end: int) -> bool:
         return _MIDDLE_INITIAL.match(folded, end) is not None
 
-    def name_before(self, prev: str | None, prev_opens_sentence: bool, surname: bool = False) -> bool:
+    def name_before(self, prev: str | None, prev_opens_sentence: bool, surname: bool = False,
+                    small_town: bool = False) -> bool:
         """"Barack Obama": a capitalised word before the name that is not a place or modifier;
-        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...") or,
-        before a `surname` (a Census surname: "Johns Hopkins"), no ordinary English word."""
+        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...").
+        Before a `surname` (a one-word city that is also a Census name: "Blackburn", "Hopkins")
+        or a small town's name, a first name of the never list counts too ("David Blackburn",
+        "Erik Martin Vik"); before a surname, a sentence's first word that is no ordinary English
+        word too ("Johns Hopkins"). A country keeps its name ("Christian Lebanon")."""
         return (
             prev is not None
             and prev[0].isupper()
             and prev.isalpha()
             and prev not in MODIFIERS
-            and (prev not in self.never or prev in self.never_names)
+            and (prev not in self.never or ((surname or small_town) and prev in self.never_names))
             # "An Albany man" opens a sentence with "An", a first name too: two letters are not enough.
             and (not prev_opens_sentence
                  or (len(prev) > 2 and (prev in self.given_names or (surname and prev not in self.ordinary))))
