@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, Candidate, Gazetteer
+from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, NAMELIKE, Candidate, Gazetteer
 from newstag.geo.normalize import first_word, fold, headline_case
 from newstag.geo.persons import MODIFIERS, PersonNames
 from newstag.geo.records import detected_maker, make_mention
@@ -57,6 +57,7 @@ _BEFORE_DATELINE_DASH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs
 # thing; a town's own institutions ("Palestine Civic Center") also tell a town from a country.
 _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
+    r"president|trustees?|clerk|treasurer|supervisors?|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department|firefighters|"
     r"Civic Center|Public Library|Chamber of Commerce)\b")
@@ -80,6 +81,13 @@ _NOT_THE_PLACE_AFTER = re.compile(
 _LOWER_KINDS = (" apartments", " camp", " refugee camp")
 # Words before "The X" that go to a place, not to a publication or a work ("visit The Crescent").
 _GOING_BEFORE_THE = re.compile(r"\b(?:visit|visits|visited|visiting|near|inside|outside|into|toward|towards) $")
+# A list of capitalised names after a preposition of place (or "of" after a lower-case word:
+# "the communities of San Juan, Choropampa, and Magdalena"), up to the name that ends it.
+_LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughout|between|visited|visiting|[a-z]+ of)"
+                                  r"(?: [A-Z][\w.'-]*)+(?:,(?: [A-Z][\w.'-]*)+)*,?(?: and| or)? $")
+# An honour after a name, perhaps after the rest of a person's name: "Berwick Prize", "George Pólya
+# Prize", "the Stanley Cup".
+_HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Cup|Lecture|Fellowship|Scholarship)s?\b")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -153,6 +161,7 @@ class _Alias:
     given: bool  # a common first name ("Jordan")
     common: bool  # every candidate is also an ordinary English word ("Reading")
     alt: bool  # an alternate name of every candidate
+    namelike: bool  # also a US Census first name or surname (NAMELIKE): "Hopkins"
     small_town: bool  # one word, only cities under SMALL_TOWN_MAX_POPULATION
     one_word_city: bool  # one word, only cities (of any size: "Vladimir")
     strong: bool  # may stand in a headline on its own
@@ -186,6 +195,36 @@ def _mostly_upper(s: str) -> bool:
     data = s.encode("utf-8", "surrogatepass")  # a stray surrogate in the input must not raise
     upper = len(data) - len(data.translate(None, _ASCII_UPPER))
     return upper > 0 and upper > 4 * (len(data) - len(data.translate(None, _ASCII_LOWER)))
+
+
+# Capitalised words for a kind of place, which "of" and a place's name follow ("County of Brant").
+_PLACE_KIND = frozenset(
+    "City Town Township Village County Borough District Province State Republic Kingdom Commonwealth "
+    "Emirate Principality Island Islands Isle Gulf Bay Port Cape Lake Mount Strait".split())
+
+
+# Lower-case nouns for a place, its parts, its people or its offices, before "of" and its name.
+_PLACE_NOUNS = frozenset(
+    "mayor mayors governor governors people residents citizens natives city town village county state province "
+    "region capital suburb suburbs outskirts centre center heart streets part parts area areas district "
+    "neighborhood neighbourhood council police officials north south east west".split())
+
+
+def _of_place(folded: str, start: int, of_start: int, person_name: bool) -> bool:
+    """Whether the "of" at folded[of_start] is a preposition of place for the name after it.
+
+    After a kind of place it is ("County of Brant", "Republic of Korea"); after another
+    capitalised word it is inside a name ("Court of Justice", "Union of Rail"); after a lower-case
+    word it is, but before a name that is also a person's (`person_name`) only after a noun for a
+    place, its people or its offices ("mayor of Kirkland"; not "purchases of Andres toilet paper")."""
+    i = of_start - 1
+    if i <= start or folded[i] != " ":
+        return not person_name
+    j = folded.rfind(" ", start, i)
+    word = folded[j + 1 : i]
+    if word[:1].isupper():
+        return word in _PLACE_KIND
+    return not person_name or word in _PLACE_NOUNS
 
 
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
@@ -226,8 +265,12 @@ class Detector:
                 candidates=cands,
                 is_name=all(c.kind == "name" for c in cands),
                 given=any(c.flags & GIVEN for c in cands),
-                common=all(c.flags & COMMON for c in cands),
+                # The gazetteer's COMMON flag, or a small town named like a word that English
+                # writes in lower case (g.ordinary: "Forest", "Century", "Rail").
+                common=all(c.flags & COMMON for c in cands)
+                or (text in g.ordinary and self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION)),
                 alt=all(c.flags & ALT for c in cands),
+                namelike=any(c.flags & NAMELIKE for c in cands),
                 small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
                 one_word_city=self._small_town(cands, text, 10**10),
                 strong=any(self._strong(c) for c in cands),
@@ -310,6 +353,11 @@ class Detector:
             info = aliases.get(idx) or self._alias(idx)
             if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
+            if b + 1 < end and folded[b] in "-–" and folded[b + 1].isupper() and (info.small_town or info.kind == "region") \
+                    and self._demonym_at(folded, b + 1):
+                # "the Arab–Israeli conflict", "Asian-American": peoples, not a town or a region
+                # ("Nigeria-Ukrainian" stays)
+                continue
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
             # Most names are followed by something else than " Word": the regexes only where it is.
@@ -349,12 +397,25 @@ class Detector:
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
             placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
-            likely_place = office or (prev is not None and prev.lower() in locative)
+            likely_place = office or (prev is not None and prev.lower() in locative
+                                      and (prev != "of" or _of_place(folded, start, prev_start, info.given or info.namelike)))
+            if not likely_place and prev is not None and prev[0].isupper() and prev_start - 2 > start \
+                    and folded[prev_start - 1] == " ":
+                # "from Cherry Hinton": a place's name of two words, after a preposition of place.
+                j = folded.rfind(" ", max(start, prev_start - 14), prev_start - 1)
+                before = folded[j + 1 : prev_start - 1]
+                likely_place = before != "of" and before in locative
+            if not likely_place and info.is_name and (prev in ("and", "or") or folded[a - 2 : a] == ", "):
+                # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
+                # a preposition of place opens.
+                likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
             if info.is_name and not headline:
                 # The word before can make a person's name only if it is capitalised, ends in a
                 # period (initials) or is a title; most are not ("in", "of"): no calls for those.
-                if (prev is not None and (prev[0].isupper() or prev[-1] == "." or prev in names.titles)
-                        and (names.title_before(prev, info.small_town) or names.name_before(prev, folded, prev_start, alias))) \
+                if (prev is not None and (prev[0].isupper() or prev[-1] == "." or prev in names.title_words)
+                        and (names.title_before(prev, info.small_town, folded if word_after else "", b)
+                             or names.name_before(prev, folded, prev_start, alias, info.namelike and info.one_word_city,
+                                                  info.small_town))) \
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
@@ -368,7 +429,28 @@ class Detector:
                         initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
                                                       likely_place))
                     continue
-                if info.small_town and names.speech_after(folded, b):
+                if info.small_town and qualifier is None and not (placelike or office) and prev is not None \
+                        and names.opens_a_name(prev) and self._sentence_initial(folded, prev_start):
+                    # "Deutsche Welle ...": a sentence opened by a word that is no English word
+                    # and no place, then a small town's name: a name of two words; the town only
+                    # if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                        and (info.small_town or info.namelike) and _HONOUR_AFTER.match(folded, b):
+                    # "the Berwick Prize", "the George Pólya Prize": honours are named for people;
+                    # the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if info.small_town and word_after and qualifier is None and not (placelike or office) \
+                        and prev is not None and prev in g.never and prev[0].isupper() \
+                        and not self._sentence_initial(folded, prev_start):
+                    # "United States Postal Service": inside a run of capitalised words, after
+                    # one that is never a place's or a person's, a small town's name is part of a
+                    # longer name; the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if info.small_town and not likely_place and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue
                 if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
@@ -376,8 +458,8 @@ class Detector:
                     # story names it elsewhere too ("Kirkland is my home.")
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.common and qualifier is None and not likely_place:
-                    continue  # "Reading is fun"; "in Reading" is the town
+                if info.common and qualifier is None and (not likely_place or word_after):
+                    continue  # "Reading is fun"; "in Reading" is the town, "in Vice President ..." is not
                 if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
                         and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
                     # "The Atlantic", "The Independent": a town's name takes no article, a title
@@ -443,6 +525,11 @@ class Detector:
                     return True
                 i = folded.find(dash, i + 1, end)
         return False
+
+    def _demonym_at(self, folded: str, pos: int) -> bool:
+        """Whether the capitalised word at folded[pos] is a demonym ("Israeli")."""
+        m = _CAPITAL_WORD.match(folded, pos)
+        return m is not None and any(c.kind == "demonym" for c in self.g.lookup(m.group()))
 
     def _strong(self, c: Candidate) -> bool:
         g = self.g

@@ -81,6 +81,10 @@ def fame_population(names_listed: int) -> float:
 # against the namesake unless the story points at the namesake itself: a qualifier ("Moscow,
 # Idaho"), or, against a city, the namesake's US state.
 FAMOUS_POPULATION_RATIO = 100
+# Against a town of its own country a capital needs less: there it is known beyond its size
+# ("calls on Washington" is the capital, not Washington, Pennsylvania, a fiftieth of its size).
+# Abroad the ratio above holds (Paris, Tennessee is not France's).
+FAMOUS_CAPITAL_RATIO = 10
 FAMOUS_OVER_MAX_POPULATION = 30_000
 _FAMOUS_AREA_TYPES = frozenset({"country", "continent", "region"})
 # A town takes the name of a country, continent, region or capital only on evidence written at
@@ -124,7 +128,7 @@ _NAMELESS_REASONS = frozenset({_SMALL_PLACE, _FOREIGN_DIVISION})
 # An English word or a first name (GIVEN marks only those of no prominent place), or for a single
 # word an alternate name too ("Okay", "Tell"): a surname alone is no reason to doubt a place.
 _COMMON_OR_GIVEN = COMMON | GIVEN
-_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN
+_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN | NAMELIKE
 
 
 def _likely_places(detected: list[Detected], facts: list[_Facts], resolutions: list[Resolution]) -> list[Resolution]:
@@ -301,6 +305,8 @@ class Resolver:
                 # a country, a state, a county ("Henry County" is in ten states, all in the US)
                 or types <= _STRONG_CONTEXT_TYPES
                 or (len(d.candidates) == 1 and g.population[d.candidates[0].pid] >= CERTAIN_CITY_POPULATION)
+                # a city that is also its county, under that name: "Athens-Clarke County"
+                or (len(d.candidates) == 1 and d.mention.text.endswith(" County"))
                 or d.qualifier is not None
             )
             if d.mention.in_dateline and dateline_country is None:
@@ -467,8 +473,10 @@ class Resolver:
         t = g.ptype[famous.pid]
         if t in _FAMOUS_AREA_TYPES:
             return True
+        home_capital = g.capital[famous.pid] and g.pcountry[famous.pid] == g.pcountry[namesake.pid]
+        ratio = FAMOUS_CAPITAL_RATIO if home_capital else FAMOUS_POPULATION_RATIO
         return (t == "city" and g.population[namesake.pid] < FAMOUS_OVER_MAX_POPULATION
-                and g.population[famous.pid] >= FAMOUS_POPULATION_RATIO * max(g.population[namesake.pid], 1)
+                and g.population[famous.pid] >= ratio * max(g.population[namesake.pid], 1)
                 and g.names_listed[famous.pid] > g.names_listed[namesake.pid])
 
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
@@ -587,9 +595,10 @@ class Resolver:
                     return c.pid, round(math.exp(score_c - best_s) / z * 0.9, 4), "city", "prior"
             return None, round(confidence * 0.5, 4), "unresolved", _FOREIGN_DIVISION
         if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
-                and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):
+                and " " not in m.text and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):
             # "Trent" is Trento's English name, and far more often a first name; "Sam" is listed
-            # for Damascus, and is a first name before anything else.
+            # for Damascus, and is a first name before anything else. A name of several words
+            # ("Athens-Clarke County") is no word or person's name.
             return None, round(confidence * 0.5, 4), "unresolved", "alternate name, no support in the story"
         reason = ", ".join(support) if support else ("dateline" if m.in_dateline else "prior")
         rtype = best.kind if best.kind in ("demonym", "seat") else t
