@@ -16,6 +16,7 @@ are probably no place at all are then dropped (_likely_places).
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import NamedTuple
 
 from newstag.geo.detect import Detected, make_detected
@@ -156,6 +157,9 @@ def _likely_places(detected: list[Detected], facts: list[_Facts], resolutions: l
             or (r.mention.text in only_a_place and r.reason in _NAMELESS_REASONS)]
 
 
+_SCORE = itemgetter(0)
+
+
 class _Row(NamedTuple):
     """One candidate of a name with what the scoring reads of it."""
 
@@ -177,6 +181,7 @@ class _Facts(NamedTuple):
     divisions: frozenset
     us_states_named_like_a_country: frozenset
     flags: int
+    rows_by_place: tuple[_Row, ...]  # the rows in place-id order: ties in score go to the lower id
 
 
 class _Spelling:
@@ -230,7 +235,7 @@ class Resolver:
         facts = _Facts(rows, frozenset(r.country for r in rows), frozenset(r.type for r in rows),
                        frozenset((r.country, r.admin1) for r in rows
                                  if r.candidate.kind == "name" and r.type in ("admin1", "admin2")),
-                       like_a_country, flags)
+                       like_a_country, flags, tuple(sorted(rows, key=lambda r: r.candidate.pid)))
         if len(self._facts) < 200_000:
             self._facts[id(cands)] = (cands, facts)
         return facts
@@ -272,7 +277,7 @@ class Resolver:
         # provinces elsewhere ("Victoria", "Washington") is no sign of its own.
         shared_state_names: set[str] = set()
         dateline_by_prior: tuple | None = None  # the dateline's candidates, when its prior chose
-        for d, (rows, cs, types, _, like_a_country, _) in zip(detected, facts):
+        for d, (rows, cs, types, _, like_a_country, _, _) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
                 # (Rows unpacked, not read by field name: this runs for every ambiguous name, and
                 # a NamedTuple's fields are slower to read than to unpack.)
@@ -350,7 +355,7 @@ class Resolver:
         "Dublin" in one story all have a US candidate, and that agreement is the evidence.
         """
         weak: dict[str, set[str]] = {}
-        for d, (_, cs, _, _, _, _) in zip(detected, facts):
+        for d, (_, cs, _, _, _, _, _) in zip(detected, facts):
             for cc in cs:
                 if cc is not None:
                     weak.setdefault(cc, set()).add(d.mention.text)
@@ -505,7 +510,7 @@ class Resolver:
         m = d.mention
         scored = []
         specific: set[int] = set()  # candidates the qualifier or a named US state points at
-        rows, cand_countries, _, _, _, _ = self._facts_of(d.candidates)
+        _, cand_countries, _, _, _, _, rows = self._facts_of(d.candidates)
         # The spelling only ranks namesakes in different countries: looked at only then.
         spelled = len(cand_countries) > 1
         qualifier = d.qualifier
@@ -543,7 +548,9 @@ class Resolver:
             if cc is not None and cc == dateline_country and not m.in_dateline:
                 s += DATELINE_COUNTRY
             scored.append((s, c, support))
-        scored.sort(key=lambda x: (-x[0], x[1].pid))
+        # Best score first, ties to the lower place id: the rows come in place-id order and the
+        # sort is stable (no key function called per candidate).
+        scored.sort(key=_SCORE, reverse=True)
         best_s, best, support = scored[0]
         if len(scored) > 1 and best.kind == "name" and g.ptype[best.pid] == "city" and "qualifier" not in support:
             # The story's country is not enough for a town to take the name of a famous place
