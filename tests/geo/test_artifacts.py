@@ -24,3 +24,17 @@ def test_m49_matches_shared_taxonomy(shared_dir):
         assert (c["region"], c["subregion"], c["intermediate"]) == (
             row["region_code"], row["subregion_code"], row["intermediate_region_code"])
     assert m49["countries"]["CU"]["intermediate"] == "029"
+
+
+def test_word_table_is_rebuilt_from_its_inputs(shared_dir, tmp_path):
+    # data/word_use.json is committed (users have no ../shared): rebuilding it from the shared
+    # text gives the same lists, and the file says what it was built from.
+    from newstag.geo.gazetteer.build import WORD_USE_TEXT, build_word_use
+
+    shipped = json.loads((resources.files("newstag") / "data" / "word_use.json").read_text(encoding="utf-8"))
+    rebuilt = json.loads(build_word_use(shared_dir, tmp_path).read_text(encoding="utf-8"))
+    assert rebuilt == shipped
+    assert shipped["inputs"]["names"] == metadata.version("names") and WORD_USE_TEXT in shipped["inputs"]
+    # Ordinary words are written in lower case; first names and surnames of the hand list are not.
+    assert {"Forest", "Century"} <= set(shipped["ordinary"]) and "David" not in shipped["ordinary"]
+    assert {"David", "Johnson"} <= set(shipped["never_names"]) and "Council" not in shipped["never_names"]

@@ -77,3 +77,23 @@ def test_small_namesake_without_support_is_unresolved(tag):
     # "Rest" is not a place here; "Hamid" after a hyphen is part of a name.
     places, _ = tag("After a short rest, Abdul-Hamid scored twice for the visitors.")
     assert countries(places) == set()
+
+
+def test_an_english_word_in_a_headline_needs_the_body(tag):
+    # "SPLIT" is Split in Croatia only when the story names it: here it is a share split.
+    places, _ = tag("Shareholders of the Dallas company approved a one-for-100 reverse split on Thursday.",
+                    title="CARIBOU ENERGY REVERSE SPLIT APPROVED")
+    assert "HR" not in countries(places)
+    places, _ = tag("The ferry from Split to the islands was cancelled because of the storm.",
+                    title="Storm Halts Ferries To And From Split")
+    assert [r.place.country for r in places if r.mention.field == "title"] == ["HR"]
+
+
+def test_a_street_abbreviation_ends_the_streets_name(tag):
+    places, _ = tag("The service will be held at the funeral home, 508 Cumberland St., Lebanon, Pennsylvania.")
+    assert resolved(places)["Cumberland St."] is None
+    places, _ = tag("The shooting happened on Cedar Flat Rd. in Metcalfe County, Kentucky.")
+    assert resolved(places)["Cedar Flat Rd."] is None
+    # Before a capitalised word the abbreviation is a title or a saint: "Dr. Smith", "St. Louis".
+    places, _ = tag("In Houston Dr. Smith said the clinic in Lebanon St. Louis had opened.")
+    assert not any(r.mention.text.endswith((" Dr.", " St.")) for r in places)

@@ -39,3 +39,9 @@ def test_an_accent_free_village_does_not_take_a_country_name(tag):
     # "Cañada" (villages in Spain and Mexico) is "Canada" without its tilde.
     places, _ = tag("Canada will send two ships, the minister told parliament.")
     assert [r.place.type for r in places if r.mention.text == "Canada"] == ["country"]
+
+
+def test_a_dateline_with_accented_capitals_resolves(tag):
+    places, regions = tag("\u00dcR\u00dcMQI, Jan 5 (Reuters) - Police said on Monday they had detained two men.", kind="raw")
+    assert places[0].mention.in_dateline and places[0].place.country == "CN"
+    assert regions[0].code == "CN"

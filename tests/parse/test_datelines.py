@@ -15,6 +15,12 @@ from newstag.parse.datelines import find_dateline
         ("RIO DE JANEIRO, MARCH 18 - Prices", "RIO DE JANEIRO", "MARCH 18", None),
         ("NEW DELHI: India's cabinet", "NEW DELHI", None, None),
         ("Paris \u2014 The government", "Paris", None, None),
+        # Capital letters with accents, as wire copy keeps them in some names.
+        ("\u00dcR\u00dcMQI, Jan 5 (Reuters) - Police in", "\u00dcR\u00dcMQI", "Jan 5", "Reuters"),
+        ("\u0130ZMIR (Reuters) - A ferry", "\u0130ZMIR", None, "Reuters"),
+        ("\u00c7ANKAYA, Turkey, May 3 - The council", "\u00c7ANKAYA, Turkey", "May 3", None),
+        ("\u00c1LVARO OBREG\u00d3N - Residents", "\u00c1LVARO OBREG\u00d3N", None, None),
+        ("\u0141\u00f3d\u017a - The city", "\u0141\u00f3d\u017a", None, None),
     ],
 )
 def test_datelines(opening, place, date, agency):
@@ -32,6 +38,9 @@ def test_datelines(opening, place, date, agency):
         "Note: figures are provisional.",
         "Shares rose 5 pct on Monday - the best day this year.",
         "In a statement issued late on Tuesday by the ministry of finance - officials said",
+        # A word in lower case opens no dateline, in any alphabet.
+        "\u00e9lan, May 4 - the mood",
+        "\u00fcber alles - a song",
     ],
 )
 def test_not_datelines(opening):

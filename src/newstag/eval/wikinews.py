@@ -208,6 +208,42 @@ def _capitals() -> frozenset[int]:
     return frozenset(g.place(pid).geonameid for pid, is_capital in enumerate(g.capital) if is_capital)
 
 
+def _tagged(shared: Path, tagger):
+    """(gold record, article, the tagger's resolutions) for each annotated article, tagged with
+    its title as a user's JSON Lines record would be."""
+    from newstag.types import RawDocument
+
+    articles = {a["id"]: a for a in _read_jsonl(Path(shared) / ARTICLES)}
+    gold = load_annotations()
+    absent = [g["id"] for g in gold if g["id"] not in articles]
+    if absent:
+        raise InputError(f"{Path(shared) / ARTICLES} lacks the annotated articles {absent[:5]}: "
+                         "pass the shared folder the annotations were made on")
+    for g in gold:
+        a = articles[g["id"]]
+        raw = RawDocument(id=a["id"], text=a["text"], title=a.get("title") or "", kind="jsonl")
+        yield g, a, _tag(tagger, raw)[0]
+
+
+def explain(shared: Path, tagger=None, context: int = 50) -> list[str]:
+    """Every false place and unresolved non-place of the geo stage on the annotated articles, one
+    line each: kind, article id, the mention, what it resolved to and why, and its context."""
+    if tagger is None:
+        from newstag.geo import GeoTagger
+
+        tagger = GeoTagger()
+    lines = []
+    for g, a, resolutions in _tagged(shared, tagger):
+        text = a["text"]
+        for p, r in zip(newstag_mentions(resolutions), (r for r in resolutions if r.mention.field == "text")):
+            if p.role != "place" or any(_overlaps(p.start, p.end, x["start"], x["end"]) for x in g["places"]):
+                continue
+            what = f"{p.name} ({p.country or '-'}), {r.reason}" if p.resolved else r.reason
+            around = text[max(0, p.start - context):p.end + context].replace("\n", " ")
+            lines.append(f"{'false place' if p.resolved else 'unresolved'}\t{g['id']}\t{p.text}\t{what}\t...{around}...")
+    return lines
+
+
 def run_wikinews_eval(shared: Path, tagger=None) -> dict:
     """Score the geo stage and geotext on the annotated articles; returns the figures.
 
@@ -217,23 +253,13 @@ def run_wikinews_eval(shared: Path, tagger=None) -> dict:
     `tagger`: a `newstag.geo.GeoTagger` (made here when None) or anything with its `tag(article)`
     and `versions()`. Each article is tagged with its title, as a user's JSON Lines record would be.
     """
-    from newstag.types import RawDocument
-
-    articles = {a["id"]: a for a in _read_jsonl(Path(shared) / ARTICLES)}
-    gold = load_annotations()
-    absent = [g["id"] for g in gold if g["id"] not in articles]
-    if absent:
-        raise InputError(f"{Path(shared) / ARTICLES} lacks the annotated articles {absent[:5]}: "
-                         "pass the shared folder the annotations were made on")
     if tagger is None:
         from newstag.geo import GeoTagger
 
         tagger = GeoTagger()  # just the geo stage, as `newstag eval geo` measures it
-    ours, theirs = [], []
-    for g in gold:
-        a = articles[g["id"]]
-        raw = RawDocument(id=a["id"], text=a["text"], title=a.get("title") or "", kind="jsonl")
-        resolutions, _ = _tag(tagger, raw)
+    ours, theirs, gold = [], [], []
+    for g, a, resolutions in _tagged(shared, tagger):
+        gold.append(g)
         ours.append((g["places"], newstag_mentions(resolutions)))
         theirs.append((g["places"], geotext_mentions(a["text"])))
     capitals = _capitals()
@@ -294,12 +320,16 @@ def print_wikinews_report(result: dict, file: TextIO = sys.stdout) -> None:
                   file=file)
 
 
-def main(shared: Path = Path("../shared")) -> dict:
-    """Evaluate and print the report: `python -m newstag.eval.wikinews [SHARED]`."""
+def main(shared: Path = Path("../shared"), explain_errors: bool = False) -> dict:
+    """Evaluate and print the report: `python -m newstag.eval.wikinews [SHARED] [--explain]`;
+    with --explain, then every false place and unresolved non-place in its context."""
     result = run_wikinews_eval(shared)
     print_wikinews_report(result)
+    if explain_errors:
+        print("\n".join(explain(shared)))
     return result
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared"))
+    args = [a for a in sys.argv[1:] if a != "--explain"]
+    main(Path(args[0]) if args else Path("../shared"), "--explain" in sys.argv[1:])

@@ -9,7 +9,7 @@ the first name), so most of this module is filtering:
        matched in title case instead;
     2. keep hits that stand on word boundaries;
     3. drop person names, titles and the first words of longer names (persons.py), then every
-       other mention of a name found to be a person's;
+       other mention of a name found to be a person's, unless written as a place there;
     4. keep an ordinary English word that is also a place ("Reading", "Nice") only after a
        locative word ("in Reading"), with a qualifier ("Nice, France") or in the dateline;
     5. read "City, State" / "City, Country" / "City, Calif." as a qualifier for resolution;
@@ -27,8 +27,10 @@ import bisect
 import heapq
 import re
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
-from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, Candidate, Gazetteer
+from newstag.geo.gazetteer.store import ALT, COMMON, GIVEN, NAMELIKE, Candidate, Gazetteer
 from newstag.geo.normalize import first_word, fold, headline_case
 from newstag.geo.persons import MODIFIERS, PersonNames
 from newstag.geo.records import detected_maker, make_mention
@@ -56,6 +58,7 @@ _BEFORE_DATELINE_DASH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs
 # thing; a town's own institutions ("Palestine Civic Center") also tell a town from a country.
 _PLACE_NOUN_AFTER = re.compile(
     r" (?:police|residents?|man|woman|men|women|boy|girl|natives?|officials|council|councilman|councilwoman|mayor|"
+    r"president|trustees?|clerk|treasurer|supervisors?|"
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department|firefighters|"
     r"Civic Center|Public Library|Chamber of Commerce)\b")
@@ -67,14 +70,25 @@ _OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public School
 # other one, which the gazetteer lacks: "Nelson Street", "Pine Needle Drive", "Southland Vista
 # Court", "Northland apartments", "the Indian Ocean", "South China Sea", "the Brandenburg Gate"
 # (in Berlin, not in Brandenburg), "Abu Shok refugee camp", "Thames Valley". ("Annville Township"
-# is Annville: see _PLACE_NOUN_AFTER.)
+# is Annville: see _PLACE_NOUN_AFTER.) An abbreviation's period ends the word ("Cumberland St.,",
+# "Cedar Flat Rd. in"), but not before a capitalised word: "Dr. Smith", "St. Louis" are a title and a saint.
+_KIND_OF_PLACE = (r"(?:(?:Street|Avenue|Road|Drive|Boulevard|Lane|Circle|Vista|[Aa]partments|Sea|Ocean|Gate|"
+                  r"(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b|(?:St|Ave|Rd|Dr|Blvd|Ln)\.(?! [A-Z]))")
+# (Written as "a kind, or a word and then a kind or a word and a kind" rather than "up to two
+# words, then a kind": the same matches without backtracking over the words, a third faster.)
 _NOT_THE_PLACE_AFTER = re.compile(
-    r"(?: [A-Z][a-z]+){0,2} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.|Circle|Vista|"
-    r"[Aa]partments|Sea|Ocean|Gate|(?:refugee )?[Cc]amp|Valley|Hills?|Creek|Canyon|Mountains?)\b")
+    rf" (?:{_KIND_OF_PLACE}|[A-Z][a-z]+ (?:{_KIND_OF_PLACE}|[A-Z][a-z]+ {_KIND_OF_PLACE}))")
 # The kinds above that are written in lower case: a name followed by one of them needs the regex.
 _LOWER_KINDS = (" apartments", " camp", " refugee camp")
 # Words before "The X" that go to a place, not to a publication or a work ("visit The Crescent").
 _GOING_BEFORE_THE = re.compile(r"\b(?:visit|visits|visited|visiting|near|inside|outside|into|toward|towards) $")
+# A list of capitalised names after a preposition of place (or "of" after a lower-case word:
+# "the communities of San Juan, Choropampa, and Magdalena"), up to the name that ends it.
+_LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughout|between|visited|visiting|[a-z]+ of)"
+                                  r"(?: [A-Z][\w.'-]*)+(?:,(?: [A-Z][\w.'-]*)+)*,?(?: and| or)? $")
+# An honour after a name, perhaps after the rest of a person's name: "Berwick Prize", "George Pólya
+# Prize", "the Stanley Cup".
+_HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Cup|Lecture|Fellowship|Scholarship)s?\b")
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -120,11 +134,13 @@ class Detected:
 
 
 make_detected = detected_maker(Detected)  # Detected(...) in half the time (see records.py)
+_MENTION_START = attrgetter("mention.start")
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    """A stretch of text the detector scans: the body, or the title (in the text or apart)."""
+class _Segment(NamedTuple):
+    """A stretch of text the detector scans: the body, or the title (in the text or apart). A
+    named tuple, not a frozen dataclass: two are made per story, and a frozen dataclass's
+    __init__ costs ~0.3 µs a field (see records.py)."""
 
     text: str
     folded: str  # normalize.fold(text): same length
@@ -147,6 +163,7 @@ class _Alias:
     given: bool  # a common first name ("Jordan")
     common: bool  # every candidate is also an ordinary English word ("Reading")
     alt: bool  # an alternate name of every candidate
+    namelike: bool  # also a US Census first name or surname (NAMELIKE): "Hopkins"
     small_town: bool  # one word, only cities under SMALL_TOWN_MAX_POPULATION
     one_word_city: bool  # one word, only cities (of any size: "Vladimir")
     strong: bool  # may stand in a headline on its own
@@ -182,6 +199,36 @@ def _mostly_upper(s: str) -> bool:
     return upper > 0 and upper > 4 * (len(data) - len(data.translate(None, _ASCII_LOWER)))
 
 
+# Capitalised words for a kind of place, which "of" and a place's name follow ("County of Brant").
+_PLACE_KIND = frozenset(
+    "City Town Township Village County Borough District Province State Republic Kingdom Commonwealth "
+    "Emirate Principality Island Islands Isle Gulf Bay Port Cape Lake Mount Strait".split())
+
+
+# Lower-case nouns for a place, its parts, its people or its offices, before "of" and its name.
+_PLACE_NOUNS = frozenset(
+    "mayor mayors governor governors people residents citizens natives city town village county state province "
+    "region capital suburb suburbs outskirts centre center heart streets part parts area areas district "
+    "neighborhood neighbourhood council police officials north south east west".split())
+
+
+def _of_place(folded: str, start: int, of_start: int, person_name: bool) -> bool:
+    """Whether the "of" at folded[of_start] is a preposition of place for the name after it.
+
+    After a kind of place it is ("County of Brant", "Republic of Korea"); after another
+    capitalised word it is inside a name ("Court of Justice", "Union of Rail"); after a lower-case
+    word it is, but before a name that is also a person's (`person_name`) only after a noun for a
+    place, its people or its offices ("mayor of Kirkland"; not "purchases of Andres toilet paper")."""
+    i = of_start - 1
+    if i <= start or folded[i] != " ":
+        return not person_name
+    j = folded.rfind(" ", start, i)
+    word = folded[j + 1 : i]
+    if word[:1].isupper():
+        return word in _PLACE_KIND
+    return not person_name or word in _PLACE_NOUNS
+
+
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
     return [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
 
@@ -197,7 +244,7 @@ class Detector:
         # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
         self._no_demonyms: dict[int, tuple] = {}
         self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
-        self.persons = PersonNames(gazetteer, self._is_place_word)
+        self.persons = PersonNames(gazetteer, self._is_place_word, self._sentence_initial)
 
     def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
         """`cands` without demonyms (a dateline names a place), the same tuple for the same `cands`."""
@@ -220,8 +267,12 @@ class Detector:
                 candidates=cands,
                 is_name=all(c.kind == "name" for c in cands),
                 given=any(c.flags & GIVEN for c in cands),
-                common=all(c.flags & COMMON for c in cands),
+                # The gazetteer's COMMON flag, or a small town named like a word that English
+                # writes in lower case (g.ordinary: "Forest", "Century", "Rail").
+                common=all(c.flags & COMMON for c in cands)
+                or (text in g.ordinary and self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION)),
                 alt=all(c.flags & ALT for c in cands),
+                namelike=any(c.flags & NAMELIKE for c in cands),
                 small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
                 one_word_city=self._small_town(cands, text, 10**10),
                 strong=any(self._strong(c) for c in cands),
@@ -287,8 +338,7 @@ class Detector:
         sentence or a longer name, which the caller keeps when the story names the same place
         elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
         people's."""
-        text, folded_text, start, end = seg.text, seg.folded, seg.start, seg.end
-        headline, field, in_title, sentences, skip = seg.headline, seg.field, seg.in_title, seg.sentences, seg.skip
+        text, folded_text, start, end, headline, field, in_title, sentences, skip = seg
         initial: list[Detected] = []
         g = self.g
         upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
@@ -300,10 +350,16 @@ class Detector:
             folded = folded_text
         out: list[Detected] = []
         aliases = self._aliases
+        names, locative = self.persons, g.locative
         for idx, a, b in self._matches(folded, start, end):
             info = aliases.get(idx) or self._alias(idx)
             if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
                 continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
+            if b + 1 < end and folded[b] in "-–" and folded[b + 1].isupper() and (info.small_town or info.kind == "region") \
+                    and self._demonym_at(folded, b + 1):
+                # "the Arab–Israeli conflict", "Asian-American": peoples, not a town or a region
+                # ("Nigeria-Ukrainian" stays)
+                continue
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
             # Most names are followed by something else than " Word": the regexes only where it is.
@@ -335,20 +391,33 @@ class Detector:
                 pm = _PREV_WORD.search(folded, j + 1 if j >= 0 else lo, a - 1)  # after the last space, within 41
                 if pm is not None:
                     prev, prev_start = pm.group(), pm.start()
-            names = self.persons
-            # Read by the name-before rule only, which needs a capitalised word before.
-            opens_sentence = prev is not None and prev[0].isupper() and self._sentence_initial(folded, prev_start)
             if info.kind == "demonym" and not headline:
-                if prev is not None and names.name_before(prev, opens_sentence):
+                if prev is not None and names.name_before(prev, folded, prev_start):
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
             placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
-            likely_place = office or (prev is not None and prev.lower() in g.locative)
+            likely_place = office or (prev is not None and prev.lower() in locative
+                                      and (prev != "of" or _of_place(folded, start, prev_start, info.given or info.namelike)))
+            if not likely_place and prev is not None and prev[0].isupper() and prev_start - 2 > start \
+                    and folded[prev_start - 1] == " ":
+                # "from Cherry Hinton": a place's name of two words, after a preposition of place.
+                j = folded.rfind(" ", max(start, prev_start - 14), prev_start - 1)
+                before = folded[j + 1 : prev_start - 1]
+                likely_place = before != "of" and before in locative
+            if not likely_place and info.is_name and (prev in ("and", "or") or folded[a - 2 : a] == ", "):
+                # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
+                # a preposition of place opens.
+                likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
             if info.is_name and not headline:
-                if (prev is not None and (names.title_before(prev, info.small_town) or names.name_before(prev, opens_sentence))) \
+                # The word before can make a person's name only if it is capitalised, ends in a
+                # period (initials) or is a title; most are not ("in", "of"): no calls for those.
+                if (prev is not None and (prev[0].isupper() or prev[-1] == "." or prev in names.title_words)
+                        and (names.title_before(prev, info.small_town, folded if word_after else "", b)
+                             or names.name_before(prev, folded, prev_start, alias, info.namelike and info.one_word_city,
+                                                  info.small_town))) \
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
@@ -362,7 +431,28 @@ class Detector:
                         initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
                                                       likely_place))
                     continue
-                if info.small_town and names.speech_after(folded, b):
+                if info.small_town and qualifier is None and not (placelike or office) and prev is not None \
+                        and names.opens_a_name(prev) and self._sentence_initial(folded, prev_start):
+                    # "Deutsche Welle ...": a sentence opened by a word that is no English word
+                    # and no place, then a small town's name: a name of two words; the town only
+                    # if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                        and (info.small_town or info.namelike) and _HONOUR_AFTER.match(folded, b):
+                    # "the Berwick Prize", "the George Pólya Prize": honours are named for people;
+                    # the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if info.small_town and word_after and qualifier is None and not (placelike or office) \
+                        and prev is not None and prev in g.never and prev[0].isupper() \
+                        and not self._sentence_initial(folded, prev_start):
+                    # "United States Postal Service": inside a run of capitalised words, after
+                    # one that is never a place's or a person's, a small town's name is part of a
+                    # longer name; the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if info.small_town and not likely_place and names.speech_after(folded, b):
                     persons.add(alias)  # "Walters said": a person, here and everywhere in the story
                     continue
                 if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
@@ -370,8 +460,8 @@ class Detector:
                     # story names it elsewhere too ("Kirkland is my home.")
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.common and qualifier is None and not likely_place:
-                    continue  # "Reading is fun"; "in Reading" is the town
+                if info.common and qualifier is None and (not likely_place or word_after):
+                    continue  # "Reading is fun"; "in Reading" is the town, "in Vice President ..." is not
                 if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
                         and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
                     # "The Atlantic", "The Independent": a town's name takes no article, a title
@@ -437,6 +527,11 @@ class Detector:
                     return True
                 i = folded.find(dash, i + 1, end)
         return False
+
+    def _demonym_at(self, folded: str, pos: int) -> bool:
+        """Whether the capitalised word at folded[pos] is a demonym ("Israeli")."""
+        m = _CAPITAL_WORD.match(folded, pos)
+        return m is not None and any(c.kind == "demonym" for c in self.g.lookup(m.group()))
 
     def _strong(self, c: Candidate) -> bool:
         g = self.g
@@ -541,14 +636,11 @@ class Detector:
                 cands = g.lookup(place)
                 # "LONDON, Ky.": the qualifier picks the namesake, as it does in the text.
                 dl_qualifier = self._qualifier(headline_case("," + rest), 0, cands)
-            found.append(
-                Detected(
-                    Mention(text=text[dl.start : dl.end], start=dl.start, end=dl.end, kind=self._kind(cands) if cands else "name",
-                            in_dateline=True, sentence=0),
-                    self._places_only(cands) or cands,
-                    dl_qualifier,
-                )
-            )
+            # (The makers of records.py: most wire stories have a dateline.)
+            found.append(make_detected(
+                make_mention(text[dl.start : dl.end], dl.start, dl.end, self._kind(cands) if cands else "name", "text",
+                             False, True, 0),
+                self._places_only(cands) or cands, dl_qualifier, False, False, False))
 
         body = article.body
         sentences = _sentence_starts(folded, body.start, body.end)
@@ -576,18 +668,23 @@ class Detector:
             title_hits = [
                 d for d in title_hits
                 # In a headline a three-letter alternate name is an abbreviation ("COS" for
-                # companies, an alternate name of Jos) before it is a place.
-                if d.mention.text in body_aliases or (self._alias_strong(d) and not (d.alt and len(d.mention.text) <= 3))
+                # companies, an alternate name of Jos) before it is a place, and an ordinary
+                # English word is a word ("REVERSE SPLIT APPROVED"): the body must name them.
+                if d.mention.text in body_aliases
+                or (self._alias_strong(d) and not (d.alt and len(d.mention.text) <= 3)
+                    and not all(c.flags & COMMON for c in d.candidates))
             ]
 
         if initial:
             named = {d.mention.text for d in title_hits + body_hits} | {d.mention.text.title() for d in found}
-            body_hits = sorted(body_hits + [d for d in initial if d.mention.text in named and d.mention.field == "text"],
-                               key=lambda d: d.mention.start)
-        # A name that was a person's name somewhere in the story is a person everywhere in it.
+            kept = [d for d in initial if d.mention.text in named and d.mention.field == "text"]
+            if kept:
+                body_hits = sorted(body_hits + kept, key=lambda d: d.mention.start)
+        # A name that was a person's name somewhere in the story is a person everywhere in it,
+        # except where it is written as a place ("Paris firefighters", "Paris, Texas").
         if persons:
             for d in title_hits + body_hits:
-                if d.mention.kind == "name" and fold(d.mention.text) in persons:
+                if d.mention.kind == "name" and fold(d.mention.text) in persons and not (d.placelike or d.qualifier):
                     continue
                 found.append(d)
         else:
@@ -598,7 +695,10 @@ class Detector:
             found = [d for d in found if d.mention.field != "text"
                      or not any(d.mention.start < e and d.mention.end > s for s, e in spans)]
             found.extend(states)
-        found.sort(key=lambda d: (d.mention.field != "title", d.mention.start))
+        # Titles apart from the text first, then by offset (a C key, and a stable split).
+        found.sort(key=_MENTION_START)
+        if title_hits and title_hits[0].mention.field == "title":  # a title apart from the text
+            found = [d for d in found if d.mention.field == "title"] + [d for d in found if d.mention.field != "title"]
         return found
 
     @staticmethod

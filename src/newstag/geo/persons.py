@@ -4,13 +4,16 @@ A place name is taken for part of a person's name, or of a title or an organisat
 stands next to it in the article, with name lists built into the gazetteer (build.py): the US
 Census first names (the `names` package) and the titles of nameparser beside ours.
 
-    title before      "President Jordan", "Mr. Chad", "astronomer Anthony Boccaletti"
-                      (a lower-case title only before a small town's name: "senior US official"
-                      keeps the US)
-    initials before   "J.M. Barrie"; a middle initial after: "Judah P. Benjamin"
+    title before      "President Jordan", "Mr. Chad", "astronomer Anthony Boccaletti", "son Barron"
+                      (a lower-case title only before a small town's name or before a name
+                      that a surname follows: "senior US official" keeps the US, "president
+                      Vladimir Putin" is a person)
+    initials before   "J.M. Barrie" (a compass point is none: "S.E. Paris"); a middle initial
+                      after: "Judah P. Benjamin"
     name before       "Barack Obama", "Kyle Rittenhouse": a capitalised word that is not a
                       place, a modifier ("North") or a sentence's first word, unless that first
-                      word is a known first name ("Kyle")
+                      word is a known first name ("Kyle"); before a country or US state, only a
+                      known first name ("Michael Jordan", not "Local Ireland")
     name after        a first name or a small town's name before another capitalised word that
                       is not a place: "Wayne Tseng", "Supreme Court", "Vice President",
                       "Homeland Security"
@@ -39,57 +42,96 @@ MODIFIERS = frozenset(
     "And Or Of For With Without Both Between Like Unlike Including Except Beyond Along Within Since "
     "Until After Before During While When Where If As But So Yet Only Even All Every Each Some Many".split()
 )
-_WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
+# (Small letters of Latin-1 and Latin Extended-A too: "Wanda Vázquez", "George Pólya".)
+_WORD_AFTER = re.compile(r" ([A-Z][a-z\u00DF-\u00FF\u0100-\u017F]+)")
+# The same, or a firm's second name: "Redfield & Wilton Strategies".
+_NAME_AFTER = re.compile(r" (?:& )?([A-Z][a-z\u00DF-\u00FF\u0100-\u017F]+)")
+# Nouns for a person's family or spokesman, before a name as a title is: "son Barron",
+# "spokesman Hami Aksoy" (nameparser's titles hold ranks and offices, not these).
+PERSON_NOUNS = frozenset(
+    "son sons daughter daughters wife husband widow widower nephew niece cousin grandson granddaughter "
+    "stepson stepdaughter fiancé fiancée spokesman spokeswoman spokesperson".split())
 # A reporting verb straight after a name: "Walters said", "Kelly told reporters".
 _SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stated|wrote|argued|replied)\b")
 # Initials before a name, or a middle initial after it, make it a person's: "J.M. Barrie", "Judah P. Benjamin".
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
+# ... but not a compass point written so: "S.E. Paris", "N.W. Washington".
+_COMPASS_POINT = re.compile(r"[NS]\.[EW]\.$")
 _MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 
 
 class PersonNames:
     """The person-name rules over one gazetteer's word lists; `is_place_word` tells a word that
-    is a place before anything else (a country, a US state) and so never part of a person's name."""
+    is a place before anything else (a country, a US state) and so never part of a person's name;
+    `sentence_initial(text, pos)` whether text[pos] opens a sentence."""
 
-    def __init__(self, g: Gazetteer, is_place_word) -> None:
+    def __init__(self, g: Gazetteer, is_place_word, sentence_initial) -> None:
         self.titles = g.titles
         self.given_names = g.given_names
         self.never = g.never
+        # The words of `never` that are person names ("David", "Johnson": build.build_word_use):
+        # beside a place name they make it a person's, as any other name does.
+        self.never_names = g.never_names
+        self.ordinary = g.ordinary
+        # Words that may stand before a name as a title does (title_before reads them).
+        self.title_words = self.titles | PERSON_NOUNS
         self._is_place_word = is_place_word
+        self._sentence_initial = sentence_initial
 
-    def title_before(self, prev: str | None, small_town: bool) -> bool:
-        """"President Jordan", "J.M. Barrie"; a lower-case title ("astronomer") only before a small town."""
+    def title_before(self, prev: str | None, small_town: bool, folded: str = "", end: int = 0) -> bool:
+        """"President Jordan", "J.M. Barrie"; a lower-case title ("astronomer") only before a small
+        town or before a name that a surname follows at folded[end] ("president Vladimir Putin")."""
         if prev is None:
             return False
-        if prev in self.titles:
-            return prev[0].isupper() or small_town
-        return _INITIALS.match(prev) is not None
+        if prev in self.title_words:
+            return prev[0].isupper() or small_town or self.surname_after(folded, end)
+        # (Initials end in a period: the regexes only then. This runs for most names.)
+        return prev[-1] == "." and _INITIALS.match(prev) is not None and _COMPASS_POINT.match(prev) is None
 
     @staticmethod
     def middle_initial_after(folded: str, end: int) -> bool:
         return _MIDDLE_INITIAL.match(folded, end) is not None
 
-    def name_before(self, prev: str | None, prev_opens_sentence: bool) -> bool:
-        """"Barack Obama": a capitalised word before the name that is not a place or modifier;
-        a sentence's first word only when it is a known first name ("Kyle Rittenhouse ...")."""
+    def name_before(self, prev: str | None, folded: str, prev_start: int, name: str | None = None,
+                    surname: bool = False, small_town: bool = False) -> bool:
+        """"Barack Obama": `prev`, the word at folded[prev_start:] before the name, is a capitalised
+        word that is not a place or modifier; a sentence's first word only when it is a known first
+        name ("Kyle Rittenhouse ..."). Before a `surname` (a one-word city that is also a Census
+        name: "Blackburn", "Hopkins") or a small town's name, a first name of the never list counts
+        too ("David Blackburn", "Erik Martin Vik"); before a surname, a sentence's first word that
+        is no ordinary English word too ("Johns Hopkins"). A country keeps its name ("Christian
+        Lebanon"). Before a `name` that is a place first of all (a country, a US state), only a
+        known first name: "Michael Jordan", but "Politics Ukraine's", "Local Ireland" keep their
+        country."""
         return (
             prev is not None
             and prev[0].isupper()
             and prev.isalpha()
             and prev not in MODIFIERS
-            and prev not in self.never
-            # "An Albany man" opens a sentence with "An", a first name too: two letters are not enough.
-            and (not prev_opens_sentence or (len(prev) > 2 and prev in self.given_names))
+            and (prev not in self.never or ((surname or small_town) and prev in self.never_names))
+            # "An Albany man" opens a sentence with "An", a first name too: two letters are not
+            # enough. (Asked last: most words before a name are settled by the checks above.)
+            and ((len(prev) > 2 and (prev in self.given_names or (surname and prev not in self.ordinary)))
+                 or not self._sentence_initial(folded, prev_start))
             and not self._is_place_word(prev)
+            and (name is None or prev in self.given_names or not self._is_place_word(name))
         )
 
+    def opens_a_name(self, prev: str) -> bool:
+        """Whether `prev`, a sentence's first word, is one that no English sentence opens with:
+        capitalised, no ordinary word (build.build_word_use), no modifier and no place
+        ("Deutsche" in "Deutsche Welle")."""
+        return (len(prev) > 2 and prev[0].isupper() and prev.isalpha() and prev not in self.ordinary
+                and prev not in MODIFIERS and not self._is_place_word(prev))
+
     def name_after(self, folded: str, end: int) -> bool:
-        """A capitalised word after the name that is not a place: "Jordan Smith", "Supreme Court"."""
-        after = _WORD_AFTER.match(folded, end)
+        """A capitalised word after the name that is not a place: "Jordan Smith", "Supreme Court",
+        "Redfield & Wilton"."""
+        after = _NAME_AFTER.match(folded, end)
         if after is None:
             return False
         word = after.group(1)
-        return word not in self.never and not self._is_place_word(word)
+        return (word not in self.never or word in self.never_names) and not self._is_place_word(word)
 
     def full_name_after(self, folded: str, name: str, end: int, start: int, stop: int) -> bool:
         """"Vladimir Putin ... Putin said": the capitalised word after the name is written alone
@@ -114,6 +156,12 @@ class PersonNames:
                     return True
             at = folded.find(word, tail, stop)
         return False
+
+    def surname_after(self, folded: str, end: int) -> bool:
+        """A capitalised word after the name that is no place and no ordinary English word (see
+        build.build_word_use): a surname, "Vladimir Putin", "Kobe Bryant"."""
+        after = _WORD_AFTER.match(folded, end)
+        return after is not None and after.group(1) not in self.ordinary and not self._is_place_word(after.group(1))
 
     @staticmethod
     def speech_after(folded: str, end: int) -> bool:

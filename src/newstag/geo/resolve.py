@@ -16,6 +16,7 @@ are probably no place at all are then dropped (_likely_places).
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import NamedTuple
 
 from newstag.geo.detect import Detected, make_detected
@@ -81,6 +82,10 @@ def fame_population(names_listed: int) -> float:
 # against the namesake unless the story points at the namesake itself: a qualifier ("Moscow,
 # Idaho"), or, against a city, the namesake's US state.
 FAMOUS_POPULATION_RATIO = 100
+# Against a town of its own country a capital needs less: there it is known beyond its size
+# ("calls on Washington" is the capital, not Washington, Pennsylvania, a fiftieth of its size).
+# Abroad the ratio above holds (Paris, Tennessee is not France's).
+FAMOUS_CAPITAL_RATIO = 10
 FAMOUS_OVER_MAX_POPULATION = 30_000
 _FAMOUS_AREA_TYPES = frozenset({"country", "continent", "region"})
 # A town takes the name of a country, continent, region or capital only on evidence written at
@@ -124,10 +129,10 @@ _NAMELESS_REASONS = frozenset({_SMALL_PLACE, _FOREIGN_DIVISION})
 # An English word or a first name (GIVEN marks only those of no prominent place), or for a single
 # word an alternate name too ("Okay", "Tell"): a surname alone is no reason to doubt a place.
 _COMMON_OR_GIVEN = COMMON | GIVEN
-_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN
+_NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN | NAMELIKE
 
 
-def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> list[Resolution]:
+def _likely_places(detected: list[Detected], facts: list[_Facts], resolutions: list[Resolution]) -> list[Resolution]:
     """The resolutions without the unresolved mentions that are probably no place at all.
 
     An unresolved mention stays (as `resolved: false`) only when it is very likely a place: the
@@ -136,7 +141,7 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
     institutions: "Ozark police"), or it is the name of a small place or of a division abroad and
     nothing else (no English word, first name, or one-word alternate name: "Caloundra", "Abkhazia"). Every other capitalised word that
     resolved to nothing ("Vice", "Okay", "Zara Kay") is dropped: a record lists places, not the
-    words that were looked up."""
+    words that were looked up. `facts`: Resolver._facts_of each mention's candidates."""
     for r in resolutions:
         if r.place is None:
             break
@@ -145,12 +150,14 @@ def _likely_places(detected: list[Detected], resolutions: list[Resolution]) -> l
     written_as_place = {d.mention.text for d in detected if d.likely_place or d.placelike or d.mention.in_dateline}
     # A name that is nothing but a place ("Caloundra") stays too: no person, word or alternate
     # name of another language could have been meant.
-    only_a_place = {d.mention.text for d in detected
-                    if d.candidates and not any(c.flags & (_NOT_ONLY_A_PLACE if " " not in d.mention.text else _COMMON_OR_GIVEN)
-                                                for c in d.candidates)}
+    only_a_place = {d.mention.text for d, f in zip(detected, facts)
+                    if d.candidates and not f.flags & (_NOT_ONLY_A_PLACE if " " not in d.mention.text else _COMMON_OR_GIVEN)}
     return [r for r in resolutions
             if r.place is not None or r.reason in _PLACES_UNKNOWN or r.mention.text in written_as_place
             or (r.mention.text in only_a_place and r.reason in _NAMELESS_REASONS)]
+
+
+_SCORE = itemgetter(0)
 
 
 class _Row(NamedTuple):
@@ -165,12 +172,16 @@ class _Row(NamedTuple):
 
 class _Facts(NamedTuple):
     """What never changes about a name's candidates: their rows, countries (None included) and
-    types, and the (country, admin1) of those that are states or counties."""
+    types, the (country, admin1) of those that are states or counties, the US states among them
+    when a country abroad has the name too ("Georgia"), and their alias flags together (bits or-ed)."""
 
     rows: tuple[_Row, ...]
     countries: frozenset
     types: frozenset
     divisions: frozenset
+    us_states_named_like_a_country: frozenset
+    flags: int
+    rows_by_place: tuple[_Row, ...]  # the rows in place-id order: ties in score go to the lower id
 
 
 class _Spelling:
@@ -205,6 +216,8 @@ class Resolver:
         # gazetteer hands out one tuple per alias): keyed by id, the tuple kept beside its facts
         # so that the id stays its own.
         self._facts: dict[int, tuple] = {}
+        # _famous_over by (famous place, its kind, namesake): the same pairs meet in story after story.
+        self._famous: dict[tuple[int, str, int], bool] = {}
 
     def _facts_of(self, cands: tuple[Candidate, ...]) -> _Facts:
         """The rows of `cands` in candidate order, the sets of their countries and types, and the
@@ -214,9 +227,15 @@ class Resolver:
             return got[1]
         g = self.g
         rows = tuple(_Row(c, g.pcountry[c.pid], g.ptype[c.pid], g.padmin1[c.pid], self._prior(c)) for c in cands)
+        like_a_country = frozenset(r.admin1 for r in rows if r.country == "US" and r.type == "admin1") \
+            if any(r.type == "country" and r.country != "US" for r in rows) else frozenset()
+        flags = 0
+        for c in cands:
+            flags |= c.flags
         facts = _Facts(rows, frozenset(r.country for r in rows), frozenset(r.type for r in rows),
                        frozenset((r.country, r.admin1) for r in rows
-                                 if r.candidate.kind == "name" and r.type in ("admin1", "admin2")))
+                                 if r.candidate.kind == "name" and r.type in ("admin1", "admin2")),
+                       like_a_country, flags, tuple(sorted(rows, key=lambda r: r.candidate.pid)))
         if len(self._facts) < 200_000:
             self._facts[id(cands)] = (cands, facts)
         return facts
@@ -258,12 +277,12 @@ class Resolver:
         # provinces elsewhere ("Victoria", "Washington") is no sign of its own.
         shared_state_names: set[str] = set()
         dateline_by_prior: tuple | None = None  # the dateline's candidates, when its prior chose
-        for d, (rows, cs, types, _) in zip(detected, facts):
+        for d, (rows, cs, types, _, like_a_country, _, _) in zip(detected, facts):
             if len(cs) != 1 or None in cs:
                 # (Rows unpacked, not read by field name: this runs for every ambiguous name, and
                 # a NamedTuple's fields are slower to read than to unpack.)
-                if "US" in cs and d.mention.kind == "name" and any(t == "country" and cc != "US" for _, cc, t, _, _ in rows):
-                    shared_state_names.update(a for _, cc, t, a, _ in rows if cc == "US" and t == "admin1")
+                if like_a_country and d.mention.kind == "name":
+                    shared_state_names |= like_a_country
                 if d.mention.in_dateline and d.candidates and dateline_country is None:
                     if d.qualifier is not None:  # "LONDON, Ky."
                         dateline_country = d.qualifier[0]
@@ -275,7 +294,7 @@ class Resolver:
                         several = len(rows) > 1
                         best_score = best = None
                         for c, cc, t, _, prior in rows:
-                            score = prior + (spelling.bonus(cc, t) if several else 0.0)
+                            score = prior + spelling.bonus(cc, t) if several and cc in _ENGLISH else prior
                             if best_score is None or score > best_score:
                                 best_score, dateline_country, best = score, cc, c
                         if not g.capital[best.pid] and g.ptype[best.pid] != "country":
@@ -291,6 +310,8 @@ class Resolver:
                 # a country, a state, a county ("Henry County" is in ten states, all in the US)
                 or types <= _STRONG_CONTEXT_TYPES
                 or (len(d.candidates) == 1 and g.population[d.candidates[0].pid] >= CERTAIN_CITY_POPULATION)
+                # a city that is also its county, under that name: "Athens-Clarke County"
+                or (len(d.candidates) == 1 and d.mention.text.endswith(" County"))
                 or d.qualifier is not None
             )
             if d.mention.in_dateline and dateline_country is None:
@@ -334,7 +355,7 @@ class Resolver:
         "Dublin" in one story all have a US candidate, and that agreement is the evidence.
         """
         weak: dict[str, set[str]] = {}
-        for d, (_, cs, _, _) in zip(detected, facts):
+        for d, (_, cs, _, _, _, _, _) in zip(detected, facts):
             for cc in cs:
                 if cc is not None:
                     weak.setdefault(cc, set()).add(d.mention.text)
@@ -389,8 +410,8 @@ class Resolver:
         if home is None or home in context[0]:
             # The home bonus goes only to candidates in a country the story does not name
             # (see _best_of): with home among the named countries nothing changes.
-            return _likely_places(detected, first)
-        return _likely_places(detected, self._resolve(detected, context, weak, home, counts, spelling, counties, first))
+            return _likely_places(detected, facts, first)
+        return _likely_places(detected, facts, self._resolve(detected, context, weak, home, counts, spelling, counties, first))
 
     def _resolve(self, detected: list[Detected], context, weak: dict[str, set[str]], home: str | None,
                  counts: dict[str, int], spelling: _Spelling, counties: list[int],
@@ -457,8 +478,10 @@ class Resolver:
         t = g.ptype[famous.pid]
         if t in _FAMOUS_AREA_TYPES:
             return True
+        home_capital = g.capital[famous.pid] and g.pcountry[famous.pid] == g.pcountry[namesake.pid]
+        ratio = FAMOUS_CAPITAL_RATIO if home_capital else FAMOUS_POPULATION_RATIO
         return (t == "city" and g.population[namesake.pid] < FAMOUS_OVER_MAX_POPULATION
-                and g.population[famous.pid] >= FAMOUS_POPULATION_RATIO * max(g.population[namesake.pid], 1)
+                and g.population[famous.pid] >= ratio * max(g.population[namesake.pid], 1)
                 and g.names_listed[famous.pid] > g.names_listed[namesake.pid])
 
     def _best(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
@@ -487,13 +510,14 @@ class Resolver:
         m = d.mention
         scored = []
         specific: set[int] = set()  # candidates the qualifier or a named US state points at
-        rows, cand_countries, _, _ = self._facts_of(d.candidates)
+        _, cand_countries, _, _, _, _, rows = self._facts_of(d.candidates)
         # The spelling only ranks namesakes in different countries: looked at only then.
         spelled = len(cand_countries) > 1
         qualifier = d.qualifier
         only_country = CONTEXT_ONLY_COUNTRY if len(countries) == 1 else 0.0
         for c, cc, t, admin1, prior in rows:
-            s = prior + spelling.bonus(cc, t) if spelled else prior
+            # (bonus is 0 outside the English-speaking countries: no call for those)
+            s = prior + spelling.bonus(cc, t) if spelled and cc in _ENGLISH else prior
             support = []
             if qualifier is not None:
                 qc, qa = qualifier
@@ -524,15 +548,23 @@ class Resolver:
             if cc is not None and cc == dateline_country and not m.in_dateline:
                 s += DATELINE_COUNTRY
             scored.append((s, c, support))
-        scored.sort(key=lambda x: (-x[0], x[1].pid))
+        # Best score first, ties to the lower place id: the rows come in place-id order and the
+        # sort is stable (no key function called per candidate).
+        scored.sort(key=_SCORE, reverse=True)
         best_s, best, support = scored[0]
         if len(scored) > 1 and best.kind == "name" and g.ptype[best.pid] == "city" and "qualifier" not in support:
             # The story's country is not enough for a town to take the name of a famous place
             # ("Egypt", "Mecca", "the Pacific"): a qualifier is, and against a city, the town's state.
-            written = placelike or m.in_dateline or self._county_around(best.pid, counties)
+            written = placelike or m.in_dateline or (counties and self._county_around(best.pid, counties))
+            known = self._famous
             for entry in scored[1:]:
                 famous = entry[1]
-                if self._famous_over(famous, best) and (
+                over = known.get((famous.pid, famous.kind, best.pid))
+                if over is None:
+                    over = self._famous_over(famous, best)
+                    if len(known) < 200_000:
+                        known[(famous.pid, famous.kind, best.pid)] = over
+                if over and (
                         best.pid not in specific
                         or (not written and (g.ptype[famous.pid] in _FAMOUS_AREA_TYPES or g.capital[famous.pid]))):
                     best_s, best, support = entry
@@ -570,9 +602,10 @@ class Resolver:
                     return c.pid, round(math.exp(score_c - best_s) / z * 0.9, 4), "city", "prior"
             return None, round(confidence * 0.5, 4), "unresolved", _FOREIGN_DIVISION
         if best.kind == "name" and t == "city" and best.flags & ALT and not support and not m.in_dateline \
-                and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):
+                and " " not in m.text and (standing < ALT_UNSUPPORTED_MIN_POPULATION or best.flags & NAMELIKE):
             # "Trent" is Trento's English name, and far more often a first name; "Sam" is listed
-            # for Damascus, and is a first name before anything else.
+            # for Damascus, and is a first name before anything else. A name of several words
+            # ("Athens-Clarke County") is no word or person's name.
             return None, round(confidence * 0.5, 4), "unresolved", "alternate name, no support in the story"
         reason = ", ".join(support) if support else ("dateline" if m.in_dateline else "prior")
         rtype = best.kind if best.kind in ("demonym", "seat") else t

@@ -26,10 +26,12 @@ _MONTH = (
 # Case-insensitive months: wire copy has "MARch 9" and "march 31" typos.
 _DATE = rf"(?i:{_MONTH})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-# One word of a place name: capitalised (Moscow, Fort, St., al-Quds, O'Hare) or all caps (NEW, YORK).
-_WORD = r"[A-Z][\w'’.\-]*"
+# One word of a place name: capitalised (Moscow, Fort, St., al-Quds, O'Hare) or all caps (NEW, YORK),
+# in any alphabet's letters (ÜRÜMQI, İZMIR, ŁÓDŹ): a letter here, its case checked after the match
+# (find_dateline), since a regex class cannot say "an upper-case letter" beyond ASCII.
+_WORD = r"[^\W\d_][\w'’.\-]*"
 # Later words may be lower-case ("New york, March 2 -"); _plausible_place decides whether to accept.
-_NEXT_WORD = r"[A-Za-z][\w'’.\-]*"
+_NEXT_WORD = r"[^\W\d_][\w'’.\-]*"
 # Up to five words, joined by spaces: "RIO DE JANEIRO" needs lower-case particles too.
 _NAME = rf"{_WORD}(?:[ \t]+{_NEXT_WORD}){{0,5}}"
 
@@ -59,7 +61,7 @@ def find_dateline(text: str, start: int, end: int) -> tuple[Dateline | None, str
     # costs nothing.
     window = text[start : min(end, start + 160)]
     m = _DATELINE_RE.match(window)
-    if not m:
+    if not m or not m.group("place")[0].isupper():
         return None, None
     place = m.group("place")
     sep = m.group("sep")

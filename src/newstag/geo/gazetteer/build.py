@@ -21,6 +21,7 @@ arrays.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import re
@@ -150,6 +151,82 @@ def build_m49(shared_dir: Path, out_dir: Path = DATA_DIR) -> Path:
     }
     out = Path(out_dir) / "m49.json"
     out.write_text(json.dumps(m49, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# How English writes words: in lower case (ordinary words) or capitalised (names)
+# ---------------------------------------------------------------------------------------------
+
+# The open text the counts are made on: Wikipedia's Current Events summaries (CC BY-SA), written
+# in sentence case. (HuffPost's headlines are stored in lower case; the other corpora are research-only.)
+WORD_USE_TEXT = "data/wikipedia_current_events/train.jsonl"
+# A capitalised word is an ordinary English word when the text writes it in lower case at least
+# this often and at least this share of the times it stands inside a sentence ("forest",
+# "century", "rail", "vice"): a small town of that name needs a locative before it, as "Reading" does.
+ORDINARY_MIN_LOWER = 5
+ORDINARY_MIN_SHARE = 0.5
+# A word of the hand list `never` is a person's name when the US Census lists it as a first name or
+# surname (NAMELIKE_MIN_PERCENT), the text writes it capitalised at least ORDINARY_MIN_LOWER
+# times and in lower case less than this share of the time ("David", "Johnson"; not "Council",
+# "Lake", "North", which names of things begin with) and it is no month or weekday ("June"): before or after a place name it is evidence of a person,
+# not of an organisation ("Gary Johnson", "David Blackburn").
+NAME_MAX_LOWER_SHARE = 0.05
+# A word inside a sentence: not after the sentence's end, a colon or an opening quote or bracket.
+_WORD = re.compile(r"(?<![\w'’-])([A-Za-z][a-z]+)(?![\w'’-])")
+
+
+def build_word_use(shared_dir: Path, out_dir: Path = DATA_DIR) -> Path:
+    """Count how SHARED/WORD_USE_TEXT writes each word inside a sentence, into data/word_use.json:
+    the ordinary words and the `never` words that are person names (see ORDINARY_MIN_SHARE and
+    NAME_MAX_LOWER_SHARE). Committed, as m49.json is, because users have no ../shared."""
+    source = Path(shared_dir) / WORD_USE_TEXT
+    if not source.is_file():
+        raise ArtifactError(f"{source} is missing: pass the shared data folder (the one holding data/)")
+    lower: dict[str, int] = {}
+    capital: dict[str, int] = {}
+    with source.open(encoding="utf-8") as f:
+        for line in f:
+            text = json.loads(line)["text"]
+            for m in _WORD.finditer(text):
+                j = m.start() - 1
+                while j >= 0 and text[j] in " \"'“‘(":
+                    j -= 1
+                if j < 0 or text[j] in ".!?:;\n":
+                    continue  # a sentence's first word is capitalised whatever it is
+                w = m.group(1)
+                if w[0].isupper():
+                    capital[w] = capital.get(w, 0) + 1
+                else:
+                    lower[w] = lower.get(w, 0) + 1
+
+    def lower_share(word: str) -> float:
+        n, c = lower.get(word.lower(), 0), capital.get(word.capitalize(), 0)
+        return n / (n + c) if n + c else 0.0
+
+    ordinary = sorted(w.capitalize() for w, n in lower.items()
+                      if n >= ORDINARY_MIN_LOWER and lower_share(w) >= ORDINARY_MIN_SHARE)
+    census = _census_names(*_FIRST_NAMES, "dist.all.last", min_percent=NAMELIKE_MIN_PERCENT)
+    dates = set(calendar.month_name) | set(calendar.day_name)
+    never_names = sorted(w for w in _table("words.json")["never"]
+                         if w in census and w not in dates and capital.get(w, 0) >= ORDINARY_MIN_LOWER
+                         and lower_share(w) < NAME_MAX_LOWER_SHARE)
+    table = {
+        "_about": "Built by `newstag build-gazetteer --shared ../shared` (build.build_word_use): `ordinary`, "
+                  "capitalised forms of the words the source text writes in lower case (an ordinary word, "
+                  "not a place, when it opens a name); `never_names`, the words of geo/tables/words.json's "
+                  "`never` list that are US Census first names or surnames and seldom written in lower case.",
+        "built_by": "newstag build-gazetteer (newstag.geo.gazetteer.build.build_word_use)",
+        "inputs": {WORD_USE_TEXT: _sha256(source), "names": _version("names"),
+                   "geo/tables/words.json": hashlib.sha256((TABLES / "words.json").read_bytes()).hexdigest()},
+        "licence": "counts of words in Wikipedia text (Wikipedia contributors, Portal:Current events, CC BY-SA)",
+        "policy": {"ORDINARY_MIN_LOWER": ORDINARY_MIN_LOWER, "ORDINARY_MIN_SHARE": ORDINARY_MIN_SHARE,
+                   "NAME_MAX_LOWER_SHARE": NAME_MAX_LOWER_SHARE, "NAMELIKE_MIN_PERCENT": NAMELIKE_MIN_PERCENT},
+        "ordinary": ordinary,
+        "never_names": never_names,
+    }
+    out = Path(out_dir) / "word_use.json"
+    out.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     return out
 
 
@@ -697,5 +774,6 @@ def build_all(shared_dir: Path | None = None, out_dir: Path = DATA_DIR) -> list[
     built = []
     if shared_dir is not None:
         built.append(build_m49(shared_dir, out_dir))
+        built.append(build_word_use(shared_dir, out_dir))
     built.append(build_gazetteer(out_dir))
     return built

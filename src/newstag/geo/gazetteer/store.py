@@ -1,4 +1,4 @@
-"""Read the built gazetteer (data/gazetteer.npz) and the M49 table (data/m49.json).
+"""Read the built gazetteer (data/gazetteer.npz), the M49 table (data/m49.json) and the word table (data/word_use.json).
 
 Loaded through importlib.resources, once per process, on first use (`load_gazetteer()`), never at
 import. The artifact is stored load-ready (see build.py), so loading is a handful of numpy reads,
@@ -110,6 +110,8 @@ class Gazetteer:
             self.given_names = frozenset(_strings(arrays, "words_given"))
             self.locative = frozenset(_strings(arrays, "words_locative"))
             self.never = frozenset(_strings(arrays, "words_never"))
+            self.ordinary: frozenset[str] = frozenset()  # set_word_use
+            self.never_names: frozenset[str] = frozenset()
             self.us_state_abbr = dict(line.split("\t", 1) for line in _strings(arrays, "words_us_states"))
         except KeyError as exc:
             raise ArtifactError(f"gazetteer {path} lacks the array {exc}: {_FIX}") from exc
@@ -141,6 +143,13 @@ class Gazetteer:
     def set_m49(self, m49: dict) -> None:
         self.m49_countries = m49["countries"]
         self.m49_areas = m49["areas"]
+
+    def set_word_use(self, word_use: dict) -> None:
+        """How English writes words (data/word_use.json, build.build_word_use): `ordinary`, the
+        capitalised forms of ordinary lower-case words; `never_names`, the words of `never` that
+        are person names."""
+        self.ordinary = frozenset(word_use["ordinary"])
+        self.never_names = frozenset(word_use["never_names"])
 
     def _entry(self, word: str):
         """The aliases beginning with the word `word`, grouped for matching; None if there are none.
@@ -279,12 +288,21 @@ def _data_file(name: str):
     return resources.files("newstag") / "data" / name
 
 
-def load_m49() -> dict:
-    path = _data_file("m49.json")
+def _load_json(name: str, what: str) -> dict:
+    path = _data_file(name)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ArtifactError(f"the UN M49 table {path} does not load ({exc}): {_FIX}") from exc
+        raise ArtifactError(f"{what} {path} does not load ({exc}): {_FIX}") from exc
+
+
+def load_m49() -> dict:
+    return _load_json("m49.json", "the UN M49 table")
+
+
+def load_word_use() -> dict:
+    """data/word_use.json (build.build_word_use): see Gazetteer.set_word_use."""
+    return _load_json("word_use.json", "the word table")
 
 
 def load_gazetteer() -> Gazetteer:
@@ -300,5 +318,6 @@ def load_gazetteer() -> Gazetteer:
                 except FileNotFoundError:
                     raise ArtifactError(f"the gazetteer {path} is missing: {_FIX}") from None
                 g.set_m49(load_m49())
+                g.set_word_use(load_word_use())
                 _GAZETTEER = g
     return _GAZETTEER
