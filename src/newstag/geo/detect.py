@@ -8,10 +8,14 @@ the first name), so most of this module is filtering:
        "turkey" and "reading" in lower case never match; all-caps headlines and datelines are
        matched in title case instead;
     2. keep hits that stand on word boundaries;
-    3. drop person names, titles and the first words of longer names (persons.py), then every
-       other mention of a name found to be a person's, unless written as a place there;
-    4. keep an ordinary English word that is also a place ("Reading", "Nice") only after a
-       locative word ("in Reading"), with a qualifier ("Nice, France") or in the dateline;
+    3. drop person names, titles and the first words of longer names (persons.py; also honours,
+       "the Berwick Prize", compounds of peoples, "Arab–Israeli", and a small town inside a run
+       of capitalised words, "United States Postal Service"), then every other mention of a
+       name found to be a person's, unless written as a place there;
+    4. keep an ordinary English word that is also a place ("Reading", "Nice"; or a small town
+       named like a word English writes in lower case, "Forest") only after a locative word ("in
+       Reading"; "of" only as _of_place says), with a qualifier ("Nice, France") or in the
+       dateline; mark a name after a locative, or in a list that one opens, as a likely place;
     5. read "City, State" / "City, Country" / "City, Calif." as a qualifier for resolution;
     6. a name that opens the name of a street, a sea or a place the gazetteer lacks ("Nelson
        Street", "Thames Valley", "Lake Cunningham") is a mention of that, unresolved.

@@ -2,7 +2,10 @@
 
 A place name is taken for part of a person's name, or of a title or an organisation, from what
 stands next to it in the article, with name lists built into the gazetteer (build.py): the US
-Census first names (the `names` package) and the titles of nameparser beside ours.
+Census first names (the `names` package) and the titles of nameparser beside ours; and with the
+word table (data/word_use.json, build.build_word_use): the words English writes in lower case
+(`ordinary`) and the words of the never list that are person names (`never_names`: "David",
+"Johnson").
 
     title before      "President Jordan", "Mr. Chad", "astronomer Anthony Boccaletti", "son Barron"
                       (a lower-case title only before a small town's name or before a name
@@ -10,13 +13,15 @@ Census first names (the `names` package) and the titles of nameparser beside our
                       Vladimir Putin" is a person)
     initials before   "J.M. Barrie" (a compass point is none: "S.E. Paris"); a middle initial
                       after: "Judah P. Benjamin"
-    name before       "Barack Obama", "Kyle Rittenhouse": a capitalised word that is not a
-                      place, a modifier ("North") or a sentence's first word, unless that first
-                      word is a known first name ("Kyle"); before a country or US state, only a
-                      known first name ("Michael Jordan", not "Local Ireland")
+    name before       "Barack Obama", "Kyle Rittenhouse", "David Blackburn": a capitalised word
+                      that is not a place, a modifier ("North"), a word of the never list other
+                      than a name of it, or a sentence's first word, unless that first word is a
+                      known first name ("Kyle"), or no ordinary word before a surname ("Johns
+                      Hopkins"); before a country or US state, only a known first name ("Michael
+                      Jordan", not "Local Ireland")
     name after        a first name or a small town's name before another capitalised word that
-                      is not a place: "Wayne Tseng", "Supreme Court", "Vice President",
-                      "Homeland Security"
+                      is not a place: "Wayne Tseng", "Gary Johnson", "Supreme Court", "Vice
+                      President", "Redfield & Wilton"
     speech after      a small town's name before "said", "told": "Walters said"
     full name         a name before a capitalised word that the story also writes alone as a
                       surname, before "said" or after a title: "Vladimir Putin ... Putin said"

@@ -127,7 +127,8 @@ _SMALL_PLACE = "small place, no support in the story"
 _FOREIGN_DIVISION = "first-level division, its country not in the story"
 _NAMELESS_REASONS = frozenset({_SMALL_PLACE, _FOREIGN_DIVISION})
 # An English word or a first name (GIVEN marks only those of no prominent place), or for a single
-# word an alternate name too ("Okay", "Tell"): a surname alone is no reason to doubt a place.
+# word an alternate name or a Census first name or surname too ("Okay", "Tell", "Coles"): such a
+# name that resolved to nothing is listed only where the story writes it as a place.
 _COMMON_OR_GIVEN = COMMON | GIVEN
 _NOT_ONLY_A_PLACE = ALT | COMMON | GIVEN | NAMELIKE
 
@@ -139,7 +140,8 @@ def _likely_places(detected: list[Detected], facts: list[_Facts], resolutions: l
     gazetteer lacks it (_PLACES_UNKNOWN), the story writes the name as a place somewhere (in a
     dateline, after a preposition of place: "in Zara", before a noun for its people or
     institutions: "Ozark police"), or it is the name of a small place or of a division abroad and
-    nothing else (no English word, first name, or one-word alternate name: "Caloundra", "Abkhazia"). Every other capitalised word that
+    nothing else (no English word, first name, or one-word alternate name or Census name:
+    "Caloundra", "Abkhazia"). Every other capitalised word that
     resolved to nothing ("Vice", "Okay", "Zara Kay") is dropped: a record lists places, not the
     words that were looked up. `facts`: Resolver._facts_of each mention's candidates."""
     for r in resolutions:
