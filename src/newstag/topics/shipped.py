@@ -31,7 +31,8 @@ held-out measure (scores' calibration, short-text F1).
 6. The head's prior for articles: the training mix is mostly conflict, crime and politics
    summaries, a newsroom's articles are not. Estimated WITHOUT labels by EM over the head's own
    posteriors (topics/adapt.py, Saerens et al. 2002) on the openly licensed full articles of
-   ../shared/data/wikinews_2020 (CC BY 2.5, unlabelled); it becomes the head's per-class bias.
+   ../shared/data/wikinews_2020 (CC BY 2.5; no label read here); a share of it (step 8)
+   becomes the head's per-class bias.
 7. The length blend of the head with the one-vs-rest scores for texts that are not articles
    (model.top_choice): BLEND_GRID, the best top-1 on the validation split.
 8. Reading of full articles, chosen on OUR hand labels of the openly licensed Wikinews 2020
@@ -40,8 +41,9 @@ held-out measure (scores' calibration, short-text F1).
    of the EM prior of step 6 the head takes (PRIOR_WEIGHT_GRID: a share of its log-odds; EM over
    a head with systematic confusions overshoots, and 124 articles of one year are a small
    sample), and the title and lead weights (TITLE_WEIGHT_GRID x LEAD_WEIGHT_GRID), by the top-1
-   of the head's pick on those articles (choose_article_reading). Three numbers from 122 labelled
-   articles; the figures on them are not held out. Further topics are also read from paragraph
+   of the head's pick on those articles (choose_article_reading; run before step 7, whose blend
+   sees the head's bias). Three numbers from 122 labelled articles; the figures on them are not
+   held out. Further topics are also read from paragraph
    windows of WINDOW_QUANTILE of the training summaries' lengths.
 9. Depth (topics/depth.py): a phrase index over IPTC levels 2 and 3 from the taxonomy's labels
    and written phrases, written as depth.json beside the model, with its calibration
