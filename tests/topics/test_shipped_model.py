@@ -174,3 +174,26 @@ def test_seed_article_footer_reads_as_the_topic_tree(seed_text):
     paths = general_paths(Tagger().tag(seed_text))
     assert paths[0] == "politics and government > international relations > diplomacy, economic sanction"
     assert any(p.startswith("economy, business and finance") for p in paths[1:])
+
+
+@pytest.mark.shared
+def test_a_short_topic_budget_keeps_the_seed_articles_second_subject():
+    # max_topics counts every level: the level-1 topics are given first out of it, and the
+    # deeper tags of the lead topic fill what is left. The seed article's lead topic has three
+    # deeper tags; with a budget of three, economy must still be given, after one of them.
+    from newstag.parse import parse_document
+    from newstag.types import RawDocument
+
+    if not SEED.is_file():
+        pytest.skip(f"the seed article is absent ({SEED})")
+    article = parse_document(RawDocument(id="seed", text=SEED.read_text(encoding="utf-8")))
+    full = TopicTagger().predict([article], max_topics=8)[0]
+    short = TopicTagger().predict([article], max_topics=3)[0]
+    level1 = [t.code for t in full if t.level == 1]
+    assert len(level1) >= 2 and len(full) > 3, full  # the case the budget is about
+    assert [t.code for t in short if t.level == 1] == level1[:3], short
+    assert short[0].code == full[0].code and len(short) == 3
+    # Order and scores stay as in the full list: a kept deeper tag follows its parent.
+    order = [t.code for t in full]
+    assert [order.index(t.code) for t in short] == sorted(order.index(t.code) for t in short)
+    assert all(a.score >= b.score for a, b in zip(short, short[1:]))

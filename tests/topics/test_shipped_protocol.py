@@ -1,5 +1,6 @@
 """The honest protocol (topics/shipped.py), end to end on a small slice of the open corpora: the
-shipped build needs nothing but the open train files, Wikinews and the mappings. A ../shared
+shipped build needs nothing but the open train files, Wikinews (text, and our hand labels of it
+in the package) and the mappings. A ../shared
 without BBC News, AG News, Reuters-21578 and without any dev file still builds, so the build
 cannot be reading them."""
 
@@ -40,6 +41,15 @@ def test_the_shipped_build_reads_only_open_training_inputs(tmp_path):
     assert {"data/wikipedia_current_events/train.jsonl", "data/huffpost_news_category/train.jsonl", "data/wikinews_2020/articles.jsonl"} <= files
     assert manifest["top_head"]["prior"]["texts"] == 124
     assert 0.0 < manifest["threshold"]["probability"] < 1.0
+    # Step 8: the full-article reading is chosen on our Wikinews hand labels (open text), from
+    # its grids, and the head's bias is that share of the EM prior.
+    from newstag.topics.shipped import LEAD_WEIGHT_GRID, PRIOR_WEIGHT_GRID, TITLE_WEIGHT_GRID
+
+    reading = manifest["article_reading"]
+    assert reading["articles"] == 122 and len(reading["tried_top1_main_any"]) == len(PRIOR_WEIGHT_GRID) * len(TITLE_WEIGHT_GRID) * len(LEAD_WEIGHT_GRID)
+    assert reading["prior_weight"] in PRIOR_WEIGHT_GRID and reading["title_weight"] in TITLE_WEIGHT_GRID and reading["lead_weight"] in LEAD_WEIGHT_GRID
+    assert max(sum(v) for v in reading["tried_top1_main_any"].values()) == pytest.approx(sum(reading["top1_main_any"]))
+    assert any(t["corpus"].endswith("wikinews_2020_topics.jsonl") for t in manifest["training_data"])
     # The model it wrote loads and tags; its scores are probabilities, its head calibrated.
     from newstag.topics.model import TopicModel
 

@@ -84,7 +84,9 @@ class TopicTagger:
         if depth is not None:
             given2 = frozenset(labels[c].code for kids in kids_of.values() for c in kids)
             deeper = depth.index.deeper(part[0], part[1], {labels[j].code for j in firsts}, given2)
+        leads: list[int] = []  # where in `out` the level-1 topics are
         for j in firsts:
+            leads.append(len(out))
             out.append(_score(labels[j], row[j]))
             level2 = [(labels[c].code, _score(labels[c], row[c])) for c in kids_of[labels[j].code]]
             given = {c for c, _ in level2}
@@ -93,10 +95,17 @@ class TopicTagger:
             for code, ts in level2:
                 out.append(ts)
                 out.extend(depth.topic_score(c3, row[j] * p) for c3, p in deeper.get(code, ()))
+        # At most max_topics in all, and the level-1 topics are given first out of that budget: a
+        # story's second subject says more than a finer tag of its first (with five, a lead topic
+        # with four deeper tags used to push every further level-1 topic out). The deeper tags
+        # fill what is left, in output order.
+        kept = leads[:max_topics]
+        lead_at = set(leads)
+        kept += [i for i in range(len(out)) if i not in lead_at][: max_topics - len(kept)]
         # The order is the ranking (the head picks the lead, level-2 topics follow their parent)
         # and records are sorted by score: a topic never reports more than the one ranked above it.
         capped: list[TopicScore] = []
-        for t in out[:max_topics]:
+        for t in (out[i] for i in sorted(kept)):
             if capped and t.score > capped[-1].score:
                 t = TopicScore(code=t.code, label=t.label, level=t.level, score=capped[-1].score, parent=t.parent)
             capped.append(t)

@@ -10,8 +10,8 @@ articles. An article is read as one bag of words in which
 then sublinear term frequency (log(1 + tf)), idf, and L2 normalisation of the whole row, so that
 a long story is not "more" of anything than a headline: length drops out. A training text has one
 part only, so the weights do not change it: the classifier learns in one space, and the weights
-only say how to read an article (the shipped model keeps them at 1: no open labelled corpus has
-titled articles to fit them on).
+only say how to read an article (the shipped model's are chosen on hand labels of openly
+licensed full articles, shipped.py step 8).
 
 For "which further topics are present", a long body is also read as windows of about two
 sentences (its paragraphs, cut or joined to `window_tokens`): each window is a text of the length
@@ -94,7 +94,8 @@ def terms(toks: Sequence[str]) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class FeatureConfig:
     """How an article is read: title and lead weights, and the paragraph windows (the shipped
-    model keeps the neutral weights and sets the windows from its training texts, shipped.py)."""
+    model chooses the weights on open full-article labels and the windows from its training texts,
+    shipped.py)."""
 
     title_weight: float = 1.0
     lead_weight: float = 1.0
