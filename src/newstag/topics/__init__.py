@@ -78,9 +78,13 @@ class TopicTagger:
         firsts = given_level1(model, row, best)
         out: list[TopicScore] = []
         children = model.children
-        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c]), key=lambda c: -row[c]) for j in firsts}
-        deeper = {}
         depth = self.depth
+        # With an index calibrated on full articles, depth alone gives the deeper topics: the
+        # classifier's own level-2 scores were fitted on one-sentence texts and give a branch
+        # to any article near it (international relations to most politics stories).
+        own_level2 = depth is None or not depth.index.article_calibrated
+        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c] and own_level2), key=lambda c: -row[c]) for j in firsts}
+        deeper = {}
         if depth is not None:
             given2 = frozenset(labels[c].code for kids in kids_of.values() for c in kids)
             deeper = depth.index.deeper(part[0], part[1], {labels[j].code for j in firsts}, given2)

@@ -36,7 +36,9 @@ A deeper tag's score is its level-1 topic's probability times its own (1 without
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from dataclasses import dataclass
 
 from newstag.topics.features import token_bytes, tokens
 
@@ -45,6 +47,9 @@ MIN_HITS = 2
 TITLE_HITS = 2
 MAX_PER_PARENT = 2
 DEEPEST_GIVEN = 3
+# The lead: what an editor puts first. Two sentences, as the news lead is usually one or two.
+LEAD_SENTENCES = 2
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
 # Single words too general to stand for a topic when a label is split into its parts
 # ("products and services" gives neither "products" nor "services").
 GENERIC_PARTS = frozenset(
@@ -140,6 +145,40 @@ def candidate_features(counts: list[float] | None, hits: int, level: int, calibr
 DEPTH_FEATURES = ("logit deeper-right rate", "log hits", "level 3", "logit level-1-right rate")
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A level-2/3 code under one of the article's level-1 topics, with its evidence there."""
+
+    code: str
+    level: int
+    hits: int  # phrase occurrences (a title occurrence counts title_hits times)
+    sentences: int  # sentences of the body, and the title, with an occurrence
+    lead: bool  # an occurrence in the title or the first LEAD_SENTENCES sentences of the body
+    dominant: bool  # at least as many hits as any sibling code (same parent) with hits
+    open_probability: float  # the open-text calibration's probability (0.5 without one)
+
+
+def article_features(c: Candidate, article_sentences: int) -> list[float]:
+    """The article calibration's features of one candidate (in the order of ARTICLE_FEATURES)."""
+    return [
+        _logit(c.open_probability),
+        math.log(max(c.sentences, 1)),
+        math.log(max(article_sentences, 1)),
+        1.0 if c.lead else 0.0,
+        1.0 if c.dominant else 0.0,
+        1.0 if c.level == 3 else 0.0,
+    ]
+
+
+ARTICLE_FEATURES = ("logit open probability", "log sentences with a hit", "log sentences of the article", "in title or lead", "most hits among siblings", "level 3")
+
+
+def sentences_of(body: str) -> list[str]:
+    """The body's sentences and paragraph lines (a full stop, question or exclamation mark before
+    a space, or a line break, ends one): where an article's evidence is counted."""
+    return [s for s in _SENTENCE_END.split(body) if s.strip()]
+
+
 class DepthIndex:
     """Finds the level-2/3 topics of articles from a `depth.json` document and the taxonomy."""
 
@@ -149,6 +188,8 @@ class DepthIndex:
         self.max_per_parent = int(doc.get("max_per_parent", MAX_PER_PARENT))
         # The fitted probability of a candidate (topics/depth_fit.py), or None: the MIN_HITS rule.
         self.calibration: dict | None = doc.get("calibration")
+        if self.article_calibrated:
+            self.max_per_parent = int(self.calibration["article"].get("max_per_parent", self.max_per_parent))
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
         # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
         self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
@@ -196,46 +237,104 @@ class DepthIndex:
 
     def counts(self, title: str, body: str) -> Counter:
         """Hits per code in an article (a title occurrence counts `title_hits` times)."""
-        counts = self.hits(token_bytes(body))
+        return self.evidence(title, body)[0]
+
+    def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int]:
+        """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
+        number of sentences) of an article. Phrases are matched within a sentence."""
+        counts: Counter = Counter()
+        sentences: Counter = Counter()
+        lead: set[str] = set()
+        body_sentences = sentences_of(body)
+        for i, sentence in enumerate(body_sentences):
+            found = self.hits(token_bytes(sentence))
+            counts.update(found)
+            sentences.update(found.keys())
+            if i < LEAD_SENTENCES:
+                lead.update(found)
         if title:
-            self.hits(token_bytes(title), self.title_hits, counts)
-        return counts
+            found = self.hits(token_bytes(title), self.title_hits)
+            counts.update(found)
+            sentences.update(found.keys())
+            lead.update(found)
+        return counts, sentences, lead, len(body_sentences) + bool(title)
 
     def probability(self, code: str, hits: int) -> float:
-        """The calibrated probability that `code` is right given its level-1 topic (needs a
-        calibration)."""
+        """The open-text calibration's probability that `code` is right given its level-1 topic
+        (needs a calibration)."""
         cal = self.calibration
         x = candidate_features(cal["code_counts"].get(code), hits, self.level[code], cal)
-        z = cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _sigmoid(cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x)))
+
+    def candidates(self, title: str, body: str, level1: set[str]) -> tuple[list[Candidate], int]:
+        """The level-2/3 codes with evidence in the article under one of `level1`, and the
+        article's number of sentences (for article_features)."""
+        counts, sentences, lead, n_sentences = self.evidence(title, body)
+        best_sibling: dict[str, int] = {}
+        for c, n in counts.items():
+            parent = self.parent.get(c)
+            best_sibling[parent] = max(best_sibling.get(parent, 0), n)
+        out = []
+        for c, n in counts.items():
+            level = self.level.get(c)
+            if level in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
+                p_open = self.probability(c, n) if self.calibration is not None else 0.5
+                out.append(Candidate(c, level, n, sentences[c], c in lead, n >= best_sibling[self.parent[c]], p_open))
+        return out, n_sentences
+
+    def article_probability(self, c: Candidate, article_sentences: int) -> float:
+        """The article calibration's probability that the candidate is right (needs one)."""
+        art = self.calibration["article"]
+        x = article_features(c, article_sentences)
+        return _sigmoid(art["intercept"] + sum(w * v for w, v in zip(art["coef"], x)))
+
+    @property
+    def article_calibrated(self) -> bool:
+        """Whether the index carries the article calibration (fitted on full articles); then it
+        alone decides an article's deeper topics (see TopicTagger._select)."""
+        return bool(self.calibration and self.calibration.get("article"))
+
+    def weights(self, candidates: list[Candidate], article_sentences: int) -> dict[str, tuple[float, float]]:
+        """code -> (ranking weight, probability) of the candidates that pass the rule in force:
+        the article calibration's threshold, else the open one's, else MIN_HITS."""
+        cal = self.calibration
+        if cal is None:
+            return {c.code: (float(c.hits), 1.0) for c in candidates if c.hits >= self.min_hits}
+        if cal.get("article"):
+            threshold = cal["article"]["threshold"]
+            p = {c.code: self.article_probability(c, article_sentences) for c in candidates}
+        else:
+            threshold = cal["threshold"]
+            p = {c.code: c.open_probability for c in candidates}
+        return {code: (q, q) for code, q in p.items() if q >= threshold}
+
+    def select(self, weight: dict[str, tuple[float, float]], level2: frozenset[str] = frozenset(), max_per_parent: int | None = None) -> dict[str, list[tuple[str, float]]]:
+        """Parent code -> [(code, probability)] from the passing candidates `weight`: level-2 codes
+        first, then level-3 codes under a level-2 code chosen here or in `level2`; at most
+        `max_per_parent` (default: the index's) per parent, highest weight first."""
+        cap = self.max_per_parent if max_per_parent is None else max_per_parent
+        chosen: dict[str, list[tuple[str, float]]] = {}
+        given2: set[str] = set(level2)
+        for level in (2, DEEPEST_GIVEN):
+            for c in sorted((c for c in weight if self.level.get(c) == level), key=lambda c: (-weight[c][0], c)):
+                p = self.parent[c]
+                if level > 2 and p not in given2:
+                    continue  # a level-3 topic only under a level-2 topic that was given
+                kids = chosen.setdefault(p, [])
+                if len(kids) < cap:
+                    kids.append((c, weight[c][1]))
+                    if level == 2:
+                        given2.add(c)
+        return {p: kids for p, kids in chosen.items() if kids}
 
     def deeper(self, title: str, body: str, level1: set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, float]]]:
         """Parent code -> [(code, probability given the level-1 topic)] of the level-2/3 topics
         given under `level1`, most probable first (level-2 topics under their level-1 parent,
         level-3 under a level-2 topic given here or in `level2`, the classifier's own level-2
         topics). Without a calibration every probability is 1.0 and most hits come first."""
-        counts = self.counts(title, body)
-        cal = self.calibration
-        if cal is None:
-            weight = {c: (float(n), 1.0) for c, n in counts.items() if n >= self.min_hits}
-        else:
-            weight = {}
-            for c, n in counts.items():
-                if self.level.get(c) in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
-                    p = self.probability(c, n)
-                    if p >= cal["threshold"]:
-                        weight[c] = (p, p)
-        chosen: dict[str, list[tuple[str, float]]] = {}
-        for level in (2, DEEPEST_GIVEN):
-            candidates = sorted(
-                (c for c in weight if self.level.get(c) == level and self.root.get(c) in level1),
-                key=lambda c: (-weight[c][0], c),
-            )
-            for c in candidates:
-                p = self.parent[c]
-                if level > 2 and p not in level2 and not any(c2 == p for kids in chosen.values() for c2, _ in kids):
-                    continue  # a level-3 topic only under a level-2 topic that was given
-                kids = chosen.setdefault(p, [])
-                if len(kids) < self.max_per_parent:
-                    kids.append((c, weight[c][1]))
-        return chosen
+        candidates, n_sentences = self.candidates(title, body, level1)
+        return self.select(self.weights(candidates, n_sentences), level2)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
