@@ -87,16 +87,19 @@ class TopicTagger:
         deeper = {}
         if depth is not None:
             given2 = frozenset(labels[c].code for kids in kids_of.values() for c in kids)
-            deeper = depth.index.deeper(part[0], part[1], {labels[j].code for j in firsts}, given2)
+            deeper = depth.index.deeper(part[0], part[1], {labels[j].code: float(row[j]) for j in firsts}, given2)
         for j in firsts:
             out.append(_score(labels[j], row[j]))
             level2 = [(labels[c].code, _score(labels[c], row[c])) for c in kids_of[labels[j].code]]
             given = {c for c, _ in level2}
-            # A deeper tag's probability is its level-1 topic's times its own given that topic.
-            level2 += [(code, depth.topic_score(code, row[j] * p)) for code, p in deeper.get(labels[j].code, ()) if code not in given]
+            # A deeper tag's probability: the article calibration's is that the tag is right (its
+            # level-1 topic's probability is one of its inputs); the open one's is given the
+            # level-1 topic, so it is multiplied by that topic's.
+            parent_p = 1.0 if not own_level2 else row[j]
+            level2 += [(code, depth.topic_score(code, parent_p * p)) for code, p in deeper.get(labels[j].code, ()) if code not in given]
             for code, ts in level2:
                 out.append(ts)
-                out.extend(depth.topic_score(c3, row[j] * p) for c3, p in deeper.get(code, ()))
+                out.extend(depth.topic_score(c3, parent_p * p) for c3, p in deeper.get(code, ()))
         # The order is the ranking (the head picks the lead, level-2 topics follow their parent)
         # and records are sorted by score: a topic never reports more than the one ranked above it.
         capped: list[TopicScore] = []

@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from newstag.topics.features import token_bytes, tokens
@@ -55,6 +56,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
 GENERIC_PARTS = frozenset(
     {"products", "services", "service", "other", "general", "people", "system", "systems", "issues", "industry",
      "information", "organisation", "organization", "policy", "record", "development", "condition", "action"}
+)
+
+
+# Whole labels that are everyday words, used in stories on anything under their level-1 topic
+# ("the government said", "under the law", "women and children", "the series"): alone they are
+# no evidence of the topic, which keeps its written phrases and its descendants' labels.
+ORDINARY_WORD_LABELS = frozenset(
+    {"government", "law", "party", "men", "women", "children", "adults", "teenagers", "water", "series", "trend", "game",
+     "pool", "skeleton", "communities", "nature", "mankind", "values", "history", "language", "culture", "family",
+     "ceremony", "employee", "employer", "transport", "students", "teachers"}
 )
 
 
@@ -85,7 +96,7 @@ def label_phrases(label: str) -> set[str]:
     """Phrases from an IPTC label: the label, its listed parts, with number variants. A
     parenthesised qualifier ("constitution (law)") is dropped."""
     base = label.split("(")[0].strip()
-    out = _variants(base)
+    out = set() if base.lower() in ORDINARY_WORD_LABELS else _variants(base)
     parts = [p.strip() for chunk in base.split(",") for p in chunk.split(" and ")]
     if len(parts) > 1:
         for part in parts:
@@ -156,6 +167,7 @@ class Candidate:
     lead: bool  # an occurrence in the title or the first LEAD_SENTENCES sentences of the body
     dominant: bool  # at least as many hits as any sibling code (same parent) with hits
     open_probability: float  # the open-text calibration's probability (0.5 without one)
+    level1_probability: float  # the classifier's probability of the code's level-1 topic
 
 
 def article_features(c: Candidate, article_sentences: int) -> list[float]:
@@ -167,10 +179,14 @@ def article_features(c: Candidate, article_sentences: int) -> list[float]:
         1.0 if c.lead else 0.0,
         1.0 if c.dominant else 0.0,
         1.0 if c.level == 3 else 0.0,
+        _logit(c.level1_probability),
     ]
 
 
-ARTICLE_FEATURES = ("logit open probability", "log sentences with a hit", "log sentences of the article", "in title or lead", "most hits among siblings", "level 3")
+ARTICLE_FEATURES = (
+    "logit open probability", "log sentences with a hit", "log sentences of the article", "in title or lead",
+    "most hits among siblings", "level 3", "logit level-1 probability",
+)
 
 
 def sentences_of(body: str) -> list[str]:
@@ -266,9 +282,12 @@ class DepthIndex:
         x = candidate_features(cal["code_counts"].get(code), hits, self.level[code], cal)
         return _sigmoid(cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x)))
 
-    def candidates(self, title: str, body: str, level1: set[str]) -> tuple[list[Candidate], int]:
-        """The level-2/3 codes with evidence in the article under one of `level1`, and the
-        article's number of sentences (for article_features)."""
+    def candidates(self, title: str, body: str, level1: Mapping[str, float] | set[str]) -> tuple[list[Candidate], int]:
+        """The level-2/3 codes with evidence in the article under one of `level1` (level-1 code
+        -> the classifier's probability; a set: probability 1), and the article's number of
+        sentences (for article_features)."""
+        if not isinstance(level1, Mapping):
+            level1 = dict.fromkeys(level1, 1.0)
         counts, sentences, lead, n_sentences = self.evidence(title, body)
         best_sibling: dict[str, int] = {}
         for c, n in counts.items():
@@ -279,7 +298,8 @@ class DepthIndex:
             level = self.level.get(c)
             if level in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
                 p_open = self.probability(c, n) if self.calibration is not None else 0.5
-                out.append(Candidate(c, level, n, sentences[c], c in lead, n >= best_sibling[self.parent[c]], p_open))
+                root = self.root[c]
+                out.append(Candidate(c, level, n, sentences[c], c in lead, n >= best_sibling[self.parent[c]], p_open, float(level1[root])))
         return out, n_sentences
 
     def article_probability(self, c: Candidate, article_sentences: int) -> float:
@@ -327,9 +347,9 @@ class DepthIndex:
                         given2.add(c)
         return {p: kids for p, kids in chosen.items() if kids}
 
-    def deeper(self, title: str, body: str, level1: set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, float]]]:
-        """Parent code -> [(code, probability given the level-1 topic)] of the level-2/3 topics
-        given under `level1`, most probable first (level-2 topics under their level-1 parent,
+    def deeper(self, title: str, body: str, level1: Mapping[str, float] | set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, float]]]:
+        """Parent code -> [(code, probability)] of the level-2/3 topics given under `level1`
+        (level-1 code -> its probability, or a set), most probable first (level-2 topics under their level-1 parent,
         level-3 under a level-2 topic given here or in `level2`, the classifier's own level-2
         topics). Without a calibration every probability is 1.0 and most hits come first."""
         candidates, n_sentences = self.candidates(title, body, level1)

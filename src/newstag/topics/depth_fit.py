@@ -157,14 +157,20 @@ def fit_depth_calibration(doc: dict, tax, train: list[DepthExample], validation:
 # (the code, an ancestor of a gold code, is the same test as eval/depth.score_depth) on
 # depth.article_features: the open probability, how many sentences carry the evidence, the
 # article's length in sentences, a title or lead occurrence, whether the code has the most hits
-# among its siblings, and its level. Its threshold and the number of codes per parent are chosen
-# by cross-validation over the articles (ARTICLE_FOLDS folds): the best F-beta (ARTICLE_BETA) of
-# the out-of-fold deeper tags, scored as the hand-label evaluation scores them.
+# among its siblings, its level and its level-1 topic's probability (so its output is the
+# probability that the tag is right, level 1 included: the hierarchical product, learned). Its
+# threshold and the number of codes per parent are chosen by cross-validation over the articles
+# (ARTICLE_FOLDS folds), the out-of-fold deeper tags scored as the hand-label evaluation scores
+# them: precision first, as issue 14 asks (its coverage target, 0.6, leaves room for fewer,
+# surer tags), so the lowest threshold whose cross-validated precision reaches
+# ARTICLE_TARGET_PRECISION, at the number per parent with the higher recall there.
 
 ARTICLE_LABELS_RESOURCE = ("eval", "annotations", "wikinews_2020_topics.jsonl")
 ARTICLE_FOLDS = 5
-# Precision weighs twice recall: a wrong deeper tag misfiles a story, a missing one only leaves
-# it at the broader level, which is still right (and issue 14 asks for precision first).
+# Issue 14's target precision (0.75) and a margin of 0.05 for the move from Wikinews to other
+# newsrooms' text: a wrong deeper tag misfiles a story, a missing one leaves it at the broader
+# level, which is still right. If no threshold reaches it, the one with the best F0.5.
+ARTICLE_TARGET_PRECISION = 0.80
 ARTICLE_BETA = 0.5
 ARTICLE_THRESHOLD_GRID = tuple(round(0.05 * k, 2) for k in range(4, 19))
 ARTICLE_PER_PARENT_GRID = (1, 2)
@@ -189,7 +195,7 @@ def article_labels() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     return out
 
 
-def _article_rows(index: DepthIndex, articles: list[tuple[str, str, str]], given: list[set[str]], gold: list[set[str]]):
+def _article_rows(index: DepthIndex, articles: list[tuple[str, str, str]], given: list[dict[str, float]], gold: list[set[str]]):
     """Per article: its candidates, their features and whether each is right."""
     from newstag.topics.depth import article_features
 
@@ -207,10 +213,11 @@ def _fold_of(article_id: str) -> int:
     return int(hashlib.sha1(article_id.encode("utf-8")).hexdigest(), 16) % ARTICLE_FOLDS
 
 
-def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, str]], given: list[set[str]], labels: dict, tax) -> tuple[dict, dict]:
+def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, str]], given: list[dict[str, float]], labels: dict, tax) -> tuple[dict, dict]:
     """The article calibration (for depth.json's calibration["article"]) and its cross-validated
     figures. `articles` are (id, title, body) with hand labels in `labels` (article_labels());
-    `given[i]` the level-1 codes the model gives article i; `index` carries the open calibration."""
+    `given[i]` the level-1 codes the model gives article i with their probabilities; `index`
+    carries the open calibration."""
     from sklearn.linear_model import LogisticRegression
 
     from newstag.eval.depth import DepthLabel, _lineage, score_depth
@@ -246,7 +253,13 @@ def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, st
             p, r = s["precision"], s["recall"]
             f = (1 + beta2) * p * r / (beta2 * p + r) if p + r else 0.0
             tried[(t, cap)] = (round(f, 4), p, r, s["coverage"], s["predicted"])
-    threshold, cap = max(tried, key=lambda k: (tried[k][0], k[0], -k[1]))
+    reaching = [k for k in tried if tried[k][1] >= ARTICLE_TARGET_PRECISION]
+    if reaching:
+        threshold, cap = min(reaching, key=lambda k: (k[0], -tried[k][2], k[1]))
+        chosen_by = f"the lowest threshold whose cross-validated precision is at least {ARTICLE_TARGET_PRECISION:g} ({ARTICLE_FOLDS}-fold, over the articles)"
+    else:
+        threshold, cap = max(tried, key=lambda k: (tried[k][0], k[0], -k[1]))
+        chosen_by = f"no threshold reaches precision {ARTICLE_TARGET_PRECISION:g}: the best cross-validated F{ARTICLE_BETA:g} ({ARTICLE_FOLDS}-fold, over the articles)"
     reg = LogisticRegression(C=ARTICLE_C, max_iter=1000).fit(x_all, y_all)
     calibration = {
         "features": list(ARTICLE_FEATURES),
@@ -260,7 +273,7 @@ def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, st
         "articles": len(articles),
         "candidates": int(len(y_all)),
         "right_share": round(float(y_all.mean()), 4),
-        "chosen_by": f"F{ARTICLE_BETA:g} of the out-of-fold deeper tags, {ARTICLE_FOLDS}-fold cross-validation over the articles",
+        "chosen_by": chosen_by,
         "threshold": threshold,
         "max_per_parent": cap,
         "cross_validated": {"f_beta": f, "precision": p, "recall": r, "coverage": cov, "tags": n},
@@ -283,9 +296,9 @@ def build_depth(model, shared, tax, log=print) -> tuple[dict, dict]:
     from newstag.topics.shipped import VALIDATION_SHARE, depth_examples
     from newstag.topics.train import sha256_of, split_rows
 
-    def level1_given(parts: list[tuple[str, str]]) -> list[set[str]]:
+    def level1_given(parts: list[tuple[str, str]]) -> list[dict[str, float]]:
         scores, best = model.score_and_top(parts)
-        return [{model.labels[j].code for j in given_level1(model, row, int(b))} for row, b in zip(scores, best)]
+        return [{model.labels[j].code: float(row[j]) for j in given_level1(model, row, int(b))} for row, b in zip(scores, best)]
 
     doc = build_depth_index(tax, DEPTH_LEXICONS)
     examples = depth_examples(shared, tax)
