@@ -27,6 +27,7 @@ def test_artifact_is_small_has_no_pickle_and_names_its_training_data():
     labelled = {t["corpus"] for t in manifest["training_data"] if t["use"].startswith("training text")}
     assert labelled == {"wikipedia_current_events", "huffpost_news_category"}
     assert "wikinews_2020" in corpora  # the head's prior, by EM, without labels
+    assert "wikinews_2020 hand labels" in corpora  # depth's article calibration: our labels of open text
     assert not corpora & {"bbc_news", "ag_news", "reuters21578"}
     # Every training input names its licence, and the files from ../shared their checksum.
     assert all(t["licence"] for t in manifest["training_data"])
@@ -199,3 +200,28 @@ def test_seed_article_footer_reads_as_the_topic_tree(seed_text):
     paths = general_paths(Tagger().tag(seed_text))
     assert paths[0].startswith("politics and government > international relations > diplomacy"), paths
     assert any(p.startswith("economy, business and finance") for p in paths[1:])
+
+
+def test_the_shipped_depth_alone_gives_the_deeper_topics_with_its_probabilities():
+    # The shipped depth index carries the article calibration (fitted on the Wikinews hand
+    # labels), so the classifier's own level-2 scores, fitted on one-sentence texts, give no
+    # deeper topic: every level-2/3 topic of a record is one the depth index chose, with its
+    # probability. Written for this test: a story whose politics is an election, not diplomacy.
+    from newstag.topics import given_level1
+
+    tagger = TopicTagger()
+    depth = tagger.depth.index
+    assert depth.article_calibrated
+    title, body = "Voters choose a new parliament", (
+        "Voters went to the polls on Sunday to elect a new parliament, with turnout above 60% by noon.\n\n"
+        "The ballot follows a campaign in which the two main candidates argued over taxes and schools.\n\n"
+        "Polling stations close at eight, and the first results are expected overnight."
+    )
+    topics = tagger.predict([_article(title, body)])[0]
+    row, best, _ = tagger.model.score_top_and_known([(title, body)])
+    level1 = {tagger.model.labels[j].code: float(row[0][j]) for j in given_level1(tagger.model, row[0], int(best[0]))}
+    chosen = {c: p for kids in depth.deeper(title, body, level1).values() for c, p in kids}
+    deeper = [t for t in topics if t.level > 1]
+    assert deeper and {t.code for t in deeper} <= set(chosen)
+    assert "medtop:20000574" in {t.code for t in deeper}  # election
+    assert all(t.score <= round(chosen[t.code], 4) + 1e-9 for t in deeper)

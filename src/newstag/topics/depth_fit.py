@@ -289,6 +289,9 @@ def build_depth(model, shared, tax, log=print) -> tuple[dict, dict]:
     """depth.json for `model` (its level-1 decisions pick the candidates) and its manifest entry:
     the phrase index, the open calibration on the open train files' validation split, and, with
     the Wikinews hand labels, the article calibration on those articles."""
+    import hashlib
+    from importlib import resources
+
     from newstag.topics import given_level1
     from newstag.topics.corpora import UNLABELLED_CORPORA, read_jsonl
     from newstag.topics.depth import build_depth_index
@@ -336,9 +339,29 @@ def build_depth(model, shared, tax, log=print) -> tuple[dict, dict]:
         "text": f"data/{corpus}/{name}",
         "text_sha256": sha256_of(path),
         "labels": f"newstag/{'/'.join(ARTICLE_LABELS_RESOURCE)} (hand labels written for newstag, derived from CC BY 2.5 articles)",
+        "labels_sha256": hashlib.sha256(resources.files("newstag").joinpath(*ARTICLE_LABELS_RESOURCE).read_bytes()).hexdigest(),
         **article_figures,
     }
     return doc, entry
+
+
+def depth_training_data(entry: dict) -> list[dict]:
+    """The manifest's training_data rows for the depth part (build_depth's `entry`): the hand
+    labels of the article calibration, when it was fitted."""
+    art = entry.get("article_calibration")
+    if not art:
+        return []
+    return [
+        {
+            "corpus": f"{art['corpus']} hand labels",
+            "licence": f"{art['licence']}; the labels are ours, derived from the articles",
+            "use": "depth's article calibration: level-1 and level-2/3 labels of full articles, threshold by cross-validation",
+            "file": art["labels"].split(" ")[0],
+            "sha256": art["labels_sha256"],
+            "text_sha256": art["text_sha256"],
+            "articles": art["articles"],
+        }
+    ]
 
 
 def rebuild_shipped_depth(shared, model_dir=None, log=print) -> dict:
@@ -355,6 +378,8 @@ def rebuild_shipped_depth(shared, model_dir=None, log=print) -> dict:
     doc, entry = build_depth(model, Path(shared), iptc(), log)
     manifest = model.manifest
     manifest.setdefault("derived_inputs", {})["depth_index"] = entry
+    rows = [t for t in manifest.get("training_data", []) if not str(t.get("use", "")).startswith("depth's article calibration")]
+    manifest["training_data"] = rows + depth_training_data(entry)
     (out_dir / "depth.json").write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     log(f"wrote {out_dir / 'depth.json'} and the manifest's depth entry")

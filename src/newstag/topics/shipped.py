@@ -59,7 +59,7 @@ from newstag.topics.adapt import adapted_bias, head_posteriors
 from newstag.topics.corpora import TRAINING_CORPORA, UNLABELLED_CORPORA, load_mapping, read_jsonl
 from newstag.topics.features import FeatureConfig, tokens
 from newstag.topics.model import Label, TopicModel
-from newstag.topics.depth_fit import DepthExample, build_depth
+from newstag.topics.depth_fit import DepthExample, build_depth, depth_training_data
 from newstag.topics.seeds import HEAD_LEXICONS, HEAD_PSEUDO_DOCUMENTS, SEED_LEXICONS, head_matches, seed_matches
 from newstag.topics.taxonomy import IPTC_ATTRIBUTION, IPTC_VERSION, Taxonomy, iptc
 from newstag.topics.train import (
@@ -404,7 +404,8 @@ def build_shipped_model(shared_dir: Path, out_dir: Path | None = None, c: float 
         + [
             {"corpus": "IPTC Media Topics", "licence": "CC BY 4.0", "use": "taxonomy pseudo-documents for the top head", "file": "newstag/data/iptc/mediatopics.json", "documents": len(pseudo.parts)},
             {"corpus": "newstag/topics/seeds.py", "licence": "written for newstag (the project's licence)", "use": "seed and augment lexicons, head lexicons, head pseudo-documents"},
-        ],
+        ]
+        + depth_training_data(depth_entry),
         "validation_split": {"share_of_groups_percent": VALIDATION_SHARE, "grouping": "Wikipedia: story heading, else date; HuffPost: id", "examples": len(validation.parts)},
         "threshold": {"probability": threshold, "chosen_by": "micro-F1 on the validation split", "applies_to": "every further topic (calibrated one-vs-rest probability)"},
         "derived_inputs": {
