@@ -50,7 +50,9 @@ MAX_PER_PARENT = 2
 DEEPEST_GIVEN = 3
 # The lead: what an editor puts first. Two sentences, as the news lead is usually one or two.
 LEAD_SENTENCES = 2
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+# Between two sentences in evidence()'s token list: no phrase has an empty word.
+_BREAK = b""
 # Single words too general to stand for a topic when a label is split into its parts
 # ("products and services" gives neither "products" nor "services").
 GENERIC_PARTS = frozenset(
@@ -154,6 +156,7 @@ def candidate_features(counts: list[float] | None, hits: int, level: int, calibr
 
 
 DEPTH_FEATURES = ("logit deeper-right rate", "log hits", "level 3", "logit level-1-right rate")
+_LOG_HITS = DEPTH_FEATURES.index("log hits")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +207,7 @@ class DepthIndex:
         self.max_per_parent = int(doc.get("max_per_parent", MAX_PER_PARENT))
         # The fitted probability of a candidate (topics/depth_fit.py), or None: the MIN_HITS rule.
         self.calibration: dict | None = doc.get("calibration")
+        self._open_base: dict[str, float] = {}
         if self.article_calibrated:
             self.max_per_parent = int(self.calibration["article"].get("max_per_parent", self.max_per_parent))
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
@@ -258,29 +262,55 @@ class DepthIndex:
     def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int]:
         """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
         number of sentences) of an article. Phrases are matched within a sentence."""
+        # One scan over the article's tokens, title first, its sentences joined by a break token
+        # (b"", never a phrase's word, so no phrase runs across a sentence end); a match's
+        # sentence is found from where the breaks are.
+        toks: list[bytes] = token_bytes(title) if title else []
+        ends = [len(toks)] if title else []  # the token index each sentence ends at
+        body_sentences = sentences_of(body)
+        for sentence in body_sentences:
+            toks.append(_BREAK)
+            toks += token_bytes(sentence)
+            ends.append(len(toks))
         counts: Counter = Counter()
         sentences: Counter = Counter()
         lead: set[str] = set()
-        body_sentences = sentences_of(body)
-        for i, sentence in enumerate(body_sentences):
-            found = self.hits(token_bytes(sentence))
-            counts.update(found)
-            sentences.update(found.keys())
-            if i < LEAD_SENTENCES:
-                lead.update(found)
-        if title:
-            found = self.hits(token_bytes(title), self.title_hits)
-            counts.update(found)
-            sentences.update(found.keys())
-            lead.update(found)
+        last: dict[str, int] = {}
+        lead_end = ends[LEAD_SENTENCES - 1 + bool(title)] if len(ends) >= LEAD_SENTENCES + bool(title) else len(toks)
+        title_end = ends[0] if title else 0
+        by_first = self.by_first
+        end = -1
+        sentence = 0
+        for i in [i for i, t in enumerate(toks) if t in by_first]:
+            if i < end:
+                continue  # inside the phrase matched before
+            for phrase, codes in by_first[toks[i]]:
+                k = len(phrase)
+                if k == 1 or tuple(toks[i : i + k]) == phrase:
+                    while ends[sentence] <= i:
+                        sentence += 1
+                    weight = self.title_hits if i < title_end else 1
+                    for c in codes:
+                        counts[c] += weight
+                        if last.get(c) != sentence:
+                            last[c] = sentence
+                            sentences[c] += 1
+                        if i < lead_end:
+                            lead.add(c)
+                    end = i + k
+                    break
         return counts, sentences, lead, len(body_sentences) + bool(title)
 
     def probability(self, code: str, hits: int) -> float:
         """The open-text calibration's probability that `code` is right given its level-1 topic
         (needs a calibration)."""
         cal = self.calibration
-        x = candidate_features(cal["code_counts"].get(code), hits, self.level[code], cal)
-        return _sigmoid(cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x)))
+        # Everything but the hit count is the code's own: computed once per code.
+        base = self._open_base.get(code)
+        if base is None:
+            x = candidate_features(cal["code_counts"].get(code), 1, self.level[code], cal)
+            base = self._open_base[code] = cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x))
+        return _sigmoid(base + cal["coef"][_LOG_HITS] * math.log(max(hits, 1)))
 
     def candidates(self, title: str, body: str, level1: Mapping[str, float] | set[str]) -> tuple[list[Candidate], int]:
         """The level-2/3 codes with evidence in the article under one of `level1` (level-1 code
