@@ -38,6 +38,7 @@ from newstag.topics.corpora import read_jsonl
 from newstag.topics.taxonomy import Taxonomy, iptc
 
 LABELS_RESOURCE = ("eval", "annotations", "iptc_depth_dev.jsonl")
+LABELS_FILE = LABELS_RESOURCE[-1]
 DEEPEST_LABELLED_LEVEL = 3
 
 # The sample behind the labels (annotations/README.md): 22 dev articles from each of the five BBC
@@ -61,13 +62,18 @@ class DepthLabel:
         return (self.corpus, self.id)
 
 
-def load_depth_labels() -> list[DepthLabel]:
-    """The packaged hand labels, in file order."""
+def load_depth_labels(name: str = LABELS_FILE, corpus: str | None = None) -> list[DepthLabel]:
+    """The packaged hand labels in `annotations/<name>`, in file order.
+
+    A file of one corpus's articles may leave out the `corpus` field (the Wikinews labels,
+    eval/wikinews_topics.py); `corpus` then names it for every line.
+    """
+    resource = (*LABELS_RESOURCE[:-1], name)
     try:
-        ref = resources.files("newstag").joinpath(*LABELS_RESOURCE)
+        ref = resources.files("newstag").joinpath(*resource)
         lines = ref.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ArtifactError(f"the depth labels newstag/{'/'.join(LABELS_RESOURCE)} are missing: {exc}") from exc
+        raise ArtifactError(f"the topic labels newstag/{'/'.join(resource)} are missing: {exc}") from exc
     labels = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -76,7 +82,7 @@ def load_depth_labels() -> list[DepthLabel]:
             row = json.loads(line)
             labels.append(
                 DepthLabel(
-                    corpus=row["corpus"],
+                    corpus=row["corpus"] if corpus is None else row.get("corpus", corpus),
                     id=str(row["id"]),
                     level1=tuple(row["level1"]),
                     codes=tuple(row["codes"]),
@@ -84,7 +90,7 @@ def load_depth_labels() -> list[DepthLabel]:
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise ArtifactError(f"newstag/{'/'.join(LABELS_RESOURCE)} line {n} is not a depth label: {exc}") from exc
+            raise ArtifactError(f"newstag/{'/'.join(resource)} line {n} is not a topic label: {exc}") from exc
     return labels
 
 
