@@ -51,7 +51,9 @@ def test_the_fitted_probability_separates_a_reliable_code_from_an_unreliable_one
 def _articles(n: int):
     """Written articles: the subject (diplomacy or sanctions, alternating) in the title, the lead
     and three sentences; the other one mentioned once, at the end. Hand labels: the subject."""
-    arts, labels = [], {}
+    from newstag.eval.depth import DepthLabel
+
+    arts, labels = [], []
     for i in range(n):
         if i % 2:
             subject, other, gold = ("Envoy visit", "envoy", DIPLOMACY), "sanctions", DIPLOMACY
@@ -60,7 +62,7 @@ def _articles(n: int):
         title, word, _ = subject
         body = " ".join(f"Sentence {k} of story {i} is about the {word}." for k in range(4)) + f" Someone named the {other} once."
         arts.append((f"a{i}", title, body))
-        labels[f"a{i}"] = ((POLITICS,), (gold,))
+        labels.append(DepthLabel("written", f"a{i}", (POLITICS,), (gold,), False))
     return arts, labels
 
 

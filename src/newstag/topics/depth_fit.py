@@ -165,7 +165,6 @@ def fit_depth_calibration(doc: dict, tax, train: list[DepthExample], validation:
 # surer tags), so the lowest threshold whose cross-validated precision reaches
 # ARTICLE_TARGET_PRECISION, at the number per parent with the higher recall there.
 
-ARTICLE_LABELS_RESOURCE = ("eval", "annotations", "wikinews_2020_topics.jsonl")
 ARTICLE_FOLDS = 5
 # Issue 14's target precision (0.75) and a margin of 0.05 for the move from Wikinews to other
 # newsrooms' text: a wrong deeper tag misfiles a story, a missing one leaves it at the broader
@@ -176,23 +175,6 @@ ARTICLE_THRESHOLD_GRID = tuple(round(0.05 * k, 2) for k in range(4, 19))
 ARTICLE_PER_PARENT_GRID = (1, 2)
 # The regression's inverse regularisation (a priori: sklearn's default, six features).
 ARTICLE_C = 1.0
-
-
-def article_labels() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Wikinews article id -> (level-1 codes, level-2/3 codes) from the packaged hand labels;
-    empty when the file is not there."""
-    import json
-    from importlib import resources
-
-    ref = resources.files("newstag").joinpath(*ARTICLE_LABELS_RESOURCE)
-    if not ref.is_file():
-        return {}
-    out = {}
-    for line in ref.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            out[str(row["id"])] = (tuple(row.get("level1") or ()), tuple(row.get("codes") or ()))
-    return out
 
 
 def _article_rows(index: DepthIndex, articles: list[tuple[str, str, str]], given: list[dict[str, float]], gold: list[set[str]]):
@@ -213,16 +195,15 @@ def _fold_of(article_id: str) -> int:
     return int(hashlib.sha1(article_id.encode("utf-8")).hexdigest(), 16) % ARTICLE_FOLDS
 
 
-def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, str]], given: list[dict[str, float]], labels: dict, tax) -> tuple[dict, dict]:
+def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, str]], given: list[dict[str, float]], gold_labels: list, tax) -> tuple[dict, dict]:
     """The article calibration (for depth.json's calibration["article"]) and its cross-validated
-    figures. `articles` are (id, title, body) with hand labels in `labels` (article_labels());
-    `given[i]` the level-1 codes the model gives article i with their probabilities; `index`
-    carries the open calibration."""
+    figures. `articles` are (id, title, body), `gold_labels[i]` article i's hand label (an
+    eval.depth.DepthLabel), `given[i]` the level-1 codes the model gives it with their
+    probabilities; `index` carries the open calibration."""
     from sklearn.linear_model import LogisticRegression
 
-    from newstag.eval.depth import DepthLabel, _lineage, score_depth
+    from newstag.eval.depth import _lineage, score_depth
 
-    gold_labels = [DepthLabel("wikinews_2020", a[0], labels[a[0]][0], labels[a[0]][1], not labels[a[0]][1]) for a in articles]
     lineages = [set().union(*(_lineage(g, tax) for g in lab.codes)) for lab in gold_labels]
     rows = _article_rows(index, articles, given, lineages)
     folds = np.array([_fold_of(a[0]) for a in articles])
@@ -287,13 +268,14 @@ def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, st
 
 def build_depth(model, shared, tax, log=print) -> tuple[dict, dict]:
     """depth.json for `model` (its level-1 decisions pick the candidates) and its manifest entry:
-    the phrase index, the open calibration on the open train files' validation split, and, with
-    the Wikinews hand labels, the article calibration on those articles."""
+    the phrase index, the open calibration on the open train files' validation split, and the
+    article calibration on the hand-labelled Wikinews 2020 articles (eval/wikinews_topics.py)."""
     import hashlib
     from importlib import resources
 
+    from newstag.eval.wikinews_topics import LABELS_FILE, load_wikinews_topic_labels, wikinews_articles
     from newstag.topics import given_level1
-    from newstag.topics.corpora import UNLABELLED_CORPORA, read_jsonl
+    from newstag.topics.corpora import UNLABELLED_CORPORA
     from newstag.topics.depth import build_depth_index
     from newstag.topics.seeds import DEPTH_LEXICONS
     from newstag.topics.shipped import VALIDATION_SHARE, depth_examples
@@ -320,14 +302,11 @@ def build_depth(model, shared, tax, log=print) -> tuple[dict, dict]:
             **figures,
         },
     }
-    labels = article_labels()
+    # The labelled Wikinews articles that are news (the TEST PAGE stubs have no topic).
+    labels = [label for label in load_wikinews_topic_labels() if label.level1]
+    articles = [(key[1], title, body) for key, title, body in wikinews_articles(shared, labels)]
     corpus, (name, licence) = next(iter(UNLABELLED_CORPORA.items()))
     path = shared / "data" / corpus / name
-    articles = [(str(r["id"]), r.get("title") or "", r.get("text") or "") for r in read_jsonl(path)]
-    articles = [a for a in articles if a[0] in labels]
-    if not articles:
-        log(f"depth: no hand labels in newstag/{'/'.join(ARTICLE_LABELS_RESOURCE)}: no article calibration, the open one decides")
-        return doc, entry
     index = DepthIndex(doc, tax)
     doc["calibration"]["article"], article_figures = fit_article_calibration(index, articles, level1_given([(t, b) for _, t, b in articles]), labels, tax)
     cv = article_figures["cross_validated"]
@@ -338,8 +317,8 @@ def build_depth(model, shared, tax, log=print) -> tuple[dict, dict]:
         "licence": licence,
         "text": f"data/{corpus}/{name}",
         "text_sha256": sha256_of(path),
-        "labels": f"newstag/{'/'.join(ARTICLE_LABELS_RESOURCE)} (hand labels written for newstag, derived from CC BY 2.5 articles)",
-        "labels_sha256": hashlib.sha256(resources.files("newstag").joinpath(*ARTICLE_LABELS_RESOURCE).read_bytes()).hexdigest(),
+        "labels": f"newstag/eval/annotations/{LABELS_FILE} (hand labels written for newstag, derived from CC BY 2.5 articles)",
+        "labels_sha256": hashlib.sha256(resources.files("newstag").joinpath("eval", "annotations", LABELS_FILE).read_bytes()).hexdigest(),
         **article_figures,
     }
     return doc, entry
