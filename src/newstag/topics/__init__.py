@@ -82,8 +82,8 @@ class TopicTagger:
         # With an index calibrated on full articles, depth alone gives the deeper topics: the
         # classifier's own level-2 scores were fitted on one-sentence texts and give a branch
         # to any article near it (international relations to most politics stories).
-        own_level2 = depth is None or not depth.index.article_calibrated
-        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c] and own_level2), key=lambda c: -row[c]) for j in firsts}
+        article_calibrated = depth is not None and depth.index.article_calibrated
+        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c] and not article_calibrated), key=lambda c: -row[c]) for j in firsts}
         deeper = {}
         if depth is not None:
             given2 = frozenset(labels[c].code for kids in kids_of.values() for c in kids)
@@ -95,7 +95,7 @@ class TopicTagger:
             # A deeper tag's probability: the article calibration's is that the tag is right (its
             # level-1 topic's probability is one of its inputs); the open one's is given the
             # level-1 topic, so it is multiplied by that topic's.
-            parent_p = 1.0 if not own_level2 else row[j]
+            parent_p = 1.0 if article_calibrated else row[j]
             level2 += [(code, depth.topic_score(code, parent_p * p)) for code, p in deeper.get(labels[j].code, ()) if code not in given]
             for code, ts in level2:
                 out.append(ts)
