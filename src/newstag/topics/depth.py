@@ -7,30 +7,37 @@ model directory (`depth.json`) from:
 
     1. every topic's own IPTC label, and the parts of a label that lists several things
        ("refugees and internally displaced people": "refugees", "internally displaced people"),
-       with the plural or singular of its last word (IPTC text, CC BY 4.0)
+       with the plural or singular of its last word (IPTC text, CC BY 4.0); not a label that
+       is an everyday word alone (ORDINARY_WORD_LABELS: "government", "law", "family")
     2. phrases written for newstag for the branches news uses most (seeds.DEPTH_LEXICONS)
 
 A phrase found in an article counts for its topic and for each ancestor down to level 2
 (hierarchical scoring: "summit" counts for summit meeting, diplomacy and international
-relations). Deeper topics (level 4 and below) count for their level-3 ancestor and are not given
-themselves. A topic at level 2 or 3 is a candidate when its level-1 ancestor is among the
-article's level-1 topics (no depth without a parent), and, at level 3, when its level-2 parent
-is given too.
+relations), within one sentence. Deeper topics (level 4 and below) count for their level-3
+ancestor and are not given themselves. A topic at level 2 or 3 is a candidate when its level-1
+ancestor is among the article's level-1 topics (no depth without a parent), and, at level 3, when
+its level-2 parent is given too. A candidate's evidence (`Candidate`): its hits (a title
+occurrence counts TITLE_HITS times), the sentences that carry them, whether the title or the
+first LEAD_SENTENCES sentences do, and whether it has the most hits among its siblings.
 
-Which candidates are given: with a calibration (`calibration` in depth.json, fitted by
-topics/depth_fit.py on openly licensed data only), a candidate is given when its probability of
-being right, given its level-1 topic, reaches the calibration's threshold. That probability is a
-logistic function of (`features`):
+Which candidates are given (`calibration` in depth.json, fitted by topics/depth_fit.py on openly
+licensed data only):
 
-    - how often the code's phrases stood for a right deeper code in the open training texts
-      (smoothed rate), and how often for the right level-1 topic
-    - how many times its phrases occur (a title occurrence counts TITLE_HITS times)
-    - whether it is a level-3 code
+    - the open calibration: the probability that the code is right given its level-1 topic, a
+      logistic function of how often its phrases stood for a right deeper code in the open
+      (one-sentence) training texts and for the right level-1 topic, its hit count and its
+      level (DEPTH_FEATURES). Alone, a candidate passes at its `threshold`.
+    - the article calibration (`calibration["article"]`, fitted on hand-labelled full articles):
+      the probability that the tag is right, a logistic function of the open probability, the
+      evidence above, the article's length and the level-1 topic's probability
+      (ARTICLE_FEATURES). When present it decides, at its own threshold and number per parent,
+      and the classifier's own level-2 topics are not given (topics/__init__.TopicTagger).
 
 Without a calibration (a hand-made index), the rule is a priori: phrases occur at least
-MIN_HITS times. Either way at most MAX_PER_PARENT per parent, most probable (most hits) first.
+MIN_HITS times. In every case at most max_per_parent per parent, most probable (most hits) first.
 
-A deeper tag's score is its level-1 topic's probability times its own (1 without a calibration).
+A deeper tag's score: the article calibration's probability; else its level-1 topic's
+probability times the open one (1 without a calibration).
 """
 
 from __future__ import annotations
