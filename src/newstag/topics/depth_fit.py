@@ -1,4 +1,4 @@
-"""The depth index's calibration (topics/depth.py), fitted on openly licensed data only.
+"""The depth index's calibrations (topics/depth.py), fitted on openly licensed data only.
 
 Training only (scikit-learn). Where the open corpora say something finer than level 1, a
 phrase-index candidate can be checked. It is right when it is one of the text's finer codes (a
@@ -21,6 +21,11 @@ so a code outside it is not known to be wrong. Other candidates are left out. Fr
 
 Branches whose finer codes no open label names (sport, religion, ...) get probabilities from the
 same regression, through their codes' level-1 rate and hits; there, they are extrapolation.
+
+Then the article calibration (fit_article_calibration, below): on full articles with our hand
+labels (Wikinews 2020, CC BY 2.5), a second regression that reads where in the article the
+evidence is. build_depth does both for shipped.py's step 9; rebuild_shipped_depth refits them
+for a model directory as it is (`newstag train --shipped --depth-only`).
 """
 
 from __future__ import annotations
