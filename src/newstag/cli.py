@@ -262,6 +262,9 @@ def train(
         typer.Option("--adapt", help="JSON Lines archive {\"text\", \"title\"?} (no labels needed): write a copy of the model with the archive's topic prior."),
     ] = None,
     topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="With --adapt: the model to adapt (default: the shipped one).")] = None,
+    depth_only: Annotated[
+        bool, typer.Option("--depth-only", help="With --shipped: refit only the level-2/3 index and its calibrations (depth.json) of the model in -o DIR (default: the shipped one).")
+    ] = False,
     shared: SharedOption = Path("../shared"),
 ) -> None:
     """Train a topic model: on your own tagged archive (--data ... -o DIR), the shipped IPTC model (--shipped), or adapt one to an unlabelled archive (--adapt ... -o DIR)."""
@@ -273,6 +276,12 @@ def train(
                 raise typer.BadParameter("give -o DIR for the adapted model")
             manifest = adapt_archive(adapt, out, topic_model)
             typer.echo(f"wrote {out} (prior from {manifest['adapted_prior']['texts']} articles); use it with: newstag tag --topic-model {out} ...")
+            return
+        if shipped and depth_only:
+            from newstag.topics.depth_fit import rebuild_shipped_depth
+
+            _need_shared(shared)
+            rebuild_shipped_depth(shared, out)
             return
         if shipped:
             from newstag.topics.shipped import build_shipped_model

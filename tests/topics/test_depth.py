@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from newstag.topics.depth import DepthIndex, build_depth_index, label_phrases
 from newstag.topics.seeds import DEPTH_LEXICONS
 from newstag.topics.taxonomy import iptc
@@ -99,3 +101,54 @@ def test_a_code_never_seen_in_the_open_texts_gets_the_prior():
     idx = _calibrated({}, threshold=0.6)
     assert math.isclose(idx.probability(DIPLOMACY, 4), 0.5, rel_tol=1e-6)
     assert idx.deeper(*STORY, {POLITICS}) == {}
+
+
+# --- evidence in a full article and the article calibration -------------------------------
+
+# Written for these tests: an envoy's visit throughout, the sanctions once, at the end.
+VISIT = (
+    "Envoy arrives for talks",
+    "The envoy arrived in the capital on Monday for two days of talks.\n\n"
+    "She met the foreign minister and the ambassador of the neighbouring state.\n\n"
+    "Officials said the talks covered water rights and a new border crossing.\n\n"
+    "The diplomat is due to travel on to the coast on Wednesday. Sanctions were not discussed.",
+)
+
+
+def test_evidence_counts_sentences_and_the_title_and_lead():
+    idx = _index()
+    counts, sentences, lead, n_sentences = idx.evidence(*VISIT)
+    assert n_sentences == 6  # five sentences of the body and the title
+    # diplomacy: the title (twice), envoy, foreign minister + ambassador, diplomat
+    assert sentences[DIPLOMACY] == 4 and counts[DIPLOMACY] == 6
+    assert DIPLOMACY in lead and SANCTION not in lead
+    assert sentences[SANCTION] == 1
+    # A phrase does not run across a sentence end.
+    assert idx.evidence("", "They met the foreign. Minister Ross spoke.")[0][DIPLOMACY] == 0
+
+
+def _article_calibrated(threshold: float = 0.5) -> DepthIndex:
+    """The index with an article calibration written for these tests: evidence in several
+    sentences and in the lead make a code likely, the open probability and the rest count
+    for nothing."""
+    doc = build_depth_index(iptc(), DEPTH_LEXICONS)
+    doc["calibration"] = {
+        "smoothing": 2.0, "level1_prior": 0.5, "deeper_prior": 0.5, "code_counts": {},
+        "coef": [1.0, 0.0, 0.0, 0.0], "intercept": 0.0, "threshold": 0.5,
+        "article": {"coef": [0.0, 2.0, 0.0, 2.0, 0.0, 0.0, 0.0], "intercept": -3.0, "threshold": threshold, "max_per_parent": 1},
+    }
+    return DepthIndex(doc, iptc())
+
+
+def test_an_article_calibrated_index_gives_the_subject_and_not_a_passing_mention():
+    idx = _article_calibrated()
+    assert idx.article_calibrated and idx.max_per_parent == 1
+    chosen = idx.deeper(*VISIT, {POLITICS: 0.9})
+    assert chosen[POLITICS] == [(IR, pytest.approx(chosen[POLITICS][0][1]))]
+    assert [c for c, _ in chosen[IR]] == [DIPLOMACY]  # the sanctions' one late sentence is not enough
+    cands, n = idx.candidates(*VISIT, {POLITICS: 0.9})
+    by_code = {c.code: c for c in cands}
+    assert idx.article_probability(by_code[DIPLOMACY], n) > 0.5 > idx.article_probability(by_code[SANCTION], n)
+    assert by_code[DIPLOMACY].level1_probability == 0.9 and by_code[DIPLOMACY].dominant
+    # Still nothing without the level-1 topic.
+    assert idx.deeper(*VISIT, {SPORT: 0.9}) == {}

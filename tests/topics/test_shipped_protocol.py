@@ -55,6 +55,10 @@ def test_the_shipped_build_reads_only_open_training_inputs(tmp_path):
 
     model = TopicModel.load(out)
     assert model.head_temperature > 0 and model.depth is not None
+    # Depth's article calibration: fitted on the Wikinews hand labels, listed as a training input.
+    assert model.depth["calibration"]["article"]["threshold"] > 0
+    assert manifest["derived_inputs"]["depth_index"]["article_calibration"]["articles"] == 122  # the news ones, not the TEST PAGE stubs
+    assert "newstag/eval/annotations/wikinews_2020_topics.jsonl" in files
     scores, top = model.score_and_top([("Central bank raises rates", "The central bank raised interest rates as inflation rose.")])
     assert ((scores >= 0) & (scores <= 1)).all()
     assert json.loads((out / "manifest.json").read_text())["model"].endswith("-open")

@@ -185,26 +185,29 @@ def score_depth(
 
     `predicted` maps (corpus, id) to every General code given to the article (any level; level 1 is
     ignored); articles of `labels` missing from it were given nothing, and articles it holds
-    beyond `labels` are not scored. Returns overall figures, `per_level` (precision by the
-    predicted code's level, recall by the gold code's; codes the taxonomy does not know under
-    "unknown") and `per_branch` (by the code's level-1 topic), each with its counts.
+    beyond `labels` are not scored. Returns overall figures, `per_corpus` (with each corpus's
+    coverage), `per_level` (precision by the predicted code's level, recall by the gold code's;
+    codes the taxonomy does not know under "unknown") and `per_branch` (by the code's level-1
+    topic), each with its counts.
     """
     tax = tax or iptc()
     # counts[group] = [right predictions, wrong predictions, gold found, gold missed]
     counts: dict[tuple[str, object], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    covered = 0
+    covered: dict[str, int] = defaultdict(int)
+    articles: dict[str, int] = defaultdict(int)
     for label in labels:
         scored = {c for c in (_scored_code(c, tax) for c in predicted.get(label.key, ())) if c is not None}
-        covered += any(c in tax for c in scored)  # an unknown code is no deeper topic
+        articles[label.corpus] += 1
+        covered[label.corpus] += any(c in tax for c in scored)  # an unknown code is no deeper topic
         gold_lineage = set().union(*(_lineage(g, tax) for g in label.codes))
         for code in scored:
             slot = 0 if code in gold_lineage else 1
-            for group in (("all", None), ("level", _level(code, tax)), ("branch", _branch(code, tax))):
+            for group in (("all", None), ("level", _level(code, tax)), ("branch", _branch(code, tax)), ("corpus", label.corpus)):
                 counts[group][slot] += 1
         predicted_lineage = set().union(*(_lineage(c, tax) for c in scored))
         for gold in label.codes:
             slot = 2 if gold in predicted_lineage else 3
-            for group in (("all", None), ("level", _level(gold, tax)), ("branch", _branch(gold, tax))):
+            for group in (("all", None), ("level", _level(gold, tax)), ("branch", _branch(gold, tax)), ("corpus", label.corpus)):
                 counts[group][slot] += 1
 
     def figures(c: list[int]) -> dict:
@@ -220,7 +223,11 @@ def score_depth(
         **figures(counts[("all", None)]),
         "articles": len(labels),
         "articles_with_gold": sum(1 for label in labels if label.codes),
-        "coverage": round(covered / len(labels), 4) if labels else 0.0,
+        "coverage": round(sum(covered.values()) / len(labels), 4) if labels else 0.0,
+        "per_corpus": {
+            g[1]: {**figures(counts[g]), "articles": articles[g[1]], "coverage": round(covered[g[1]] / articles[g[1]], 4)}
+            for g in sorted(g for g in groups if g[0] == "corpus")
+        },
         "per_level": {g[1]: figures(counts[g]) for g in sorted((g for g in groups if g[0] == "level"), key=lambda g: str(g[1]))},
         "per_branch": {g[1]: figures(counts[g]) for g in sorted(g for g in groups if g[0] == "branch")},
     }

@@ -174,8 +174,12 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
         result["calibration"]["head_top1_articles"] = reliability(np.concatenate(conf), np.concatenate(hit))
     result["threshold"] = float(np.min(model.thresholds)) if np.ptp(model.thresholds) == 0 else None
 
-    # Depth: level-2/3 tags against the hand labels (ids and codes only; they measure, nothing is fitted).
-    result["depth"] = _depth(shared, tagger, max_topics)
+    # Depth: level-2/3 tags against the hand labels (ids and codes only; they measure, nothing is
+    # fitted), at the number of General topics a record holds (`newstag tag`'s default), since
+    # a shorter cut would drop the deeper tags that follow a record's later level-1 topics.
+    from newstag.options import TagOptions
+
+    result["depth"] = _depth(shared, tagger, TagOptions().max_general)
 
     # Open full-article labels: for choosing parameters, so not held-out (the report says so).
     result["wikinews_open"] = wikinews_open(shared, tagger, max_topics)
@@ -194,7 +198,7 @@ def _depth(shared: Path, tagger, max_topics: int) -> dict | None:
     rows = labelled_articles(shared, labels)
     preds = tagger.predict(_articles([(t, b) for _, t, b in rows], "depth"), max_topics=max_topics)
     out = score_depth({key: [t.code for t in p] for (key, _, _), p in zip(rows, preds)}, labels)
-    return {k: out[k] for k in ("precision", "recall", "f1", "coverage", "articles", "predicted", "gold", "per_level", "per_branch")}
+    return {k: out[k] for k in ("precision", "recall", "f1", "coverage", "articles", "predicted", "gold", "per_corpus", "per_level", "per_branch")}
 
 
 def wikinews_open(shared: Path, tagger, max_topics: int = 5) -> dict:
@@ -256,6 +260,8 @@ def print_topics_report(result: dict, file=sys.stdout) -> None:
     if d:
         w(f"\nLevel-2/3 tags against hand labels ({d['articles']} BBC + Reuters dev articles, eval/depth.py): precision {d['precision']:.3f}, "
           f"recall {d['recall']:.3f}, articles with a deeper tag {d['coverage']:.3f} ({d['predicted']} tags, {d['gold']} gold codes)\n")
+        for corpus, v in d["per_corpus"].items():
+            w(f"  {corpus}: precision {v['precision']:.3f} ({v['predicted']} tags), recall {v['recall']:.3f} ({v['gold']} gold), coverage {v['coverage']:.3f} ({v['articles']} articles)\n")
         for level, v in d["per_level"].items():
             w(f"  level {level}: precision {v['precision']:.3f} ({v['predicted']} tags), recall {v['recall']:.3f} ({v['gold']} gold)\n")
         for branch, v in d["per_branch"].items():

@@ -78,23 +78,30 @@ class TopicTagger:
         firsts = given_level1(model, row, best)
         out: list[TopicScore] = []
         children = model.children
-        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c]), key=lambda c: -row[c]) for j in firsts}
-        deeper = {}
         depth = self.depth
+        # With an index calibrated on full articles, depth alone gives the deeper topics: the
+        # classifier's own level-2 scores were fitted on one-sentence texts and give a branch
+        # to any article near it (international relations to most politics stories).
+        article_calibrated = depth is not None and depth.index.article_calibrated
+        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c] and not article_calibrated), key=lambda c: -row[c]) for j in firsts}
+        deeper = {}
         if depth is not None:
             given2 = frozenset(labels[c].code for kids in kids_of.values() for c in kids)
-            deeper = depth.index.deeper(part[0], part[1], {labels[j].code for j in firsts}, given2)
+            deeper = depth.index.deeper(part[0], part[1], {labels[j].code: float(row[j]) for j in firsts}, given2)
         leads: list[int] = []  # where in `out` the level-1 topics are
         for j in firsts:
             leads.append(len(out))
             out.append(_score(labels[j], row[j]))
             level2 = [(labels[c].code, _score(labels[c], row[c])) for c in kids_of[labels[j].code]]
             given = {c for c, _ in level2}
-            # A deeper tag's probability is its level-1 topic's times its own given that topic.
-            level2 += [(code, depth.topic_score(code, row[j] * p)) for code, p in deeper.get(labels[j].code, ()) if code not in given]
+            # A deeper tag's probability: the article calibration's is that the tag is right (its
+            # level-1 topic's probability is one of its inputs); the open one's is given the
+            # level-1 topic, so it is multiplied by that topic's.
+            parent_p = 1.0 if article_calibrated else row[j]
+            level2 += [(code, depth.topic_score(code, parent_p * p)) for code, p in deeper.get(labels[j].code, ()) if code not in given]
             for code, ts in level2:
                 out.append(ts)
-                out.extend(depth.topic_score(c3, row[j] * p) for c3, p in deeper.get(code, ()))
+                out.extend(depth.topic_score(c3, parent_p * p) for c3, p in deeper.get(code, ()))
         # At most max_topics in all, and the level-1 topics are given first out of that budget: a
         # story's second subject says more than a finer tag of its first (with five, a lead topic
         # with four deeper tags used to push every further level-1 topic out). The deeper tags

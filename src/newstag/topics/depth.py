@@ -7,36 +7,46 @@ model directory (`depth.json`) from:
 
     1. every topic's own IPTC label, and the parts of a label that lists several things
        ("refugees and internally displaced people": "refugees", "internally displaced people"),
-       with the plural or singular of its last word (IPTC text, CC BY 4.0)
+       with the plural or singular of its last word (IPTC text, CC BY 4.0); not a label that
+       is an everyday word alone (ORDINARY_WORD_LABELS: "government", "law", "family")
     2. phrases written for newstag for the branches news uses most (seeds.DEPTH_LEXICONS)
 
 A phrase found in an article counts for its topic and for each ancestor down to level 2
 (hierarchical scoring: "summit" counts for summit meeting, diplomacy and international
-relations). Deeper topics (level 4 and below) count for their level-3 ancestor and are not given
-themselves. A topic at level 2 or 3 is a candidate when its level-1 ancestor is among the
-article's level-1 topics (no depth without a parent), and, at level 3, when its level-2 parent
-is given too.
+relations), within one sentence. Deeper topics (level 4 and below) count for their level-3
+ancestor and are not given themselves. A topic at level 2 or 3 is a candidate when its level-1
+ancestor is among the article's level-1 topics (no depth without a parent), and, at level 3, when
+its level-2 parent is given too. A candidate's evidence (`Candidate`): its hits (a title
+occurrence counts TITLE_HITS times), the sentences that carry them, whether the title or the
+first LEAD_SENTENCES sentences do, and whether it has the most hits among its siblings.
 
-Which candidates are given: with a calibration (`calibration` in depth.json, fitted by
-topics/depth_fit.py on openly licensed data only), a candidate is given when its probability of
-being right, given its level-1 topic, reaches the calibration's threshold. That probability is a
-logistic function of (`features`):
+Which candidates are given (`calibration` in depth.json, fitted by topics/depth_fit.py on openly
+licensed data only):
 
-    - how often the code's phrases stood for a right deeper code in the open training texts
-      (smoothed rate), and how often for the right level-1 topic
-    - how many times its phrases occur (a title occurrence counts TITLE_HITS times)
-    - whether it is a level-3 code
+    - the open calibration: the probability that the code is right given its level-1 topic, a
+      logistic function of how often its phrases stood for a right deeper code in the open
+      (one-sentence) training texts and for the right level-1 topic, its hit count and its
+      level (DEPTH_FEATURES). Alone, a candidate passes at its `threshold`.
+    - the article calibration (`calibration["article"]`, fitted on hand-labelled full articles):
+      the probability that the tag is right, a logistic function of the open probability, the
+      evidence above, the article's length and the level-1 topic's probability
+      (ARTICLE_FEATURES). When present it decides, at its own threshold and number per parent,
+      and the classifier's own level-2 topics are not given (topics/__init__.TopicTagger).
 
 Without a calibration (a hand-made index), the rule is a priori: phrases occur at least
-MIN_HITS times. Either way at most MAX_PER_PARENT per parent, most probable (most hits) first.
+MIN_HITS times. In every case at most max_per_parent per parent, most probable (most hits) first.
 
-A deeper tag's score is its level-1 topic's probability times its own (1 without a calibration).
+A deeper tag's score: the article calibration's probability; else its level-1 topic's
+probability times the open one (1 without a calibration).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from newstag.topics.features import token_bytes, tokens
 
@@ -45,11 +55,26 @@ MIN_HITS = 2
 TITLE_HITS = 2
 MAX_PER_PARENT = 2
 DEEPEST_GIVEN = 3
+# The lead: what an editor puts first. Two sentences, as the news lead is usually one or two.
+LEAD_SENTENCES = 2
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+# Between two sentences in evidence()'s token list: no phrase has an empty word.
+_BREAK = b""
 # Single words too general to stand for a topic when a label is split into its parts
 # ("products and services" gives neither "products" nor "services").
 GENERIC_PARTS = frozenset(
     {"products", "services", "service", "other", "general", "people", "system", "systems", "issues", "industry",
      "information", "organisation", "organization", "policy", "record", "development", "condition", "action"}
+)
+
+
+# Whole labels that are everyday words, used in stories on anything under their level-1 topic
+# ("the government said", "under the law", "women and children", "the series"): alone they are
+# no evidence of the topic, which keeps its written phrases and its descendants' labels.
+ORDINARY_WORD_LABELS = frozenset(
+    {"government", "law", "party", "men", "women", "children", "adults", "teenagers", "water", "series", "trend", "game",
+     "pool", "skeleton", "communities", "nature", "mankind", "values", "history", "language", "culture", "family",
+     "ceremony", "employee", "employer", "transport", "students", "teachers"}
 )
 
 
@@ -80,7 +105,7 @@ def label_phrases(label: str) -> set[str]:
     """Phrases from an IPTC label: the label, its listed parts, with number variants. A
     parenthesised qualifier ("constitution (law)") is dropped."""
     base = label.split("(")[0].strip()
-    out = _variants(base)
+    out = set() if base.lower() in ORDINARY_WORD_LABELS else _variants(base)
     parts = [p.strip() for chunk in base.split(",") for p in chunk.split(" and ")]
     if len(parts) > 1:
         for part in parts:
@@ -138,6 +163,46 @@ def candidate_features(counts: list[float] | None, hits: int, level: int, calibr
 
 
 DEPTH_FEATURES = ("logit deeper-right rate", "log hits", "level 3", "logit level-1-right rate")
+_LOG_HITS = DEPTH_FEATURES.index("log hits")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A level-2/3 code under one of the article's level-1 topics, with its evidence there."""
+
+    code: str
+    level: int
+    hits: int  # phrase occurrences (a title occurrence counts title_hits times)
+    sentences: int  # sentences of the body, and the title, with an occurrence
+    lead: bool  # an occurrence in the title or the first LEAD_SENTENCES sentences of the body
+    dominant: bool  # at least as many hits as any sibling code (same parent) with hits
+    open_probability: float  # the open-text calibration's probability (0.5 without one)
+    level1_probability: float  # the classifier's probability of the code's level-1 topic
+
+
+def article_features(c: Candidate, article_sentences: int) -> list[float]:
+    """The article calibration's features of one candidate (in the order of ARTICLE_FEATURES)."""
+    return [
+        _logit(c.open_probability),
+        math.log(max(c.sentences, 1)),
+        math.log(max(article_sentences, 1)),
+        1.0 if c.lead else 0.0,
+        1.0 if c.dominant else 0.0,
+        1.0 if c.level == 3 else 0.0,
+        _logit(c.level1_probability),
+    ]
+
+
+ARTICLE_FEATURES = (
+    "logit open probability", "log sentences with a hit", "log sentences of the article", "in title or lead",
+    "most hits among siblings", "level 3", "logit level-1 probability",
+)
+
+
+def sentences_of(body: str) -> list[str]:
+    """The body's sentences and paragraph lines (a full stop, question or exclamation mark before
+    a space, or a line break, ends one): where an article's evidence is counted."""
+    return [s for s in _SENTENCE_END.split(body) if s.strip()]
 
 
 class DepthIndex:
@@ -149,6 +214,9 @@ class DepthIndex:
         self.max_per_parent = int(doc.get("max_per_parent", MAX_PER_PARENT))
         # The fitted probability of a candidate (topics/depth_fit.py), or None: the MIN_HITS rule.
         self.calibration: dict | None = doc.get("calibration")
+        self._open_base: dict[str, float] = {}
+        if self.article_calibrated:
+            self.max_per_parent = int(self.calibration["article"].get("max_per_parent", self.max_per_parent))
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
         # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
         self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
@@ -196,46 +264,134 @@ class DepthIndex:
 
     def counts(self, title: str, body: str) -> Counter:
         """Hits per code in an article (a title occurrence counts `title_hits` times)."""
-        counts = self.hits(token_bytes(body))
-        if title:
-            self.hits(token_bytes(title), self.title_hits, counts)
-        return counts
+        return self.evidence(title, body)[0]
+
+    def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int]:
+        """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
+        number of sentences) of an article. Phrases are matched within a sentence."""
+        # One scan over the article's tokens, title first, its sentences joined by a break token
+        # (b"", never a phrase's word, so no phrase runs across a sentence end); a match's
+        # sentence is found from where the breaks are.
+        toks: list[bytes] = token_bytes(title) if title else []
+        ends = [len(toks)] if title else []  # the token index each sentence ends at
+        body_sentences = sentences_of(body)
+        for sentence in body_sentences:
+            toks.append(_BREAK)
+            toks += token_bytes(sentence)
+            ends.append(len(toks))
+        counts: Counter = Counter()
+        sentences: Counter = Counter()
+        lead: set[str] = set()
+        last: dict[str, int] = {}
+        lead_end = ends[LEAD_SENTENCES - 1 + bool(title)] if len(ends) >= LEAD_SENTENCES + bool(title) else len(toks)
+        title_end = ends[0] if title else 0
+        by_first = self.by_first
+        end = -1
+        sentence = 0
+        for i in [i for i, t in enumerate(toks) if t in by_first]:
+            if i < end:
+                continue  # inside the phrase matched before
+            for phrase, codes in by_first[toks[i]]:
+                k = len(phrase)
+                if k == 1 or tuple(toks[i : i + k]) == phrase:
+                    while ends[sentence] <= i:
+                        sentence += 1
+                    weight = self.title_hits if i < title_end else 1
+                    for c in codes:
+                        counts[c] += weight
+                        if last.get(c) != sentence:
+                            last[c] = sentence
+                            sentences[c] += 1
+                        if i < lead_end:
+                            lead.add(c)
+                    end = i + k
+                    break
+        return counts, sentences, lead, len(body_sentences) + bool(title)
 
     def probability(self, code: str, hits: int) -> float:
-        """The calibrated probability that `code` is right given its level-1 topic (needs a
-        calibration)."""
+        """The open-text calibration's probability that `code` is right given its level-1 topic
+        (needs a calibration)."""
         cal = self.calibration
-        x = candidate_features(cal["code_counts"].get(code), hits, self.level[code], cal)
-        z = cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        # Everything but the hit count is the code's own: computed once per code.
+        base = self._open_base.get(code)
+        if base is None:
+            x = candidate_features(cal["code_counts"].get(code), 1, self.level[code], cal)
+            base = self._open_base[code] = cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x))
+        return _sigmoid(base + cal["coef"][_LOG_HITS] * math.log(max(hits, 1)))
 
-    def deeper(self, title: str, body: str, level1: set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, float]]]:
-        """Parent code -> [(code, probability given the level-1 topic)] of the level-2/3 topics
-        given under `level1`, most probable first (level-2 topics under their level-1 parent,
-        level-3 under a level-2 topic given here or in `level2`, the classifier's own level-2
-        topics). Without a calibration every probability is 1.0 and most hits come first."""
-        counts = self.counts(title, body)
+    def candidates(self, title: str, body: str, level1: Mapping[str, float] | set[str]) -> tuple[list[Candidate], int]:
+        """The level-2/3 codes with evidence in the article under one of `level1` (level-1 code
+        -> the classifier's probability; a set: probability 1), and the article's number of
+        sentences (for article_features)."""
+        if not isinstance(level1, Mapping):
+            level1 = dict.fromkeys(level1, 1.0)
+        counts, sentences, lead, n_sentences = self.evidence(title, body)
+        best_sibling: dict[str, int] = {}
+        for c, n in counts.items():
+            parent = self.parent.get(c)
+            best_sibling[parent] = max(best_sibling.get(parent, 0), n)
+        out = []
+        for c, n in counts.items():
+            level = self.level.get(c)
+            if level in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
+                p_open = self.probability(c, n) if self.calibration is not None else 0.5
+                root = self.root[c]
+                out.append(Candidate(c, level, n, sentences[c], c in lead, n >= best_sibling[self.parent[c]], p_open, float(level1[root])))
+        return out, n_sentences
+
+    def article_probability(self, c: Candidate, article_sentences: int) -> float:
+        """The article calibration's probability that the candidate is right (needs one)."""
+        art = self.calibration["article"]
+        x = article_features(c, article_sentences)
+        return _sigmoid(art["intercept"] + sum(w * v for w, v in zip(art["coef"], x)))
+
+    @property
+    def article_calibrated(self) -> bool:
+        """Whether the index carries the article calibration (fitted on full articles); then it
+        alone decides an article's deeper topics (see TopicTagger._select)."""
+        return bool(self.calibration and self.calibration.get("article"))
+
+    def weights(self, candidates: list[Candidate], article_sentences: int) -> dict[str, tuple[float, float]]:
+        """code -> (ranking weight, probability) of the candidates that pass the rule in force:
+        the article calibration's threshold, else the open one's, else MIN_HITS."""
         cal = self.calibration
         if cal is None:
-            weight = {c: (float(n), 1.0) for c, n in counts.items() if n >= self.min_hits}
+            return {c.code: (float(c.hits), 1.0) for c in candidates if c.hits >= self.min_hits}
+        if cal.get("article"):
+            threshold = cal["article"]["threshold"]
+            p = {c.code: self.article_probability(c, article_sentences) for c in candidates}
         else:
-            weight = {}
-            for c, n in counts.items():
-                if self.level.get(c) in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
-                    p = self.probability(c, n)
-                    if p >= cal["threshold"]:
-                        weight[c] = (p, p)
+            threshold = cal["threshold"]
+            p = {c.code: c.open_probability for c in candidates}
+        return {code: (q, q) for code, q in p.items() if q >= threshold}
+
+    def select(self, weight: dict[str, tuple[float, float]], level2: frozenset[str] = frozenset(), max_per_parent: int | None = None) -> dict[str, list[tuple[str, float]]]:
+        """Parent code -> [(code, probability)] from the passing candidates `weight`: level-2 codes
+        first, then level-3 codes under a level-2 code chosen here or in `level2`; at most
+        `max_per_parent` (default: the index's) per parent, highest weight first."""
+        cap = self.max_per_parent if max_per_parent is None else max_per_parent
         chosen: dict[str, list[tuple[str, float]]] = {}
+        given2: set[str] = set(level2)
         for level in (2, DEEPEST_GIVEN):
-            candidates = sorted(
-                (c for c in weight if self.level.get(c) == level and self.root.get(c) in level1),
-                key=lambda c: (-weight[c][0], c),
-            )
-            for c in candidates:
+            for c in sorted((c for c in weight if self.level.get(c) == level), key=lambda c: (-weight[c][0], c)):
                 p = self.parent[c]
-                if level > 2 and p not in level2 and not any(c2 == p for kids in chosen.values() for c2, _ in kids):
+                if level > 2 and p not in given2:
                     continue  # a level-3 topic only under a level-2 topic that was given
                 kids = chosen.setdefault(p, [])
-                if len(kids) < self.max_per_parent:
+                if len(kids) < cap:
                     kids.append((c, weight[c][1]))
-        return chosen
+                    if level == 2:
+                        given2.add(c)
+        return {p: kids for p, kids in chosen.items() if kids}
+
+    def deeper(self, title: str, body: str, level1: Mapping[str, float] | set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, float]]]:
+        """Parent code -> [(code, probability)] of the level-2/3 topics given under `level1`
+        (level-1 code -> its probability, or a set), most probable first (level-2 topics under their level-1 parent,
+        level-3 under a level-2 topic given here or in `level2`, the classifier's own level-2
+        topics). Without a calibration every probability is 1.0 and most hits come first."""
+        candidates, n_sentences = self.candidates(title, body, level1)
+        return self.select(self.weights(candidates, n_sentences), level2)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -184,7 +184,8 @@ DEPTH_LEXICONS: dict[str, tuple[str, ...]] = {
     "medtop:20000346": ("gdp", "gross domestic product", "gross national product", "economic growth", "inflation", "recession", "consumer prices", "unemployment rate", "economic indicators", "growth forecast", "trade deficit", "trade surplus", "current account"),
     "medtop:20000350": ("central bank", "bundesbank", "federal reserve", "bank of england", "bank of japan", "european central bank", "the fed"),
     "medtop:20000379": ("interest rate", "interest rates", "money supply", "rate cut", "rate rise", "discount rate", "monetary policy"),
-    "medtop:20000355": ("currency", "currencies", "dollar", "yen", "euro", "sterling", "exchange rate", "exchange rates"),
+    # Not the names of currencies: a price in dollars is in every money story.
+    "medtop:20000355": ("currency", "currencies", "exchange rate", "exchange rates", "devaluation", "revaluation"),
     "medtop:20000373": ("exports", "imports", "exporters", "importers", "tariff", "tariffs", "trade deal", "trade talks", "trade agreement", "free trade", "trade dispute", "quotas", "gatt", "world trade organization", "wto"),
     "medtop:20000372": ("imf", "international monetary fund", "world bank", "wto", "oecd"),
     "medtop:20000364": ("emerging markets", "emerging economies"),

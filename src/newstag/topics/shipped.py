@@ -49,7 +49,9 @@ held-out measure (scores' calibration, short-text F1).
    and written phrases, written as depth.json beside the model, with its calibration
    (topics/depth_fit.py): code rates on the training part, a logistic regression and its
    probability threshold on the validation split, checked against the finer codes the source
-   labels determine (LEVEL2) or the mappings list as typical (`iptc_detail`).
+   labels determine (LEVEL2) or the mappings list as typical (`iptc_detail`); then, on the
+   Wikinews 2020 articles with our hand labels (CC BY 2.5), the article calibration (evidence
+   spread over sentences, title or lead, siblings) with its threshold by cross-validation.
 """
 
 from __future__ import annotations
@@ -61,14 +63,12 @@ from pathlib import Path
 import numpy as np
 
 from newstag.errors import InputError
-from newstag.topics import given_level1
 from newstag.topics.adapt import adapted_bias, head_posteriors
 from newstag.topics.corpora import TRAINING_CORPORA, UNLABELLED_CORPORA, load_mapping, read_jsonl
 from newstag.topics.features import FeatureConfig, tokens
 from newstag.topics.model import Label, TopicModel
-from newstag.topics.depth import build_depth_index
-from newstag.topics.depth_fit import DepthExample, fit_depth_calibration
-from newstag.topics.seeds import DEPTH_LEXICONS, HEAD_LEXICONS, HEAD_PSEUDO_DOCUMENTS, SEED_LEXICONS, head_matches, seed_matches
+from newstag.topics.depth_fit import DepthExample, build_depth, depth_training_data
+from newstag.topics.seeds import HEAD_LEXICONS, HEAD_PSEUDO_DOCUMENTS, SEED_LEXICONS, head_matches, seed_matches
 from newstag.topics.taxonomy import IPTC_ATTRIBUTION, IPTC_VERSION, Taxonomy, iptc
 from newstag.topics.train import (
     Examples,
@@ -421,15 +421,8 @@ def build_shipped_model(shared_dir: Path, out_dir: Path | None = None, c: float 
         f"{np.round(prior, 3).tolist()}; blend {blend}; windows {model.config.window_tokens}"
     )
     codes = [model.labels[j].code for j in model.top_level]
-    # 9. depth: the phrase index for levels 2 and 3
-    model.depth = build_depth_index(tax, DEPTH_LEXICONS)
-    depth_all = depth_examples(shared, tax)
-    depth_train = [e for e, h in zip(depth_all, held) if not h]
-    depth_val = [e for e, h in zip(depth_all, held) if h]
-    val_scores, val_best = model.score_and_top([(e.title, e.body) for e in depth_val])
-    val_given = [{model.labels[j].code for j in given_level1(model, row, int(b))} for row, b in zip(val_scores, val_best)]
-    model.depth["calibration"], depth_figures = fit_depth_calibration(model.depth, tax, depth_train, depth_val, val_given)
-    log(f"depth: threshold p >= {depth_figures['threshold']:g}, validation precision/recall/F1 {depth_figures['precision_recall_f1']} (min-hits rule {depth_figures['min_hits_rule_precision_recall_f1']})")
+    # 9. depth: the phrase index for levels 2 and 3, its open and article calibrations
+    model.depth, depth_entry = build_depth(model, shared, tax, log)
     model.manifest = {
         "model": f"iptc-linear-{IPTC_VERSION}-open",
         "built_by": "newstag.topics.shipped.build_shipped_model",
@@ -476,23 +469,15 @@ def build_shipped_model(shared_dir: Path, out_dir: Path | None = None, c: float 
         + [
             {"corpus": "IPTC Media Topics", "licence": "CC BY 4.0", "use": "taxonomy pseudo-documents for the top head", "file": "newstag/data/iptc/mediatopics.json", "documents": len(pseudo.parts)},
             {"corpus": "newstag/topics/seeds.py", "licence": "written for newstag (the project's licence)", "use": "seed and augment lexicons, head lexicons, head pseudo-documents"},
-        ],
+        ]
+        + depth_training_data(depth_entry),
         "validation_split": {"share_of_groups_percent": VALIDATION_SHARE, "grouping": "Wikipedia: story heading, else date; HuffPost: id", "examples": len(validation.parts)},
         "threshold": {"probability": threshold, "chosen_by": "micro-F1 on the validation split", "applies_to": "every further topic (calibrated one-vs-rest probability)"},
         "derived_inputs": {
             "seed_lexicons": {code: len(p) for code, p in SEED_LEXICONS.items()},
             "head_pseudo_documents": {code: len(d) for code, d in HEAD_PSEUDO_DOCUMENTS.items()},
             "head_lexicons": {code: len(p) for code, p in HEAD_LEXICONS.items()},
-            "depth_index": {
-                "source": "IPTC Media Topics labels (CC BY 4.0) and seeds.DEPTH_LEXICONS (written for newstag)",
-                "phrases": len(model.depth["phrases"]),
-                "written_topics": len(DEPTH_LEXICONS),
-                "calibration": {
-                    "method": "topics/depth_fit.py: code rates on the training part, logistic regression and threshold on the validation split",
-                    "finer_labels": "right: consistent with shipped.LEVEL2 or the mappings' iptc_detail codes of the source label; wrong: otherwise, only under a level-1 topic whose level-2 topic LEVEL2 determines",
-                    **depth_figures,
-                },
-            },
+            "depth_index": depth_entry,
         },
         "top_head": {
             "kind": "complement naive bayes (words and word pairs, plus a words-only view), blended with one-vs-rest by length",
