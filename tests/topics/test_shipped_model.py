@@ -242,8 +242,8 @@ def test_the_shipped_depth_alone_gives_the_deeper_topics_with_its_probabilities(
         "Polling stations close at eight, and the first results are expected overnight."
     )
     topics = tagger.predict([_article(title, body)])[0]
-    row, best, _ = tagger.model.score_top_and_known([(title, body)])
-    level1 = {tagger.model.labels[j].code: float(row[0][j]) for j in given_level1(tagger.model, row[0], int(best[0]))}
+    row, best, _, thresholds = tagger.model.score_top_known_thresholds([(title, body)])
+    level1 = {tagger.model.labels[j].code: float(row[0][j]) for j in given_level1(tagger.model, row[0], int(best[0]), thresholds[0])}
     chosen = {c: p for kids in depth.deeper(title, body, level1).values() for c, p in kids}
     deeper = [t for t in topics if t.level > 1]
     assert deeper and {t.code for t in deeper} <= set(chosen)

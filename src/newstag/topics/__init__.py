@@ -59,8 +59,8 @@ class TopicTagger:
         if not articles:
             return []
         parts = [(a.title or "", a.body_text) for a in articles]
-        scores, best, known = self.model.score_top_and_known(parts)
-        return [self._select(row, int(b), max_topics, p) if k else () for row, b, k, p in zip(scores, best, known, parts)]
+        scores, best, known, thresholds = self.model.score_top_known_thresholds(parts)
+        return [self._select(row, int(b), max_topics, p, t) if k else () for row, b, k, p, t in zip(scores, best, known, parts, thresholds)]
 
     @property
     def depth(self):
@@ -71,11 +71,11 @@ class TopicTagger:
         """Calibrated scores (articles x model labels), for evaluation."""
         return self.model.score_articles([(a.title or "", a.body_text) for a in articles])
 
-    def _select(self, row: np.ndarray, best: int, max_topics: int, part: tuple[str, str]) -> tuple[TopicScore, ...]:
+    def _select(self, row: np.ndarray, best: int, max_topics: int, part: tuple[str, str], thresholds: np.ndarray) -> tuple[TopicScore, ...]:
         model = self.model
         labels = model.labels
-        above = row >= model.thresholds
-        firsts = given_level1(model, row, best)
+        above = row >= thresholds
+        firsts = given_level1(model, row, best, thresholds)
         out: list[TopicScore] = []
         children = model.children
         depth = self.depth
@@ -126,10 +126,12 @@ class TopicTagger:
         return versions
 
 
-def given_level1(model, row: np.ndarray, best: int) -> list[int]:
+def given_level1(model, row: np.ndarray, best: int, thresholds: np.ndarray | None = None) -> list[int]:
     """The label indexes of an article's level-1 topics, in output order: the head's pick leads,
-    other top-level topics above their thresholds follow, best first, then weak-label ones."""
-    above = row >= model.thresholds
+    other top-level topics above their thresholds (the row's, from
+    TopicModel.score_top_known_thresholds; default the model's) follow, best first, then
+    weak-label ones."""
+    above = row >= (model.thresholds if thresholds is None else thresholds)
     firsts = [best, *sorted((j for j in model.top_level if above[j] and j != best), key=lambda j: -row[j])]
     return firsts + sorted((j for j in model.weak_top_level if above[j]), key=lambda j: -row[j])
 

@@ -19,6 +19,14 @@ A model directory holds three files, none of them a pickle:
 model.json "top_head" also holds "head_temperature": softmax(T * (head + top_bias)) is the head's
 probability of each top-level topic (topics/adapt.py re-estimates top_bias from an archive).
 
+model.json "article_calibration" (optional): the top-level scores of a full article (one read in
+paragraph windows) are a second logistic regression of ARTICLE_LEVEL1_FEATURES, fitted on full
+articles with hand labels, with its own threshold (shipped.py step 8c). The one-vs-rest
+probabilities are calibrated on one-sentence texts, and a full article's best window over many
+windows runs high (the most topical of 30 windows clears a short-text threshold for topics the
+story only touches); this calibration reads the whole-article score, the best window, how many
+windows there were and the head beside each other.
+
 The shipped IPTC model lives in `newstag/data/topics/iptc/`; `newstag train` writes the same
 layout anywhere.
 """
@@ -54,6 +62,37 @@ class Label:
     def to_json(self) -> dict:
         d = {"code": self.code, "label": self.label, "level": self.level, "parent": self.parent}
         return {**d, "weak": True} if self.weak else d
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleReadings:
+    """What TopicModel.article_readings reads of a batch (rows: its (title, body) pairs)."""
+
+    scores: np.ndarray  # one-vs-rest probabilities of the whole text (rows x labels)
+    best_window: np.ndarray  # the best window's probabilities (the whole text's without windows)
+    n_windows: np.ndarray  # paragraph windows read (0: not a full article)
+    head: np.ndarray  # the top head's values, no bias (rows x top-level classes)
+    top: np.ndarray  # the label index of the guaranteed topic
+    known: np.ndarray  # any word or word pair of the vocabulary
+
+
+ARTICLE_LEVEL1_FEATURES = (
+    "logit whole-article probability", "logit best-window probability", "log(1 + windows)", "logit head probability", "the head's pick",
+)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-4, 1.0 - 1e-4)
+    return np.log(p / (1.0 - p))
+
+
+def article_level1_features(whole: np.ndarray, best_window: np.ndarray, n_windows: np.ndarray, head_p: np.ndarray, is_pick: np.ndarray) -> np.ndarray:
+    """The article calibration's features (ARTICLE_LEVEL1_FEATURES) of articles x top-level topics,
+    as (articles * topics) x features rows, article-major. The window count is there because the
+    best of many windows is an order statistic: it rises with their number whatever the topic."""
+    n, k = whole.shape
+    cols = [_logit(whole), _logit(best_window), np.broadcast_to(np.log1p(np.asarray(n_windows, dtype=np.float64))[:, None], (n, k)), _logit(head_p), np.asarray(is_pick, dtype=np.float64)]
+    return np.stack([np.broadcast_to(c, (n, k)).reshape(-1) for c in cols], axis=1)
 
 
 class TopicModel:
@@ -105,6 +144,10 @@ class TopicModel:
         # softmax(head_temperature * (head + bias)) is the head's probability of each top-level
         # topic (0 = not calibrated); fitted on held-out open data (shipped.fit_temperature).
         self.head_temperature = float(head_temperature)
+        # {"coef", "intercept", "threshold", "features"} of the full-article calibration of the
+        # top-level scores (ARTICLE_LEVEL1_FEATURES), or None: full articles are scored like
+        # short texts, at `thresholds`.
+        self.article_calibration: dict | None = None
         self._weights = None
         # The depth index document (topics/depth.py, `depth.json`), or None: no depth below the
         # model's own classes.
@@ -128,30 +171,71 @@ class TopicModel:
     def score_and_top(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated scores (one row per (title, body) pair) and the label index of each row's
         guaranteed top-level topic."""
-        scores, top, _ = self.score_top_and_known(parts, config)
+        scores, top, _, _ = self.score_top_known_thresholds(parts, config)
         return scores, top
 
     def score_top_and_known(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`score_and_top`, and whether each row has any word or word pair of the vocabulary: a
         row without one scores only the model's biases, which say nothing about the text."""
-        x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config)
-        known = np.diff(x.indptr) > 0
-        scores, top = self.scores_and_top_of(x, self.blend_length(parts, n_tokens))
-        if windows is not None:
-            # A topic is as present as its strongest window says (features.FeatureConfig.window_tokens);
-            # the guaranteed topic stays the whole article's.
-            # Owners are non-decreasing: one reduceat per run of windows of the same article.
-            first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-            best = np.maximum.reduceat(self.decision(windows), first, axis=0)
-            rows = owners[first]
-            scores[rows] = np.maximum(scores[rows], self.calibrate(best))
+        scores, top, known, _ = self.score_top_known_thresholds(parts, config)
         return scores, top, known
 
-    def scores_and_top_of(self, x, n_tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def score_top_known_thresholds(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """`score_top_and_known`, and each row's thresholds (rows x labels): a full article's
+        top-level scores are the article calibration's probabilities, at its threshold."""
+        r = self.article_readings(parts, config)
+        scores, thresholds = r.scores, np.broadcast_to(self.thresholds, r.scores.shape).copy()
+        full = np.flatnonzero(r.n_windows > 0)
+        if len(full) and self.article_calibration is not None:
+            cols = self.article_columns
+            x = article_level1_features(r.scores[full][:, cols], r.best_window[full][:, cols], r.n_windows[full], self.head_probabilities(r.head[full]), cols[None, :] == r.top[full][:, None])
+            cal = self.article_calibration
+            z = (x @ np.asarray(cal["coef"], dtype=np.float64) + float(cal["intercept"])).reshape(len(full), len(cols))
+            scores[np.ix_(full, cols)] = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+            thresholds[np.ix_(full, cols)] = float(cal["threshold"])
+            rest = np.setdiff1d(np.arange(scores.shape[1]), cols)
+            scores[np.ix_(full, rest)] = np.maximum(scores[np.ix_(full, rest)], r.best_window[np.ix_(full, rest)])
+        elif len(full):
+            # A topic is as present as its strongest window says (features.FeatureConfig.window_tokens).
+            scores[full] = np.maximum(scores[full], r.best_window[full])
+        return scores, r.top, r.known, thresholds
+
+    @property
+    def article_columns(self) -> np.ndarray:
+        """The label indexes the article calibration scores: the top-level ones, strong then weak."""
+        return np.concatenate([self.top_level, self.weak_top_level]).astype(np.int64)
+
+    def head_probabilities(self, head: np.ndarray) -> np.ndarray:
+        """The head's probability of each of `article_columns` (rows x columns): softmax(T *
+        (head + bias)) over the strong top-level topics; a weak-label topic, which the head does
+        not score, gets the uniform share (the head has no opinion of it)."""
+        k = len(self.top_level)
+        if self.top_coef is None or not self.head_temperature or head.shape[1] == 0:
+            p = np.full((head.shape[0], k), 1.0 / max(k, 1))
+        else:
+            z = self.head_temperature * (np.asarray(head, dtype=np.float64) + self.top_bias)
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+        return np.hstack([p, np.full((head.shape[0], len(self.weak_top_level)), 1.0 / max(k, 1))])
+
+    def article_readings(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> ArticleReadings:
+        """What scoring reads of each (title, body) pair, before the article calibration."""
+        x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config)
+        known = np.diff(x.indptr) > 0
         d = np.asarray(x @ self._all_weights())
         k = len(self.labels)
-        scores = self.calibrate(d[:, :k] + self.intercept)
-        return scores, self.top_level[np.argmax(self.top_choice(scores, d[:, k:], n_tokens), axis=1)]
+        scores, head = self.calibrate(d[:, :k] + self.intercept), d[:, k:]
+        top = self.top_level[np.argmax(self.top_choice(scores, head, self.blend_length(parts, n_tokens)), axis=1)]
+        best_window = scores.copy()
+        n_windows = np.zeros(len(parts), dtype=np.int64)
+        if windows is not None:
+            # Owners are non-decreasing: one reduceat per run of windows of the same article.
+            first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            rows = owners[first]
+            best_window[rows] = self.calibrate(np.maximum.reduceat(self.decision(windows), first, axis=0))
+            n_windows = np.bincount(owners, minlength=len(parts))
+        return ArticleReadings(scores, best_window, n_windows, head, top, known)
 
     def blend_length(self, parts: list[tuple[str, str]], n_tokens: np.ndarray) -> np.ndarray:
         """The length `top_choice` blends by: the token count, or no limit for a text that is an
@@ -217,6 +301,8 @@ class TopicModel:
         }
         if self.top_coef is not None:
             doc["top_head"] = {"blend_tokens": self.blend_tokens, "blend_weight": self.blend_weight, "titled_is_article": self.titled_is_article, "capitals_is_article": self.capitals_is_article, "head_temperature": self.head_temperature}
+        if self.article_calibration is not None:
+            doc["article_calibration"] = self.article_calibration
         (out_dir / "model.json").write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
         if self.depth is not None:
             (out_dir / "depth.json").write_text(json.dumps(self.depth, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -266,6 +352,11 @@ class TopicModel:
             **doc.get("top_head", {}),
         )
         model.depth = depth
+        cal = doc.get("article_calibration")
+        if cal is not None:
+            if len(cal.get("coef", ())) != len(ARTICLE_LEVEL1_FEATURES) or "threshold" not in cal:
+                raise ArtifactError(f"topic model {where}: model.json's article_calibration needs {len(ARTICLE_LEVEL1_FEATURES)} coefficients and a threshold; rebuild it with `newstag train --shipped`")
+            model.article_calibration = cal
         return model
 
 
