@@ -152,23 +152,3 @@ def test_an_article_calibrated_index_gives_the_subject_and_not_a_passing_mention
     assert by_code[DIPLOMACY].level1_probability == 0.9 and by_code[DIPLOMACY].dominant
     # Still nothing without the level-1 topic.
     assert idx.deeper(*VISIT, {SPORT: 0.9}) == {}
-
-
-def test_a_second_child_under_one_parent_needs_the_further_threshold():
-    # The article calibration's `further_threshold` (topics/depth_fit.py): under one parent the
-    # first child passes at the threshold, a second also needs the further bar. In VISIT,
-    # diplomacy is in the title, the lead and four sentences (probability ~0.85 under this
-    # calibration), the sanctions in one late sentence (~0.05).
-    idx = _article_calibrated(threshold=0.01)
-    cands, n = idx.candidates(*VISIT, {POLITICS: 0.9})
-    weights = idx.weights(cands, n)
-    assert [c for c, _ in idx.select(weights, max_per_parent=1)[IR]] == [DIPLOMACY]
-    both = idx.select(weights, max_per_parent=2, further_threshold=0.01)
-    assert [c for c, _ in both[IR]] == [DIPLOMACY, SANCTION]
-    # The bar is for the second child only: at 0.5 the sanctions stay out, diplomacy stays in.
-    assert [c for c, _ in idx.select(weights, max_per_parent=2, further_threshold=0.5)[IR]] == [DIPLOMACY]
-    # The index reads the bar from its calibration.
-    doc = build_depth_index(iptc(), DEPTH_LEXICONS)
-    doc["calibration"] = {**idx.calibration, "article": {**idx.calibration["article"], "max_per_parent": 2, "further_threshold": 0.5}}
-    assert DepthIndex(doc, iptc()).further_threshold == 0.5
-    assert [c for c, _ in DepthIndex(doc, iptc()).deeper(*VISIT, {POLITICS: 0.9})[IR]] == [DIPLOMACY]

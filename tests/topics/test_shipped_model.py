@@ -117,12 +117,14 @@ def test_seed_article_goes_down_to_diplomacy_within_its_level_one_topics():
 
 # Issue 14 asks for economic sanction beside diplomacy. The article calibration (fitted on the
 # Wikinews hand labels) gives the seed's sanctions, two late sentences of fifteen and a sibling
-# of diplomacy, a probability under its threshold (0.36 against 0.45 in this build; README,
-# General, Depth), and cross-validation gives one code per parent: a second code under one
-# parent was right in a minority of the Wikinews articles. Kept as a strict expected failure, so
-# that a model that gives it shows here.
+# of diplomacy, a probability of about 0.33, under its threshold (0.5 in this build), and
+# cross-validation gives one code per parent. Tried (topics-fit, not kept): a second child under
+# one parent at a bar of its own, chosen with the threshold by the same cross-validation; it
+# chose a second bar of 0.7 (Wikinews candidates at p 0.3-0.5 were right about a third of the
+# time), so the sanctions stayed out, and the hand-labelled dev precision fell 0.774 -> 0.727.
+# Kept as a strict expected failure, so that a model that gives it shows here.
 SEED_SANCTION_NOT_GIVEN = pytest.mark.xfail(
-    strict=True, reason="the calibrated depth gives economic sanction a probability under its threshold and one code per parent (topics/depth_fit.py)"
+    strict=True, reason="the calibrated depth gives economic sanction p ~ 0.33, under its threshold, and one code per parent (topics/depth_fit.py)"
 )
 
 
@@ -249,3 +251,47 @@ def test_the_shipped_depth_alone_gives_the_deeper_topics_with_its_probabilities(
     assert deeper and {t.code for t in deeper} <= set(chosen)
     assert "medtop:20000574" in {t.code for t in deeper}  # election
     assert all(t.score <= round(chosen[t.code], 4) + 1e-9 for t in deeper)
+
+
+# Written for this test (not from a news source): a football report of several paragraphs, one
+# of which mentions the concert and the fire alarm of the night before in passing.
+MATCH_REPORT = (
+    "United beat City to go top",
+    "A stoppage-time header from the captain gave United a 2-1 win over City on Saturday, lifting them to the top of the league table.\n\n"
+    "City had led through their striker's penalty before half-time, after the goalkeeper brought down the winger in the box.\n\n"
+    "The manager brought on two substitutes after the break and United pressed until the equaliser, a low shot from the edge of the area.\n\n"
+    "The stadium had hosted a pop concert on Friday night, and a fire alarm delayed the opening of the gates by twenty minutes.\n\n"
+    "The winner came in the fourth minute of added time, when the captain rose above the defenders to meet a corner.\n\n"
+    "United play away at the league leaders' closest rivals next week before the cup quarter-final, and the coach said the squad was fit.",
+)
+
+
+def test_a_full_article_is_scored_by_the_article_calibration_and_a_short_text_is_not():
+    # shipped.py step 8c: a text read in paragraph windows gets its top-level probabilities
+    # from the calibration fitted on full articles, at its threshold; a one-sentence text keeps
+    # the short-text probabilities and their threshold.
+    import numpy as np
+
+    model = TopicTagger().model
+    cal = model.article_calibration
+    assert cal is not None and 0.0 < cal["threshold"] < 1.0
+    short = ("Late goal sends United top", "A header from the captain gave United a 2-1 win.")
+    scores, top, known, thresholds = model.score_top_known_thresholds([MATCH_REPORT, short])
+    readings = model.article_readings([MATCH_REPORT, short])
+    cols = model.article_columns
+    assert readings.n_windows[0] > 1 and readings.n_windows[1] == 0
+    assert np.all(thresholds[0, cols] == np.float32(cal["threshold"])) and np.array_equal(thresholds[1], model.thresholds)
+    assert np.allclose(scores[1], readings.scores[1])  # the short text as the one-vs-rest scores have it
+    assert ((scores >= 0) & (scores <= 1)).all()
+    # What it learned: the best window counts for the topic, and the more windows an article
+    # has, the less its best one says (an order statistic).
+    weights = dict(zip(cal["features"], cal["coef"]))
+    assert weights["logit best-window probability"] > 0 > weights["log(1 + windows)"]
+
+
+def test_a_passing_mention_in_a_long_story_is_not_a_topic():
+    # The over-tagging of full articles (issue 14): at the short-text threshold, one paragraph
+    # of a match report that mentions a concert or a fire alarm made arts or disaster a further
+    # topic of the story.
+    topics = TopicTagger().predict([_article(*MATCH_REPORT)])[0]
+    assert [t.code for t in topics if t.level == 1] == ["medtop:15000000"], topics  # sport only

@@ -59,6 +59,17 @@ def test_the_shipped_build_reads_only_open_training_inputs(tmp_path):
     assert model.depth["calibration"]["article"]["threshold"] > 0
     assert manifest["derived_inputs"]["depth_index"]["article_calibration"]["articles"] == 122  # the news ones, not the TEST PAGE stubs
     assert "newstag/eval/annotations/wikinews_2020_topics.jsonl" in files
+    # Step 8c: the full-article calibration of the level-1 scores, on the same hand labels, at
+    # the cross-validated precision-recall break-even point of its grid.
+    from newstag.topics.model import ARTICLE_LEVEL1_FEATURES
+    from newstag.topics.shipped import ARTICLE_LEVEL1_THRESHOLD_GRID
+
+    level1 = manifest["article_level1_calibration"]
+    assert level1["articles"] == 122 and level1["threshold"] in ARTICLE_LEVEL1_THRESHOLD_GRID
+    tried = level1["tried_min_precision_recall_per_article"]
+    assert len(tried) == len(ARTICLE_LEVEL1_THRESHOLD_GRID)
+    assert tried[f"{level1['threshold']:g}"][0] == max(v[0] for v in tried.values())
+    assert model.article_calibration["threshold"] == level1["threshold"] and len(model.article_calibration["coef"]) == len(ARTICLE_LEVEL1_FEATURES)
     scores, top = model.score_and_top([("Central bank raises rates", "The central bank raised interest rates as inflation rose.")])
     assert ((scores >= 0) & (scores <= 1)).all()
     assert json.loads((out / "manifest.json").read_text())["model"].endswith("-open")

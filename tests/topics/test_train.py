@@ -135,3 +135,24 @@ def test_the_words_only_view_adds_to_the_word_rows_of_the_head_and_keeps_it_line
     # Still one linear head that reads the stories by their words.
     _, top = both.score_and_top([("Crane at the quay", "Fishing boats and sailors waited on the pier."), ("Homework", "Teachers set homework for pupils.")])
     assert [labels[j].code for j in top] == ["harbour", "school"]
+
+
+def test_a_broken_article_calibration_names_the_fix(tmp_path):
+    # model.json's optional article_calibration (model.ARTICLE_LEVEL1_FEATURES) must carry one
+    # coefficient per feature and a threshold: a mismatched one would score every full article
+    # with the wrong weights, so loading refuses it and says how to rebuild.
+    from newstag.errors import ArtifactError
+    from newstag.topics.model import ARTICLE_LEVEL1_FEATURES, TopicModel
+
+    data = tmp_path / "archive.jsonl"
+    _write_corpus(data)
+    train_model(data, "desk", None, tmp_path / "model")
+    doc_path = tmp_path / "model" / "model.json"
+    doc = json.loads(doc_path.read_text())
+    doc["article_calibration"] = {"coef": [1.0] * (len(ARTICLE_LEVEL1_FEATURES) + 1), "intercept": 0.0, "threshold": 0.5}
+    doc_path.write_text(json.dumps(doc))
+    with pytest.raises(ArtifactError, match="article_calibration.*newstag train"):
+        TopicModel.load(tmp_path / "model")
+    doc["article_calibration"]["coef"] = [1.0] * len(ARTICLE_LEVEL1_FEATURES)
+    doc_path.write_text(json.dumps(doc))
+    assert TopicModel.load(tmp_path / "model").article_calibration["threshold"] == 0.5

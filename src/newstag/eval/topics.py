@@ -173,6 +173,9 @@ def run_topics_eval(shared_dir: Path, model_dir: Path | None = None, max_topics:
             hit.append(np.array([codes[k] in g for k, g in zip(pick, s.gold)]))
         result["calibration"]["head_top1_articles"] = reliability(np.concatenate(conf), np.concatenate(hit))
     result["threshold"] = float(np.min(model.thresholds)) if np.ptp(model.thresholds) == 0 else None
+    # A full article's level-1 topics are scored by the article calibration, at its own
+    # threshold (model.TopicModel.score_top_known_thresholds).
+    result["article_threshold"] = float(model.article_calibration["threshold"]) if model.article_calibration else None
 
     # Depth: level-2/3 tags against the hand labels (ids and codes only; they measure, nothing is
     # fitted), at the number of General topics a record holds (`newstag tag`'s default), since
@@ -273,6 +276,8 @@ def print_topics_report(result: dict, file=sys.stdout) -> None:
     w("\nCalibration (ten equal-width bins):\n")
     if result.get("threshold") is not None:
         w(f"  a further topic is given when its calibrated probability is at least {result['threshold']:.3f}\n")
+    if result.get("article_threshold") is not None:
+        w(f"  on a full article (read in paragraph windows), a further level-1 topic when its article-calibrated probability is at least {result['article_threshold']:.3f}\n")
     names = {"one_vs_rest_open_dev": "one-vs-rest probabilities, level-1 topics, Wikipedia + HuffPost dev", "head_top1_articles": "top head's probability of its pick, BBC + AG + Reuters dev"}
     for k, table in result["calibration"].items():
         print_reliability(names.get(k, k), table, file)

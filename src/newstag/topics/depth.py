@@ -31,10 +31,7 @@ licensed data only):
       the probability that the tag is right, a logistic function of the open probability, the
       evidence above, the article's length and the level-1 topic's probability
       (ARTICLE_FEATURES). When present it decides, at its own threshold and number per parent,
-      and the classifier's own level-2 topics are not given (topics/__init__.TopicTagger). A
-      second child under one parent (diplomacy and economic sanction under international
-      relations) needs its `further_threshold` as well: several subjects under one parent are
-      rarer than one, so the bar for the next is its own, chosen with the first.
+      and the classifier's own level-2 topics are not given (topics/__init__.TopicTagger).
 
 Without a calibration (a hand-made index), the rule is a priori: phrases occur at least
 MIN_HITS times. In every case at most max_per_parent per parent, most probable (most hits) first.
@@ -218,13 +215,8 @@ class DepthIndex:
         # The fitted probability of a candidate (topics/depth_fit.py), or None: the MIN_HITS rule.
         self.calibration: dict | None = doc.get("calibration")
         self._open_base: dict[str, float] = {}
-        # The bar for a second (third, ...) child under one parent (the article calibration's
-        # `further_threshold`), or None: every child that passes counts, up to max_per_parent.
-        self.further_threshold: float | None = None
         if self.article_calibrated:
             self.max_per_parent = int(self.calibration["article"].get("max_per_parent", self.max_per_parent))
-            further = self.calibration["article"].get("further_threshold")
-            self.further_threshold = None if further is None else float(further)
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
         # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
         self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
@@ -373,14 +365,11 @@ class DepthIndex:
             p = {c.code: c.open_probability for c in candidates}
         return {code: (q, q) for code, q in p.items() if q >= threshold}
 
-    def select(self, weight: dict[str, tuple[float, float]], level2: frozenset[str] = frozenset(), max_per_parent: int | None = None, further_threshold: float | None = None) -> dict[str, list[tuple[str, float]]]:
+    def select(self, weight: dict[str, tuple[float, float]], level2: frozenset[str] = frozenset(), max_per_parent: int | None = None) -> dict[str, list[tuple[str, float]]]:
         """Parent code -> [(code, probability)] from the passing candidates `weight`: level-2 codes
         first, then level-3 codes under a level-2 code chosen here or in `level2`; at most
-        `max_per_parent` (default: the index's) per parent, highest weight first. A child after
-        the first under the same parent also needs a probability of at least `further_threshold`
-        (default: the index's; None: no further bar)."""
+        `max_per_parent` (default: the index's) per parent, highest weight first."""
         cap = self.max_per_parent if max_per_parent is None else max_per_parent
-        further = self.further_threshold if further_threshold is None else further_threshold
         chosen: dict[str, list[tuple[str, float]]] = {}
         given2: set[str] = set(level2)
         for level in (2, DEEPEST_GIVEN):
@@ -389,7 +378,7 @@ class DepthIndex:
                 if level > 2 and p not in given2:
                     continue  # a level-3 topic only under a level-2 topic that was given
                 kids = chosen.setdefault(p, [])
-                if len(kids) < cap and not (kids and further is not None and weight[c][1] < further):
+                if len(kids) < cap:
                     kids.append((c, weight[c][1]))
                     if level == 2:
                         given2.add(c)

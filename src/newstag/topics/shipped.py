@@ -50,7 +50,7 @@ held-out measure (scores' calibration, short-text F1).
    high, so at the short-text threshold full articles were given about 2.4 level-1 topics where
    our hand labels give 1.6. A logistic regression on those same hand-labelled articles re-reads
    the top-level scores of a full article (model.ARTICLE_LEVEL1_FEATURES: the whole-article and
-   best-window probabilities, the number of windows, the head's probability, the head's pick)
+   best-window probabilities, the number of windows, whether it is the head's pick)
    as the probability that the topic is one of the article's, with its own threshold by
    ARTICLE_LEVEL1_FOLDS-fold cross-validation over the articles (fit_article_level1).
 9. Depth (topics/depth.py): a phrase index over IPTC levels 2 and 3 from the taxonomy's labels
@@ -367,7 +367,7 @@ def choose_article_reading(model: TopicModel, shared: Path, em_bias: np.ndarray)
 
 # Step 8c. Folds of the cross-validation over the hand-labelled articles (by a hash of the id, as
 # depth_fit's article calibration), the regression's inverse regularisation (a priori: sklearn's
-# default, five features) and the thresholds tried. The threshold is the precision-recall
+# default, four features) and the thresholds tried. The threshold is the precision-recall
 # break-even point of the out-of-fold tags (the highest min(precision, recall) of the level-1
 # (article, topic) pairs): there the articles get as many level-1 topics as the hand labels give
 # them. Not F1's optimum: on these articles F1 is flat from 0.2 to 0.7 and peaks where almost no
@@ -395,7 +395,7 @@ def fit_article_level1(model: TopicModel, shared: Path) -> dict:
     r = model.article_readings(parts)
     full = np.flatnonzero(r.n_windows > 0)
     cols = model.article_columns
-    x = article_level1_features(r.scores[full][:, cols], r.best_window[full][:, cols], r.n_windows[full], model.head_probabilities(r.head[full]), cols[None, :] == r.top[full][:, None])
+    x = article_level1_features(r.scores[full][:, cols], r.best_window[full][:, cols], r.n_windows[full], cols[None, :] == r.top[full][:, None])
     codes = [model.labels[j].code for j in cols]
     gold = np.array([[c in labels[i].level1 for c in codes] for i in full], dtype=bool)
     pick = (cols[None, :] == r.top[full][:, None])
@@ -539,7 +539,7 @@ def build_shipped_model(shared_dir: Path, out_dir: Path | None = None, c: float 
             {
                 "corpus": "newstag/eval/annotations/wikinews_2020_topics.jsonl",
                 "licence": "labels written for newstag (the project's licence) on Wikinews 2020 text (CC BY 2.5)",
-                "use": "hand labels of the Wikinews 2020 articles: the prior weight, title and lead weights of step 8 (three numbers) and the full-article calibration of the level-1 scores with its threshold (step 8c: six numbers)",
+                "use": "hand labels of the Wikinews 2020 articles: the prior weight, title and lead weights of step 8 (three numbers) and the full-article calibration of the level-1 scores with its threshold (step 8c: five numbers)",
                 "sha256": sha256_of(WIKINEWS_LABELS),
                 "articles": reading["articles"],
             }
