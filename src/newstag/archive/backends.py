@@ -41,8 +41,11 @@ _PG_WRITER_LOCK = 0x6E657773  # "news"
 _FTS_COLUMNS = ", ".join(FULL_TEXT.columns)
 # A writer waits this long for another writer's chunk (a chunk takes well under a second).
 BUSY_TIMEOUT_S = 120
-# SQLite pages of WAL between checkpoints during a bulk load (64 MB; SQLite's default is 1,000).
+# SQLite pages of WAL between checkpoints during a bulk load (256 MB of 16 KB pages; SQLite's
+# default is 1,000 pages). With 4,096 (64 MB) the commits of 30,000 articles took 0.7-1.4 s
+# against 0.2-0.3 s (measured, load ~2.8): a checkpoint copies and syncs the WAL's pages.
 BULK_CHECKPOINT_PAGES = 16384
+PAGE_SIZE = 16384  # bytes, of a new SQLite archive (see SqliteBackend)
 
 
 class ArchiveError(InputError):
@@ -184,6 +187,12 @@ class SqliteBackend(Backend):
             # Autocommit (isolation_level=None): transactions are begun explicitly in writing().
             # check_same_thread=False: the web service's worker threads share one reader connection.
             self.conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            # A new file's pages are 16 KB (SQLite's default 4 KB; ignored for an existing file):
+            # an article's title, text and record (~3.8 KB) mostly fit one page instead of
+            # spilling into a chain of overflow pages, so a bulk chunk writes fewer pages. At
+            # 30,000 articles, measured twice each: 10,086 and 10,550 records/s stored against
+            # 7,439 and 8,646 with 4 KB pages (its commits 0.18 s against 0.6-0.9 s in all).
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache
@@ -241,8 +250,8 @@ class SqliteBackend(Backend):
 
     @contextmanager
     def loading(self) -> Iterator[None]:
-        # A checkpoint (the WAL copied into the database, then synced) every 64 MB of WAL instead
-        # of every 4 MB: a tenth of the syncs, each commit as safe as before.
+        # A checkpoint (the WAL copied into the database, then synced) every 256 MB of WAL instead
+        # of every 16 MB: fewer syncs, each commit as safe as before.
         before = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         try:
