@@ -46,6 +46,9 @@ BUSY_TIMEOUT_S = 120
 # against 0.2-0.3 s (measured, load ~2.8): a checkpoint copies and syncs the WAL's pages.
 BULK_CHECKPOINT_PAGES = 16384
 PAGE_SIZE = 16384  # bytes, of a new SQLite archive (see SqliteBackend)
+CACHE_KIB = 262_144  # SQLite's page cache per connection, at most (256 MB)
+# SQLite maps at most this much of the file (builds cap it: 2 GB, 0x7fff0000, in Python's here).
+MMAP_BYTES = 8 * 1024**3
 
 
 class ArchiveError(InputError):
@@ -195,7 +198,14 @@ class SqliteBackend(Backend):
             self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache
+            # Reads of pages not in this connection's cache go through a memory map of the file
+            # (the first MMAP_BYTES of it) instead of a read() and a copy each, and the cache
+            # holds 256 MB: a full-text query with a tag filter looks up thousands of matches
+            # at random in the tag tables. At a million articles (16 KB pages), with a 64 MB
+            # cache and no map: 33-79 ms for three such queries; mapped: 10-13 ms; 256 MB and
+            # mapped: 11-12 ms (measured, best of 3). The cache grows only as pages are read.
+            self.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open the SQLite archive {path}: {exc}") from exc
 
