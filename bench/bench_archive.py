@@ -8,7 +8,8 @@
    each backend as `archive add --tagged` stores them (Store.bulk: chunks of 4,096 articles, one
    transaction each; into an empty archive the tag indexes are built once at the end):
    records/s is the time from tagged record to committed rows and built indexes (the record's
-   JSON, its hash, the tag rows; tagging excluded). --chunk 256 --no-bulk measures the way
+   JSON, its hash, the tag rows; tagging excluded; as `archive add --tagged`, the next chunk is
+   made on another thread while one is written). --chunk 256 --no-bulk measures the way
    `archive add` writes as it tags. PostgreSQL runs on a server the benchmark starts and stops
    itself (archive/pgserver.py), with fsync off like the tests' server.
 3. Size: the database (SQLite: the file and its WAL after a checkpoint; PostgreSQL:
@@ -113,12 +114,15 @@ def store_all(url: str, tagged, count: int, bulk: bool = True) -> dict:
 
     from newstag.archive.backends import open_archive
     from newstag.archive.store import Store
+    from newstag.batch.stream import read_ahead
 
     with open_archive(url) as backend:
         store = Store(backend)
         start = time.perf_counter()
         prepare = 0.0
-        chunks = copies(tagged, count)
+        # As `archive add --tagged` does (commands.add_tagged): the next chunk made on another
+        # thread while this one is written; "preparing" is the time spent waiting for it.
+        chunks = read_ahead(copies(tagged, count))
         with store.bulk() if bulk else nullcontext():
             while True:
                 t0 = time.perf_counter()

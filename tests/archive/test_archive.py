@@ -306,6 +306,30 @@ def test_schema_version_is_recorded(archive_url):
         open_archive(archive_url)
 
 
+def test_a_version_1_sqlite_archive_is_migrated_and_its_full_text_still_found(tmp_path):
+    # Version 1 as the first release created it (16 KB pages are a new file's, not the schema's).
+    from newstag.archive.backends import PAGE_SIZE, SqliteBackend
+    from newstag.archive.migrations import m0001_initial
+    from newstag.archive.migrations.m0002_fts_pending_terms import FTS_PENDING_TERMS_BYTES
+
+    path = str(tmp_path / "v1.db")
+    old = SqliteBackend(path)
+    with old.writing():
+        for statement in m0001_initial.statements("sqlite"):
+            old.execute(statement)
+        old._set_schema_version(1)
+    old.close()
+    first = _add(path)
+    assert first.counts.added == 10
+    with open_archive(path) as backend:
+        assert backend.schema_version() == latest_version() >= 2
+        assert backend.query("SELECT v FROM articles_fts_config WHERE k = 'hashsize'") == [(FTS_PENDING_TERMS_BYTES,)]
+        assert backend.query("PRAGMA page_size") == [(PAGE_SIZE,)]
+        hits = search(backend, Filters(query="Atacama"))
+        assert len(hits) == 1 and "Atacama" in backend.query(
+            "SELECT b.text FROM article_bodies b JOIN articles a ON a.seq = b.seq WHERE a.id = ?", (hits[0].id,))[0][0]
+
+
 def test_filter_values_are_checked():
     with pytest.raises(FilterError, match="give a region"):
         Filters(relevance="about")

@@ -41,8 +41,14 @@ _PG_WRITER_LOCK = 0x6E657773  # "news"
 _FTS_COLUMNS = ", ".join(FULL_TEXT.columns)
 # A writer waits this long for another writer's chunk (a chunk takes well under a second).
 BUSY_TIMEOUT_S = 120
-# SQLite pages of WAL between checkpoints during a bulk load (64 MB; SQLite's default is 1,000).
+# SQLite pages of WAL between checkpoints during a bulk load (256 MB of 16 KB pages; SQLite's
+# default is 1,000 pages). With 4,096 (64 MB) the commits of 30,000 articles took 0.7-1.4 s
+# against 0.2-0.3 s (measured, load ~2.8): a checkpoint copies and syncs the WAL's pages.
 BULK_CHECKPOINT_PAGES = 16384
+PAGE_SIZE = 16384  # bytes, of a new SQLite archive (see SqliteBackend)
+CACHE_KIB = 262_144  # SQLite's page cache per connection, at most (256 MB)
+# SQLite maps at most this much of the file (builds cap it: 2 GB, 0x7fff0000, in Python's here).
+MMAP_BYTES = 8 * 1024**3
 
 
 class ArchiveError(InputError):
@@ -184,9 +190,22 @@ class SqliteBackend(Backend):
             # Autocommit (isolation_level=None): transactions are begun explicitly in writing().
             # check_same_thread=False: the web service's worker threads share one reader connection.
             self.conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            # A new file's pages are 16 KB (SQLite's default 4 KB; ignored for an existing file):
+            # an article's title, text and record (~3.8 KB) mostly fit one page instead of
+            # spilling into a chain of overflow pages, so a bulk chunk writes fewer pages. At
+            # 30,000 articles, measured twice each: 10,086 and 10,550 records/s stored against
+            # 7,439 and 8,646 with 4 KB pages (its commits 0.18 s against 0.6-0.9 s in all).
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache
+            # Reads of pages not in this connection's cache go through a memory map of the file
+            # (the first MMAP_BYTES of it) instead of a read() and a copy each, and the cache
+            # holds 256 MB: a full-text query with a tag filter looks up thousands of matches
+            # at random in the tag tables. At a million articles (16 KB pages), with a 64 MB
+            # cache and no map: 33-79 ms for three such queries; mapped: 10-13 ms; 256 MB and
+            # mapped: 11-12 ms (measured, best of 3). The cache grows only as pages are read.
+            self.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open the SQLite archive {path}: {exc}") from exc
 
@@ -241,8 +260,8 @@ class SqliteBackend(Backend):
 
     @contextmanager
     def loading(self) -> Iterator[None]:
-        # A checkpoint (the WAL copied into the database, then synced) every 64 MB of WAL instead
-        # of every 4 MB: a tenth of the syncs, each commit as safe as before.
+        # A checkpoint (the WAL copied into the database, then synced) every 256 MB of WAL instead
+        # of every 16 MB: fewer syncs, each commit as safe as before.
         before = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         try:

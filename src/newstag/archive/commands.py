@@ -155,7 +155,7 @@ def _line_date(line: bytes) -> object:
 def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = BULK_CHUNK) -> AddSummary:
     """Store records that `newstag tag` wrote as JSON Lines (or an archive wrote as Parquet:
     archive/parquet.py), as they are."""
-    from newstag.batch.stream import chunked
+    from newstag.batch.stream import chunked, read_ahead
 
     for path in paths:
         if path.lower().endswith((".csv", ".tsv")):
@@ -169,9 +169,13 @@ def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = No
         items: Iterable = _record_lines(paths)
         if bar is not None:
             items = bar.count_read(items)
+        # The next chunk's lines parsed into articles (JSON, hashes) on another thread while
+        # this one is written: the writes wait mostly in SQLite / libpq, outside the GIL.
+        chunks = read_ahead((chunk, record_articles(chunk, summary))
+                            for chunk in chunked(items, max_docs=chunk_docs, max_bytes=BULK_CHUNK_BYTES))
         with store.bulk():
-            for chunk in chunked(items, max_docs=chunk_docs, max_bytes=BULK_CHUNK_BYTES):
-                summary.counts += store.write(record_articles(chunk, summary))
+            for chunk, articles in chunks:
+                summary.counts += store.write(articles)
                 if bar is not None:
                     bar.written(chunk)
     _optimize_after(backend, summary)

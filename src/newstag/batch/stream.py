@@ -15,9 +15,11 @@ long lines cannot make one chunk huge.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Union
+from typing import BinaryIO, TypeVar, Union
 
 from newstag.errors import InputError
 from newstag.parse.readers import (
@@ -152,6 +154,55 @@ def chunked(items: Iterable[Item], max_docs: int = CHUNK_DOCS, max_bytes: int = 
             chunk, size = [], 0
     if chunk:
         yield chunk
+
+
+T = TypeVar("T")
+_END = object()
+
+
+def read_ahead(items: Iterable[T], depth: int = 1) -> Iterator[T]:
+    """`items` in order, each made by a background thread up to `depth` ahead of the one the
+    caller holds; an exception raised making one is raised here, where that one would be.
+
+    For a loop whose body mostly waits outside Python (a database's writes: SQLite and libpq
+    release the GIL while they work): the next chunk is read and parsed meanwhile, on the
+    other core. The caller's thread alone uses what the body uses (a connection, a progress
+    bar's output). Closing the iterator (a `break`, an exception in the loop) stops the thread
+    at its next item."""
+    slots: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    stopped = threading.Event()
+
+    def put(entry: tuple[bool, object]) -> bool:
+        while not stopped.is_set():
+            try:
+                slots.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((True, _END))
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            put((False, exc))
+
+    thread = threading.Thread(target=produce, name="newstag-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, value = slots.get()
+            if not ok:
+                raise value  # type: ignore[misc]
+            if value is _END:
+                return
+            yield value  # type: ignore[misc]
+    finally:
+        stopped.set()
+        thread.join(timeout=5)
 
 
 def sniff_format(path: str) -> str:
