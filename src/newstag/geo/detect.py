@@ -93,6 +93,42 @@ _LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughou
 # An honour after a name, perhaps after the rest of a person's name: "Berwick Prize", "George Pólya
 # Prize", "the Stanley Cup".
 _HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Cup|Lecture|Fellowship|Scholarship)s?\b")
+# A law or theorem named for a person after the name: "Newton's laws", "Kepler's and Newton's law".
+_NAMED_LAW_AFTER = re.compile(r"['’]s (?:laws?|theorems?|principle|equations?|constant|conjecture)\b")
+# The letters after an apostrophe that make a contraction of the word before: "Don't", "We'll",
+# "They're", "I'm", "You've", "He'd" (not "s": "Paris's" is the place's).
+_CONTRACTION_LETTERS = frozenset("tlrmvd")
+# Words after a name that make it the first word of an organisation's name, not a place: the
+# nouns of institutions named for people or towns ("Clemson University", "Harvard Law School",
+# "the Monmouth poll") and words of the never list that begin no place's name (the caller tells
+# a place's offices, "Ozark Police", apart first: see _PLACE_NOUN_AFTER and _OFFICE_AFTER).
+_INSTITUTION_AFTER = re.compile(r" (?:(?:Law |Medical |Business )?(?:University|College|School|Institute|Academy)"
+                                r"|poll|polls|survey)\b")
+# After "of" inside a capitalised name ("Department of Homeland Security", "Knights of ..."):
+# the words for a kind of place (_PLACE_KIND) that make "of" a preposition of place instead.
+# A name written before "de", "du", "des", "del" and a capitalised word opens a longer name in
+# French, Spanish or Italian ("Observatoire de Paris", "Banco de Venezuela"), which the
+# gazetteer lacks when it lacks the whole.
+_ROMANCE_OF = re.compile(r" (?:de|du|des|del|della|di) [A-Z]")
+# The planets, which towns are named for ("Jupiter", Florida; "Mercury", Nevada): in a story about
+# astronomy (_ASTRONOMY) the name is the planet. The class is closed, so it is listed.
+_PLANETS = frozenset("Mercury Venus Mars Jupiter Saturn Uranus Neptune Pluto".split())
+_ASTRONOMY = re.compile(r"\b(?:[Pp]lanet|[Oo]rbit|[Ss]olar [Ss]ystem|[Tt]elescope|[Aa]stronom|[Ss]pacecraft|"
+                        r"[Gg]alax|[Ee]xoplanet)")
+# A determiner before a capitalised word that ends a clause (punctuation after it): a noun the
+# story writes as a common noun ("a God,", "their God."); a town's name takes none ("a Hinton
+# man", "every Seattle Seahawks game": a word follows, and the name is the town's or a team's).
+_DETERMINERS = r"(?:a|an|their|his|her|my|our|your|its|no|every|any)"
+
+
+def _after_determiner(folded: str, name: str) -> bool:
+    """Whether `folded` writes `name` after a determiner and before no lower-case word."""
+    i = folded.find(" " + name)
+    if i < 0:
+        return False
+    return re.search(rf"\b{_DETERMINERS} {re.escape(name)}[,.;:!?)\"”]", folded) is not None
+
+
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -207,6 +243,15 @@ def _mostly_upper(s: str) -> bool:
 _PLACE_KIND = frozenset(
     "City Town Township Village County Borough District Province State Republic Kingdom Commonwealth "
     "Emirate Principality Island Islands Isle Gulf Bay Port Cape Lake Mount Strait".split())
+
+
+# The prepositions that put a person or a thing at a place, before a name of two words.
+_AT_A_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near) $")
+# Capitalised words after a small town's name that make it part of a person's or a party's
+# name: a compass point ("Kanye West"; a town's quarter is written "West Kanye"), "Party" ("the
+# Bread and Roses Party"). Words for a town's bodies or buildings ("Venice Commission", "Hinton
+# Park") keep the town: they are named for it.
+_NAME_PART_AFTER = frozenset("West East North South Party".split())
 
 
 # Lower-case nouns for a place, its parts, its people or its offices, before "of" and its name.
@@ -366,6 +411,8 @@ class Detector:
                 continue
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
+            if b + 1 < end and folded[b] in "'’" and folded[b + 1] in _CONTRACTION_LETTERS:
+                continue  # "Don't", "Won't", "We'll": a contraction, not the town (a possessive's "s" stays)
             # Most names are followed by something else than " Word": the regexes only where it is.
             word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
             street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or folded.startswith(_LOWER_KINDS, b) else None
@@ -448,12 +495,18 @@ class Detector:
                     # the town only if the story also names it on its own.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.small_town and word_after and qualifier is None and not (placelike or office) \
-                        and prev is not None and prev in g.never and prev[0].isupper() \
-                        and not self._sentence_initial(folded, prev_start):
-                    # "United States Postal Service": inside a run of capitalised words, after
-                    # one that is never a place's or a person's, a small town's name is part of a
-                    # longer name; the town only if the story also names it on its own.
+                if info.small_town and qualifier is None and not (placelike or office) \
+                        and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after):
+                    # "United States Postal Service", "Red Hat", "Kanye West", "Clemson
+                    # University", "the Monmouth poll", "Department of Homeland Security",
+                    # "Observatoire de Paris": a small town's name inside a longer name (see
+                    # _inside_a_name); the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if info.one_word_city and qualifier is None and not (placelike or office) \
+                        and _NAMED_LAW_AFTER.match(folded, b):
+                    # "Newton's laws", "Kepler's and Newton's law": laws and theorems are named
+                    # for people, as honours are.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
                 if info.small_town and not likely_place and names.speech_after(folded, b):
@@ -488,6 +541,59 @@ class Detector:
         sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
         return make_detected(make_mention(text[a:b], a, b, info.kind, field, in_title, False, sentence),
                              info.candidates, qualifier, info.alt, placelike, likely_place)
+
+    def _inside_a_name(self, folded: str, a: int, b: int, start: int, end: int, prev: str | None,
+                       prev_start: int, word_after: bool) -> bool:
+        """Whether the small town's name at folded[a:b] is a word of a longer name the gazetteer
+        lacks, not the town:
+
+            after a capitalised word of the never list (not a modifier such as "North") inside
+            a sentence: "United States Postal Service", "Red Hat";
+            before a compass point or "Party" (_NAME_PART_AFTER): "Kanye West", "the Bread and
+            Roses Party";
+            before the noun of an institution: "Clemson University", "the Monmouth poll";
+            after "of" that follows a capitalised word other than a kind of place, and before
+            another capitalised word: "Department of Homeland Security";
+            before "de" and a capitalised word: "Observatoire de Paris".
+
+        The caller keeps such a mention only when the story also names the place on its own.
+        """
+        g = self.g
+        if prev is not None and prev[0].isupper() and prev in g.never \
+                and prev not in MODIFIERS and prev not in _PLACE_KIND and not self._sentence_initial(folded, prev_start):
+            if not _AT_A_PLACE_BEFORE.search(folded, max(start, prev_start - 6), prev_start):
+                return True
+            # After "in", "at", "from", "near" the two words are a place's name that the
+            # gazetteer lacks ("from Cherry Hinton"), unless the story writes them elsewhere
+            # without such a preposition, as a thing's name ("Red Hat announced ... at Red Hat").
+            pair = folded[prev_start:b]
+            n = folded.count(pair, start, end)
+            return n > 1 and n > self._after_places(folded, pair, start, end)
+        if word_after:
+            m = _CAPITAL_WORD.match(folded, b + 1)
+            after = m.group() if m is not None else ""
+            if after in _NAME_PART_AFTER:
+                return True
+            if prev == "of" and prev_start - 2 > start and folded[prev_start - 1] == " " \
+                    and folded[prev_start - 2].isalpha():
+                j = folded.rfind(" ", max(start, prev_start - 30), prev_start - 1)
+                before = folded[j + 1 : prev_start - 1]
+                if before[:1].isupper() and before not in _PLACE_KIND and not self._sentence_initial(folded, j + 1):
+                    return True
+            return _INSTITUTION_AFTER.match(folded, b) is not None  # "Medical School"
+        # A lower-case word after: the regexes only where a space follows.
+        return b + 3 < end and folded[b] == " " and (_INSTITUTION_AFTER.match(folded, b) is not None
+                                                     or _ROMANCE_OF.match(folded, b) is not None)
+
+    @staticmethod
+    def _after_places(folded: str, pair: str, start: int, end: int) -> int:
+        """How often folded[start:end] writes `pair` after "in", "at", "from" or "near"."""
+        n = 0
+        i = folded.find(pair, start, end)
+        while i >= 0:
+            n += _AT_A_PLACE_BEFORE.search(folded, max(start, i - 6), i) is not None
+            i = folded.find(pair, i + len(pair), end)
+        return n
 
     def _inline_datelines(self, text: str, folded: str, body_start: int, body_end: int,
                           skip: tuple[int, int] | None) -> list[Detected]:
@@ -564,6 +670,8 @@ class Detector:
         return known
 
     def _sentence_initial(self, text: str, pos: int) -> bool:
+        if pos > 0 and text[pos - 1] in "\"“":
+            return True  # a quotation opens a sentence: ', "Hey, you're ...'
         i = pos - 1
         while i >= 0 and text[i] in " \t\"'“‘(":
             i -= 1
@@ -693,6 +801,7 @@ class Detector:
                 found.append(d)
         else:
             found.extend(title_hits + body_hits)
+        found = self._without_common_nouns(folded, found)
         states = self._state_abbreviations(text, folded, body_hits + inline)
         if states:
             spans = [(d.mention.start, d.mention.end) for d in states]
@@ -704,6 +813,70 @@ class Detector:
         if title_hits and title_hits[0].mention.field == "title":  # a title apart from the text
             found = [d for d in found if d.mention.field == "title"] + [d for d in found if d.mention.field != "title"]
         return found
+
+    def _without_common_nouns(self, folded: str, found: list[Detected]) -> list[Detected]:
+        """`found` without the names the story uses for something other than a town: a planet in a
+        story about astronomy ("bigger than Jupiter"), a clipped word the story also writes in
+        full ("Corona" beside "coronavirus"), a noun after a determiner ("a God", "their God").
+
+        Only one-word names of towns (no country, state, region or capital), and only where no
+        mention of the name in the story is written as a place (a qualifier, a noun for a place's
+        people or offices, a preposition of place, a dateline): "in Jupiter, Florida" stays."""
+        g = self.g
+        evidence: set[str] = set()
+        after_locative: set[str] = set()
+        names: set[str] = set()
+        small: set[str] = set()  # the names of small towns only
+        for d in found:
+            t = d.mention.text
+            if d.qualifier or d.placelike or d.mention.in_dateline:
+                evidence.add(t)
+                continue
+            if d.likely_place:
+                # A preposition of place is no evidence against a planet ("like Jupiter") or
+                # a determiner ("in God ... a God"); it is against a clipping.
+                after_locative.add(t)
+            if d.mention.kind == "name" and d.mention.field == "text" and " " not in t and t[:1].isupper() \
+                    and all(g.ptype[c.pid] == "city" and not g.capital[c.pid] for c in d.candidates):
+                names.add(t)
+                if self._small_town(d.candidates, t, SMALL_TOWN_MAX_POPULATION):
+                    small.add(t)
+        names -= evidence
+        if not names:
+            return found
+        nouns = set()
+        astronomy = None
+        lower = None
+        for name in names:
+            if name in _PLANETS:
+                if astronomy is None:
+                    astronomy = _ASTRONOMY.search(folded) is not None
+                if astronomy:
+                    nouns.add(name)
+                    continue
+            if lower is None:
+                lower = folded.lower()
+            if (name not in after_locative and self._clipped(lower, name.lower())) \
+                    or (name in small and _after_determiner(folded, name)):
+                nouns.add(name)
+        if not nouns:
+            return found
+        return [d for d in found if d.mention.text not in nouns or d.mention.field != "text"]
+
+    @staticmethod
+    def _clipped(lower: str, word: str) -> bool:
+        """Whether `lower` (the story in lower case) writes `word` at least twice as the start of a
+        longer word: "corona" in "coronavirus" (a clipping of it, not the town Corona)."""
+        n = 0
+        i = lower.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if (i == 0 or not lower[i - 1].isalpha()) and lower[j : j + 3].isalpha() and len(lower[j : j + 3]) == 3:
+                n += 1
+                if n >= 2:
+                    return True
+            i = lower.find(word, j)
+        return False
 
     @staticmethod
     def dialect(article: Article) -> str | None:

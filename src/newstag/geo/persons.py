@@ -62,6 +62,7 @@ _SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stat
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
 # ... but not a compass point written so: "S.E. Paris", "N.W. Washington".
 _COMPASS_POINT = re.compile(r"[NS]\.[EW]\.$")
+_POSSESSIVES = ("'s ", "’s ")
 _MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 
 
@@ -113,6 +114,8 @@ class PersonNames:
             and prev[0].isupper()
             and prev.isalpha()
             and prev not in MODIFIERS
+            # An acronym names no person: "Post COVID Melbourne".
+            and not prev.isupper()
             and (prev not in self.never or ((surname or small_town) and prev in self.never_names))
             # "An Albany man" opens a sentence with "An", a first name too: two letters are not
             # enough. (Asked last: most words before a name are settled by the checks above.)
@@ -159,6 +162,8 @@ class PersonNames:
                 prev = folded[max(start, at - 20):at].rsplit(None, 1)
                 if _SPEECH_AFTER.match(folded, tail) or (prev and at > 0 and folded[at - 1] == " " and prev[-1] in self.titles):
                     return True
+                if folded.startswith(_POSSESSIVES, tail) and word not in self.ordinary:
+                    return True  # "George Floyd ... Floyd's death": a surname alone, as a person's
             at = folded.find(word, tail, stop)
         return False
 
