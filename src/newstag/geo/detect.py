@@ -46,6 +46,10 @@ HEADLINE_MIN_CITY_POPULATION = 100_000
 # Court"; see persons.py), and opening a sentence for an ordinary capitalised word ("Since",
 # "Drug"); big cities are left alone ("London Stock Exchange").
 SMALL_TOWN_MAX_POPULATION = 100_000
+# A first name before a surname is a person's unless one of its places is a city this large
+# ("Paris Hilton", "the Columbus Metropolitan Library" stay the cities: a reader knows a city of
+# half a million first; "George Floyd" is a person).
+FIRST_NAME_MAX_POPULATION = 500_000
 # After a qualifier, what shows that it was an item of a list instead.
 _LIST_GOES_ON = re.compile(r",? (?:and|or|&) [A-Z]|, [A-Z]")
 _QUALIFIER = re.compile(r", ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
@@ -94,7 +98,7 @@ _LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughou
 # Prize", "the Stanley Cup".
 _HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Cup|Lecture|Fellowship|Scholarship)s?\b")
 # A law or theorem named for a person after the name: "Newton's laws", "Kepler's and Newton's law".
-_NAMED_LAW_AFTER = re.compile(r"['’]s (?:laws?|theorems?|principle|equations?|constant|conjecture)\b")
+_NAMED_LAW_AFTER = re.compile(r"['’]s (?:(?:and|or) [A-Z][a-z]+['’]s )?(?:laws?|theorems?|principle|equations?|constant|conjecture)\b")
 # The letters after an apostrophe that make a contraction of the word before: "Don't", "We'll",
 # "They're", "I'm", "You've", "He'd" (not "s": "Paris's" is the place's).
 _CONTRACTION_LETTERS = frozenset("tlrmvd")
@@ -208,6 +212,9 @@ class _Alias:
     one_word_city: bool  # one word, only cities (of any size: "Vladimir")
     strong: bool  # may stand in a headline on its own
     kind: str
+    # A US Census first name whose places are all cities under FIRST_NAME_MAX_POPULATION:
+    # before a surname it is a person's ("George Floyd", "Donald Trump").
+    first_name: bool = False
 
 
 def _is_headline(s: str) -> bool:
@@ -326,6 +333,7 @@ class Detector:
                 one_word_city=self._small_town(cands, text, 10**10),
                 strong=any(self._strong(c) for c in cands),
                 kind=self._kind(cands),
+                first_name=text in g.given_names and self._small_town(cands, text, FIRST_NAME_MAX_POPULATION),
             )
         return info
 
@@ -482,6 +490,17 @@ class Detector:
                         initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
                                                       likely_place))
                     continue
+                if info.first_name and word_after and qualifier is None and not (placelike or office) \
+                        and names.surname_after(folded, b, never=False):
+                    # "George Floyd", "George Stephanopoulos": a first name before a capitalised
+                    # word that is no place, no English word and no word of the never list
+                    # ("Augusta Herald", "Cleveland Republican", "Venice Commission").
+                    if info.given:
+                        persons.add(alias)
+                    else:  # the place only if the story also names it on its own
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                      likely_place))
+                    continue
                 if info.small_town and qualifier is None and not (placelike or office) and prev is not None \
                         and names.opens_a_name(prev) and self._sentence_initial(folded, prev_start):
                     # "Deutsche Welle ...": a sentence opened by a word that is no English word
@@ -495,7 +514,7 @@ class Detector:
                     # the town only if the story also names it on its own.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.small_town and qualifier is None and not (placelike or office) \
+                if (info.small_town or (info.alt and info.one_word_city)) and qualifier is None and not (placelike or office) \
                         and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after):
                     # "United States Postal Service", "Red Hat", "Kanye West", "Clemson
                     # University", "the Monmouth poll", "Department of Homeland Security",

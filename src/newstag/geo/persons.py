@@ -167,11 +167,18 @@ class PersonNames:
             at = folded.find(word, tail, stop)
         return False
 
-    def surname_after(self, folded: str, end: int) -> bool:
+    def surname_after(self, folded: str, end: int, never: bool = True) -> bool:
         """A capitalised word after the name that is no place and no ordinary English word (see
-        build.build_word_use): a surname, "Vladimir Putin", "Kobe Bryant"."""
+        build.build_word_use): a surname, "Vladimir Putin", "Kobe Bryant". With `never` False,
+        a word of the never list counts only if it is a person's name (never_names): "Augusta
+        Herald" and "Cleveland Republican" are no person's."""
         after = _WORD_AFTER.match(folded, end)
-        return after is not None and after.group(1) not in self.ordinary and not self._is_place_word(after.group(1))
+        if after is None:
+            return False
+        word = after.group(1)
+        if not never and word in self.never and word not in self.never_names:
+            return False
+        return word not in self.ordinary and not self._is_place_word(word)
 
     @staticmethod
     def speech_after(folded: str, end: int) -> bool:
