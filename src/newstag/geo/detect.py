@@ -122,15 +122,20 @@ _ASTRONOMY = re.compile(r"\b(?:[Pp]lanet|[Oo]rbit|[Ss]olar [Ss]ystem|[Tt]elescop
 # A determiner before a capitalised word that ends a clause (punctuation after it): a noun the
 # story writes as a common noun ("a God,", "their God."); a town's name takes none ("a Hinton
 # man", "every Seattle Seahawks game": a word follows, and the name is the town's or a team's).
-_DETERMINERS = r"(?:a|an|their|his|her|my|our|your|its|no|every|any)"
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|their|his|her|my|our|your|its|no|every|any) $")
+_CLAUSE_END = frozenset(',.;:!?)"”')
 
 
 def _after_determiner(folded: str, name: str) -> bool:
-    """Whether `folded` writes `name` after a determiner and before no lower-case word."""
+    """Whether `folded` writes `name` after a determiner and before punctuation."""
+    n = len(name)
     i = folded.find(" " + name)
-    if i < 0:
-        return False
-    return re.search(rf"\b{_DETERMINERS} {re.escape(name)}[,.;:!?)\"”]", folded) is not None
+    while i >= 0:
+        # (str.find, then the regex on the few characters before: most names are never so written.)
+        if folded[i + n + 1 : i + n + 2] in _CLAUSE_END and _DETERMINER_BEFORE.search(folded, max(0, i - 6), i + 1):
+            return True
+        i = folded.find(" " + name, i + n + 1)
+    return False
 
 
 # The same before the name: "Lake Cunningham", "Mount Hope".
@@ -300,6 +305,7 @@ class Detector:
         # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
         self._no_demonyms: dict[int, tuple] = {}
         self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
+        self._town_kinds: dict[int, tuple] = {}  # see _towns
         self.persons = PersonNames(gazetteer, self._is_place_word, self._sentence_initial)
 
     def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
@@ -841,31 +847,34 @@ class Detector:
         Only one-word names of towns (no country, state, region or capital), and only where no
         mention of the name in the story is written as a place (a qualifier, a noun for a place's
         people or offices, a preposition of place, a dateline): "in Jupiter, Florida" stays."""
-        g = self.g
         evidence: set[str] = set()
         after_locative: set[str] = set()
         names: set[str] = set()
         small: set[str] = set()  # the names of small towns only
-        for d in found:
-            t = d.mention.text
-            if d.qualifier or d.placelike or d.mention.in_dateline:
+        towns = self._towns
+        for d in found:  # (runs on every story: the cheap tests first)
+            m = d.mention
+            t = m.text
+            if m.kind != "name" or " " in t:
+                continue
+            if d.qualifier or d.placelike or m.in_dateline:
                 evidence.add(t)
                 continue
             if d.likely_place:
                 # A preposition of place is no evidence against a planet ("like Jupiter") or
                 # a determiner ("in God ... a God"); it is against a clipping.
                 after_locative.add(t)
-            if d.mention.kind == "name" and d.mention.field == "text" and " " not in t and t[:1].isupper() \
-                    and all(g.ptype[c.pid] == "city" and not g.capital[c.pid] for c in d.candidates):
-                names.add(t)
-                if self._small_town(d.candidates, t, SMALL_TOWN_MAX_POPULATION):
-                    small.add(t)
+            if m.field == "text" and t not in names:
+                town, small_town = towns(d.candidates, t)
+                if town:
+                    names.add(t)
+                    if small_town:
+                        small.add(t)
         names -= evidence
         if not names:
             return found
         nouns = set()
         astronomy = None
-        lower = None
         for name in names:
             if name in _PLANETS:
                 if astronomy is None:
@@ -873,19 +882,30 @@ class Detector:
                 if astronomy:
                     nouns.add(name)
                     continue
-            if lower is None:
-                lower = folded.lower()
-            if (name not in after_locative and self._clipped(lower, name.lower())) \
+            if (name not in after_locative and self._clipped(folded, name.lower())) \
                     or (name in small and _after_determiner(folded, name)):
                 nouns.add(name)
         if not nouns:
             return found
         return [d for d in found if d.mention.text not in nouns or d.mention.field != "text"]
 
+    def _towns(self, cands: tuple[Candidate, ...], name: str) -> tuple[bool, bool]:
+        """(every candidate a city that is no capital, every one a small town), cached per tuple
+        as _places_only is: this is asked of most mentions of every story."""
+        got = self._town_kinds.get(id(cands))
+        if got is not None and got[0] is cands:
+            return got[1]
+        g = self.g
+        kinds = (all(g.ptype[c.pid] == "city" and not g.capital[c.pid] for c in cands),
+                 self._small_town(cands, name, SMALL_TOWN_MAX_POPULATION))
+        if len(self._town_kinds) < 100_000:
+            self._town_kinds[id(cands)] = (cands, kinds)
+        return kinds
+
     @staticmethod
     def _clipped(lower: str, word: str) -> bool:
-        """Whether `lower` (the story in lower case) writes `word` at least twice as the start of a
-        longer word: "corona" in "coronavirus" (a clipping of it, not the town Corona)."""
+        """Whether `lower` (the story) writes `word`, in lower case, at least twice as the start of
+        a longer word: "corona" in "coronavirus" (a clipping of it, not the town Corona)."""
         n = 0
         i = lower.find(word)
         while i >= 0:
