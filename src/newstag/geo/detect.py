@@ -97,6 +97,13 @@ _LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughou
 # An honour after a name, perhaps after the rest of a person's name: "Berwick Prize", "George Pólya
 # Prize", "the Stanley Cup".
 _HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Cup|Lecture|Fellowship|Scholarship)s?\b")
+# Lower-case nouns for an organisation, a publication, a work or a performer, which stand before
+# its name as a title stands before a person's ("the news agency Fars", "newspaper The Hill",
+# "software company Red Hat", "rapper Jay-Z", "reality show Terrace House").
+_ORGANISATION_NOUNS = frozenset(
+    "agency newspaper magazine tabloid daily weekly website outlet network channel broadcaster company "
+    "firm maker manufacturer retailer carrier airline bank band rapper singer musician actor actress "
+    "show series programme film movie album brand label startup tank publisher".split())
 # A law or theorem named for a person after the name: "Newton's laws", "Kepler's and Newton's law".
 _NAMED_LAW_AFTER = re.compile(r"['’]s (?:(?:and|or) [A-Z][a-z]+['’]s )?(?:laws?|theorems?|principle|equations?|constant|conjecture)\b")
 # The letters after an apostrophe that make a contraction of the word before: "Don't", "We'll",
@@ -238,6 +245,7 @@ _CAPITAL_WORD = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F][^\W\d_]*")
 # The same on ASCII text, where it can only match [A-Z][A-Za-z]*: plain byte classes, a third faster.
 _CAPITAL_WORD_ASCII = re.compile(r"[A-Z][A-Za-z]*")
 
+_LOWER_WORD = re.compile(r"[a-z]+\b")
 # The word before a mention, for the person-name rules: a word, then exactly one space.
 _PREV_WORD = re.compile(r"[A-Za-z][\w.'\-]*$")
 
@@ -261,9 +269,10 @@ _PLACE_KIND = frozenset(
 _AT_A_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near) $")
 # Capitalised words after a small town's name that make it part of a person's or a party's
 # name: a compass point ("Kanye West"; a town's quarter is written "West Kanye"), "Party" ("the
-# Bread and Roses Party"). Words for a town's bodies or buildings ("Venice Commission", "Hinton
+# Bread and Roses Party"), "House" (a house is named for a family or a show, "Terrace House";
+# a building named for the town is not the town either). Words for a town's bodies or buildings ("Venice Commission", "Hinton
 # Park") keep the town: they are named for it.
-_NAME_PART_AFTER = frozenset("West East North South Party".split())
+_NAME_PART_AFTER = frozenset("West East North South Party House".split())
 
 
 # Lower-case nouns for a place, its parts, its people or its offices, before "of" and its name.
@@ -427,6 +436,12 @@ class Detector:
                 continue
             if b + 1 < end and folded[b] in "'’" and folded[b + 1] in _CONTRACTION_LETTERS:
                 continue  # "Don't", "Won't", "We'll": a contraction, not the town (a possessive's "s" stays)
+            if info.alt and info.one_word_city and b + 4 < end and folded[b] == " " and "a" <= folded[b + 1] <= "z" \
+                    and self._rare_word_at(folded, b + 1):
+                # "Homo sapiens" (an alternate name of Qom): a capitalised word before a lower-case
+                # word that English text seldom writes is a genus before its species, or a phrase
+                # of another language; a place's name alone is no evidence against that.
+                continue
             # Most names are followed by something else than " Word": the regexes only where it is.
             word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
             street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or folded.startswith(_LOWER_KINDS, b) else None
@@ -476,6 +491,16 @@ class Detector:
                 # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
                 # a preposition of place opens.
                 likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
+            if info.is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None \
+                    and not (placelike or office):
+                # "news agency Fars", "newspaper The Hill", "software company Red Hat", "rapper
+                # Jay-Z", "show Terrace House": a noun for an organisation, a work or a performer
+                # names what follows, as a title names a person. A name that is no strong place
+                # (no country, state, region or large city) is then that thing everywhere in the
+                # story, as a person's name is (`persons`); a strong one only here.
+                if not info.strong:
+                    persons.add(alias)
+                continue
             if info.is_name and not headline:
                 # The word before can make a person's name only if it is capitalised, ends in a
                 # period (initials) or is a title; most are not ("in", "of"): no calls for those.
@@ -609,6 +634,16 @@ class Detector:
         # A lower-case word after: the regexes only where a space follows.
         return b + 3 < end and folded[b] == " " and (_INSTITUTION_AFTER.match(folded, b) is not None
                                                      or _ROMANCE_OF.match(folded, b) is not None)
+
+    def _rare_word_at(self, folded: str, pos: int) -> bool:
+        """Whether the lower-case word at folded[pos] (four letters or more) is none of the words
+        the word tables know English to write (g.ordinary, g.never: "district", "council"):
+        "sapiens", "deus"."""
+        m = _LOWER_WORD.match(folded, pos)
+        if m is None or len(m.group()) < 4:
+            return False
+        word = m.group().capitalize()
+        return word not in self.g.ordinary and word not in self.g.never
 
     @staticmethod
     def _after_places(folded: str, pair: str, start: int, end: int) -> int:
@@ -882,7 +917,7 @@ class Detector:
                 if astronomy:
                     nouns.add(name)
                     continue
-            if (name not in after_locative and self._clipped(folded, name.lower())) \
+            if (name not in after_locative and self._clipped(folded, name.lower(), name)) \
                     or (name in small and _after_determiner(folded, name)):
                 nouns.add(name)
         if not nouns:
@@ -903,18 +938,22 @@ class Detector:
         return kinds
 
     @staticmethod
-    def _clipped(lower: str, word: str) -> bool:
-        """Whether `lower` (the story) writes `word`, in lower case, at least twice as the start of
-        a longer word: "corona" in "coronavirus" (a clipping of it, not the town Corona)."""
+    def _clipped(text: str, *forms: str) -> bool:
+        """Whether `text` (the story) writes one of `forms` (the name in lower case, and as written)
+        at least twice as the start of a longer word: "corona" in "coronavirus", "Uni" in
+        "University" (a clipping of it, not the town Corona). (Two str.find loops, not a copy of
+        the text in lower case: this runs on most stories.)"""
         n = 0
-        i = lower.find(word)
-        while i >= 0:
-            j = i + len(word)
-            if (i == 0 or not lower[i - 1].isalpha()) and lower[j : j + 3].isalpha() and len(lower[j : j + 3]) == 3:
-                n += 1
-                if n >= 2:
-                    return True
-            i = lower.find(word, j)
+        for word in forms:
+            i = text.find(word)
+            while i >= 0:
+                j = i + len(word)
+                tail = text[j : j + 3]
+                if (i == 0 or not text[i - 1].isalpha()) and len(tail) == 3 and tail.isalpha() and tail.islower():
+                    n += 1
+                    if n >= 2:
+                        return True
+                i = text.find(word, j)
         return False
 
     @staticmethod

@@ -50,7 +50,8 @@ MODIFIERS = frozenset(
 # (Small letters of Latin-1 and Latin Extended-A too: "Wanda Vázquez", "George Pólya".)
 _WORD_AFTER = re.compile(r" ([A-Z][a-z\u00DF-\u00FF\u0100-\u017F]+)")
 # The same, or a firm's second name: "Redfield & Wilton Strategies".
-_NAME_AFTER = re.compile(r" (?:& )?([A-Z][a-z\u00DF-\u00FF\u0100-\u017F]+)")
+# (A capital of Latin-1 or Latin Extended-A first too: "Stanislav Štefl".)
+_NAME_AFTER = re.compile(r" (?:& )?([A-Z\u00C0-\u00DE\u0100-\u017F][a-z\u00DF-\u00FF\u0100-\u017F]+)")
 # Nouns for a person's family or spokesman, before a name as a title is: "son Barron",
 # "spokesman Hami Aksoy" (nameparser's titles hold ranks and offices, not these).
 PERSON_NOUNS = frozenset(
