@@ -115,6 +115,9 @@ _CONTRACTION_LETTERS = frozenset("tlrmvd")
 # a place's offices, "Ozark Police", apart first: see _PLACE_NOUN_AFTER and _OFFICE_AFTER).
 _INSTITUTION_AFTER = re.compile(r" (?:(?:Law |Medical |Business )?(?:University|College|School|Institute|Academy)"
                                 r"|poll|polls|survey)\b")
+_OPENING_QUOTES = frozenset('"“')
+# A source of news before a name: "according to Forbes".
+_ACCORDING_TO = re.compile(r"\b[Aa]ccording to $")
 # After "of" inside a capitalised name ("Department of Homeland Security", "Knights of ..."):
 # the words for a kind of place (_PLACE_KIND) that make "of" a preposition of place instead.
 # A name written before "de", "du", "des", "del" and a capitalised word opens a longer name in
@@ -131,6 +134,19 @@ _ASTRONOMY = re.compile(r"\b(?:[Pp]lanet|[Oo]rbit|[Ss]olar [Ss]ystem|[Tt]elescop
 # man", "every Seattle Seahawks game": a word follows, and the name is the town's or a team's).
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|their|his|her|my|our|your|its|no|every|any) $")
 _CLAUSE_END = frozenset(',.;:!?)"”')
+
+
+def _in_other_script(text: str, start: int, end: int) -> bool:
+    """Whether most letters within 30 characters of text[start:end] (the mention left out) are of
+    a script other than Latin, Greek and Cyrillic (Devanagari, Arabic, Han: from U+0590 on)."""
+    other = latin = 0
+    for ch in text[max(0, start - 30) : start] + text[end : end + 30]:
+        if ch.isalpha():
+            if ch >= "\u0590":
+                other += 1
+            else:
+                latin += 1
+    return other > latin
 
 
 def _after_determiner(folded: str, name: str) -> bool:
@@ -434,6 +450,10 @@ class Detector:
                 continue
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
+            if info.kind == "region" and b + 1 < end and folded[b] == " " and self._demonym_at(folded, b + 1):
+                continue  # "South Asian American", "Latin American Spanish": a group of people, not the region
+            if a >= start + 2 and folded[a - 1] in "'’" and folded[a - 2].isalpha():
+                continue  # "Pech-de-l’Azé", "O'Hare": the second half of a name after an elision or "O'"
             if b + 1 < end and folded[b] in "'’" and folded[b + 1] in _CONTRACTION_LETTERS:
                 continue  # "Don't", "Won't", "We'll": a contraction, not the town (a possessive's "s" stays)
             if info.alt and info.one_word_city and b + 4 < end and folded[b] == " " and "a" <= folded[b + 1] <= "z" \
@@ -491,8 +511,8 @@ class Detector:
                 # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
                 # a preposition of place opens.
                 likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
-            if info.is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None \
-                    and not (placelike or office):
+            if info.is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None and not placelike:
+                # (An office after the name is none of a town's here: "think tank Atlantic Council".)
                 # "news agency Fars", "newspaper The Hill", "software company Red Hat", "rapper
                 # Jay-Z", "show Terrace House": a noun for an organisation, a work or a performer
                 # names what follows, as a title names a person. A name that is no strong place
@@ -543,6 +563,13 @@ class Detector:
                         and (info.small_town or info.namelike) and _HONOUR_AFTER.match(folded, b):
                     # "the Berwick Prize", "the George Pólya Prize": honours are named for people;
                     # the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if info.small_town and qualifier is None and not (placelike or office) and b < end \
+                        and folded[b] in ",." and _ACCORDING_TO.search(folded, max(start, a - 13), a):
+                    # "according to Forbes,": a source of news named like a small town (a source
+                    # named for a town is followed by its kind: "according to DeKalb Police"); the
+                    # town only if the story also names it on its own.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
                 if (info.small_town or (info.alt and info.one_word_city)) and qualifier is None and not (placelike or office) \
@@ -730,8 +757,8 @@ class Detector:
         return known
 
     def _sentence_initial(self, text: str, pos: int) -> bool:
-        if pos > 0 and text[pos - 1] in "\"“":
-            return True  # a quotation opens a sentence: ', "Hey, you're ...'
+        if pos > 0 and text[pos - 1] in _OPENING_QUOTES:
+            return True  # a quotation opens a sentence: ', "Hey, you're ...', '"Participate Melbourne"'
         i = pos - 1
         while i >= 0 and text[i] in " \t\"'“‘(":
             i -= 1
@@ -862,6 +889,10 @@ class Detector:
         else:
             found.extend(title_hits + body_hits)
         found = self._without_common_nouns(folded, found)
+        if not text.isascii():
+            # Latin-script names inside a quotation in another script ("इटली, USA, China में"):
+            # the quotation is no English prose, and the names in it are not read as places.
+            found = [d for d in found if not _in_other_script(text, d.mention.start, d.mention.end)]
         states = self._state_abbreviations(text, folded, body_hits + inline)
         if states:
             spans = [(d.mention.start, d.mention.end) for d in states]

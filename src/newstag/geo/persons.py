@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 
-from newstag.geo.gazetteer.store import Gazetteer
+from newstag.geo.gazetteer.store import GIVEN, NAMELIKE, Gazetteer
 
 # Capitalised words that may stand before a place name without making it a surname.
 MODIFIERS = frozenset(
@@ -72,7 +72,15 @@ class PersonNames:
     is a place before anything else (a country, a US state) and so never part of a person's name;
     `sentence_initial(text, pos)` whether text[pos] opens a sentence."""
 
+    def _surname_only(self, word: str) -> bool:
+        """Whether every reading of `word` in the gazetteer is a Census name (NAMELIKE) that is no
+        common first name (GIVEN) and no country: "Washington"."""
+        cands = self._g.lookup(word)
+        return bool(cands) and all(c.flags & NAMELIKE and not c.flags & GIVEN and self._g.ptype[c.pid] != "country"
+                                   for c in cands)
+
     def __init__(self, g: Gazetteer, is_place_word, sentence_initial) -> None:
+        self._g = g
         self.titles = g.titles
         self.given_names = g.given_names
         self.never = g.never
@@ -81,7 +89,8 @@ class PersonNames:
         self.never_names = g.never_names
         self.ordinary = g.ordinary
         # Words that may stand before a name as a title does (title_before reads them).
-        self.title_words = self.titles | PERSON_NOUNS
+        # Plurals of the lower-case titles too: "US presidents George Washington and Ulysses S. Grant".
+        self.title_words = self.titles | PERSON_NOUNS | {t + "s" for t in self.titles if t.isalpha() and t.islower()}
         self._is_place_word = is_place_word
         self._sentence_initial = sentence_initial
 
@@ -179,7 +188,11 @@ class PersonNames:
         word = after.group(1)
         if not never and word in self.never and word not in self.never_names:
             return False
-        return word not in self.ordinary and not self._is_place_word(word)
+        if word in self.ordinary:
+            return False
+        # A place word that is a Census surname and no first name, as a state's name can be:
+        # "George Washington" (not "Jordan Georgia": Georgia is a first name too).
+        return not self._is_place_word(word) or (not never and self._surname_only(word))
 
     @staticmethod
     def speech_after(folded: str, end: int) -> bool:
