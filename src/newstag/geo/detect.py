@@ -116,6 +116,10 @@ _CONTRACTION_LETTERS = frozenset("tlrmvd")
 _INSTITUTION_AFTER = re.compile(r" (?:(?:Law |Medical |Business )?(?:University|College|School|Institute|Academy)"
                                 r"|poll|polls|survey)\b")
 _OPENING_QUOTES = frozenset('"“')
+_CLOSING_QUOTES = frozenset('"”')
+# Capitalised plural nouns of persons that name fellowships with "of": "Knights of Columbus".
+_FELLOWSHIP_OF = re.compile(r"\b(?:Knights|Sisters|Brothers|Sons|Daughters|Friends|Fathers|Mothers|Servants|"
+                            r"Soldiers|Children|Ladies|Disciples|Followers|Heroes) $")
 # A source of news before a name: "according to Forbes".
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to $")
 # After "of" inside a capitalised name ("Department of Homeland Security", "Knights of ..."):
@@ -511,6 +515,12 @@ class Detector:
                 # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
                 # a preposition of place opens.
                 likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
+            if info.one_word_city and prev == "of" and qualifier is None and not placelike \
+                    and _FELLOWSHIP_OF.search(folded, max(start, prev_start - 14), prev_start):
+                # "Knights of Columbus", "Sisters of Mercy", "Friends of Hinton": a fellowship's
+                # name (a capitalised plural noun of persons, then "of"), not a mention of the town.
+                initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                continue
             if info.is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None and not placelike:
                 # (An office after the name is none of a town's here: "think tank Atlantic Council".)
                 # "news agency Fars", "newspaper The Hill", "software company Red Hat", "rapper
@@ -573,7 +583,7 @@ class Detector:
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
                 if (info.small_town or (info.alt and info.one_word_city)) and qualifier is None and not (placelike or office) \
-                        and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after):
+                        and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after, likely_place):
                     # "United States Postal Service", "Red Hat", "Kanye West", "Clemson
                     # University", "the Monmouth poll", "Department of Homeland Security",
                     # "Observatoire de Paris": a small town's name inside a longer name (see
@@ -620,7 +630,7 @@ class Detector:
                              info.candidates, qualifier, info.alt, placelike, likely_place)
 
     def _inside_a_name(self, folded: str, a: int, b: int, start: int, end: int, prev: str | None,
-                       prev_start: int, word_after: bool) -> bool:
+                       prev_start: int, word_after: bool, likely_place: bool) -> bool:
         """Whether the small town's name at folded[a:b] is a word of a longer name the gazetteer
         lacks, not the town:
 
@@ -631,11 +641,17 @@ class Detector:
             before the noun of an institution: "Clemson University", "the Monmouth poll";
             after "of" that follows a capitalised word other than a kind of place, and before
             another capitalised word: "Department of Homeland Security";
-            before "de" and a capitalised word: "Observatoire de Paris".
+            before "de" and a capitalised word: "Observatoire de Paris";
+            after "and" that follows a capitalised word no place has: "Party for Socialism and
+            Liberation";
+            as the second word of a quotation of two: '"Job Weaver" initiatives'.
 
         The caller keeps such a mention only when the story also names the place on its own.
         """
         g = self.g
+        if prev is not None and prev[0].isupper() and prev_start > start and folded[prev_start - 1] in _OPENING_QUOTES \
+                and b < end and folded[b] in _CLOSING_QUOTES:
+            return True  # '"Job Weaver" initiatives': a quotation of two capitalised words names a thing
         if prev is not None and prev[0].isupper() and prev in g.never \
                 and prev not in MODIFIERS and prev not in _PLACE_KIND and not self._sentence_initial(folded, prev_start):
             if not _AT_A_PLACE_BEFORE.search(folded, max(start, prev_start - 6), prev_start):
@@ -646,6 +662,16 @@ class Detector:
             pair = folded[prev_start:b]
             n = folded.count(pair, start, end)
             return n > 1 and n > self._after_places(folded, pair, start, end)
+        if prev == "and" and not likely_place and prev_start - 2 > start and folded[prev_start - 1] == " " and folded[prev_start - 2].isalpha():
+            # "Party for Socialism and Liberation", "Bread and Roses": after "and" that follows a
+            # capitalised word the gazetteer does not know (no place: not "Sharon, Cornwall and
+            # Salisbury") and that is no word of a place's name ("Trinity Beach and Mooroobool"),
+            # outside a list of places ("at Cattai and Wilberforce"), the pair is a name's "X and Y".
+            j = folded.rfind(" ", max(start, prev_start - 30), prev_start - 1)
+            before = folded[j + 1 : prev_start - 1]
+            if before[:1].isupper() and before.isalpha() and not g.lookup(before) and before not in g.never \
+                    and not self._sentence_initial(folded, j + 1):
+                return True
         if word_after:
             m = _CAPITAL_WORD.match(folded, b + 1)
             after = m.group() if m is not None else ""
@@ -908,7 +934,8 @@ class Detector:
     def _without_common_nouns(self, folded: str, found: list[Detected]) -> list[Detected]:
         """`found` without the names the story uses for something other than a town: a planet in a
         story about astronomy ("bigger than Jupiter"), a clipped word the story also writes in
-        full ("Corona" beside "coronavirus"), a noun after a determiner ("a God", "their God").
+        full ("Corona" beside "coronavirus"), a noun after a determiner ("a God", "their God"),
+        and (of any place) a first name the story writes as a longer one ("Chad", "Chadwick").
 
         Only one-word names of towns (no country, state, region or capital), and only where no
         mention of the name in the story is written as a place (a qualifier, a noun for a place's
@@ -917,6 +944,7 @@ class Detector:
         after_locative: set[str] = set()
         names: set[str] = set()
         small: set[str] = set()  # the names of small towns only
+        given: set[str] = set()  # names that are first names too (GIVEN)
         towns = self._towns
         for d in found:  # (runs on every story: the cheap tests first)
             m = d.mention
@@ -931,12 +959,17 @@ class Detector:
                 # a determiner ("in God ... a God"); it is against a clipping.
                 after_locative.add(t)
             if m.field == "text" and t not in names:
+                if d.candidates and d.candidates[0].flags & GIVEN:
+                    given.add(t)
                 town, small_town = towns(d.candidates, t)
                 if town:
                     names.add(t)
                     if small_town:
                         small.add(t)
         names -= evidence
+        nicknames = {t for t in given if t not in evidence and self._nickname(folded, t)} if given else set()
+        if nicknames:
+            found = [d for d in found if d.mention.text not in nicknames or d.mention.field != "text"]
         if not names:
             return found
         nouns = set()
@@ -967,6 +1000,19 @@ class Detector:
         if len(self._town_kinds) < 100_000:
             self._town_kinds[id(cands)] = (cands, kinds)
         return kinds
+
+    def _nickname(self, folded: str, name: str) -> bool:
+        """Whether the story writes a longer first name that begins with `name`, a first name too:
+        "Chad" for "Chadwick" Boseman (not the country). The longer name must be a US Census first
+        name (g.given_names), so that "Israel" stays beside "Israelites"."""
+        i = folded.find(name)
+        while i >= 0:
+            m = _CAPITAL_WORD.match(folded, i)
+            if m is not None and m.end() - i > len(name) + 2 and (i == 0 or not folded[i - 1].isalpha()) \
+                    and m.group() in self.g.given_names:
+                return True
+            i = folded.find(name, i + len(name))
+        return False
 
     @staticmethod
     def _clipped(text: str, *forms: str) -> bool:

@@ -132,8 +132,18 @@ class PersonNames:
             and ((len(prev) > 2 and (prev in self.given_names or (surname and prev not in self.ordinary)))
                  or not self._sentence_initial(folded, prev_start))
             and not self._is_place_word(prev)
-            and (name is None or prev in self.given_names or not self._is_place_word(name))
+            and (name is None or prev in self.given_names or not self._is_place_word(name)
+                 or self._title_at(folded, prev_start))
         )
+
+    def _title_at(self, folded: str, pos: int) -> bool:
+        """Whether the word before folded[pos] (one space between) is a title: "Actor Denzel
+        Washington", "President Barack Obama" (a first name and a title: a person's full name)."""
+        if pos < 2 or folded[pos - 1] != " ":
+            return False
+        j = folded.rfind(" ", max(0, pos - 30), pos - 1)
+        word = folded[j + 1 : pos - 1]
+        return word in self.title_words or word.lower() in self.title_words
 
     def opens_a_name(self, prev: str) -> bool:
         """Whether `prev`, a sentence's first word, is one that no English sentence opens with:
