@@ -117,6 +117,11 @@ _INSTITUTION_AFTER = re.compile(r" (?:(?:Law |Medical |Business )?(?:University|
                                 r"|poll|polls|survey)\b")
 _OPENING_QUOTES = frozenset('"“')
 _CLOSING_QUOTES = frozenset('"”')
+# Words of the never list for natural features and grounds: before a name they make a run of
+# place words ("Paddock Hill Bend", "Trinity Beach Mooroobool"), a place's name the gazetteer
+# lacks, not an organisation's ("Red Hat", "Postal Service").
+_FEATURE_WORDS = frozenset("Hill Hills Park River Valley Lake Lakes Beach Bay Island Islands Mount Mountains "
+                           "Coast Harbor Harbour Port Bridge Square Plains Delta Plateau Highlands".split())
 # Capitalised plural nouns of persons that name fellowships with "of": "Knights of Columbus".
 _FELLOWSHIP_OF = re.compile(r"\b(?:Knights|Sisters|Brothers|Sons|Daughters|Friends|Fathers|Mothers|Servants|"
                             r"Soldiers|Children|Ladies|Disciples|Followers|Heroes) $")
@@ -652,8 +657,8 @@ class Detector:
         if prev is not None and prev[0].isupper() and prev_start > start and folded[prev_start - 1] in _OPENING_QUOTES \
                 and b < end and folded[b] in _CLOSING_QUOTES:
             return True  # '"Job Weaver" initiatives': a quotation of two capitalised words names a thing
-        if prev is not None and prev[0].isupper() and prev in g.never \
-                and prev not in MODIFIERS and prev not in _PLACE_KIND and not self._sentence_initial(folded, prev_start):
+        if prev is not None and prev[0].isupper() and prev in g.never and prev not in MODIFIERS \
+                and prev not in _PLACE_KIND and prev not in _FEATURE_WORDS and not self._sentence_initial(folded, prev_start):
             if not _AT_A_PLACE_BEFORE.search(folded, max(start, prev_start - 6), prev_start):
                 return True
             # After "in", "at", "from", "near" the two words are a place's name that the
