@@ -133,6 +133,8 @@ _ACCORDING_TO = re.compile(r"\b[Aa]ccording to $")
 # French, Spanish or Italian ("Observatoire de Paris", "Banco de Venezuela"), which the
 # gazetteer lacks when it lacks the whole.
 _ROMANCE_OF = re.compile(r" (?:de|du|des|del|della|di) [A-Z]")
+_ROMANCE_OF_STARTS = (" de ", " du ", " des ", " del", " di ")
+_LOWER_INSTITUTION_STARTS = (" poll", " survey")
 # The planets, which towns are named for ("Jupiter", Florida; "Mercury", Nevada): in a story about
 # astronomy (_ASTRONOMY) the name is the planet. The class is closed, so it is listed.
 _PLANETS = frozenset("Mercury Venus Mars Jupiter Saturn Uranus Neptune Pluto".split())
@@ -156,18 +158,6 @@ def _in_other_script(text: str, start: int, end: int) -> bool:
             else:
                 latin += 1
     return other > latin
-
-
-def _after_determiner(folded: str, name: str) -> bool:
-    """Whether `folded` writes `name` after a determiner and before punctuation."""
-    n = len(name)
-    i = folded.find(" " + name)
-    while i >= 0:
-        # (str.find, then the regex on the few characters before: most names are never so written.)
-        if folded[i + n + 1 : i + n + 2] in _CLAUSE_END and _DETERMINER_BEFORE.search(folded, max(0, i - 6), i + 1):
-            return True
-        i = folded.find(" " + name, i + n + 1)
-    return False
 
 
 # The same before the name: "Lake Cunningham", "Mount Hope".
@@ -218,6 +208,22 @@ make_detected = detected_maker(Detected)  # Detected(...) in half the time (see 
 _MENTION_START = attrgetter("mention.start")
 
 
+class _StoryWords:
+    """What the common-noun checks need to know of one story's one-word town names and first
+    names (`_Alias.noun_check`), noted by _scan as it keeps each mention, so that
+    Detector._without_common_nouns need not walk the mentions again."""
+
+    __slots__ = ("evidence", "after_locative", "towns", "small", "given", "determined")
+
+    def __init__(self) -> None:
+        self.evidence: set[str] = set()  # written as a place somewhere: a qualifier, "X police", a dateline
+        self.after_locative: set[str] = set()  # written after a preposition of place somewhere
+        self.towns: set[str] = set()
+        self.small: set[str] = set()  # small towns among them
+        self.given: set[str] = set()  # first names too (GIVEN)
+        self.determined: set[str] = set()  # written after a determiner and before punctuation: "a God,"
+
+
 class _Segment(NamedTuple):
     """A stretch of text the detector scans: the body, or the title (in the text or apart). A
     named tuple, not a frozen dataclass: two are made per story, and a frozen dataclass's
@@ -252,6 +258,10 @@ class _Alias:
     # A US Census first name whose places are all cities under FIRST_NAME_MAX_POPULATION:
     # before a surname it is a person's ("George Floyd", "Donald Trump").
     first_name: bool = False
+    # One word, a plain name, and a town's name (every place a city that is no capital) or a first
+    # name too: the common-noun checks (_StoryWords, Detector._without_common_nouns) read it.
+    town: bool = False
+    noun_check: bool = False
 
 
 def _is_headline(s: str) -> bool:
@@ -339,7 +349,6 @@ class Detector:
         # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
         self._no_demonyms: dict[int, tuple] = {}
         self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
-        self._town_kinds: dict[int, tuple] = {}  # see _towns
         self.persons = PersonNames(gazetteer, self._is_place_word, self._sentence_initial)
 
     def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
@@ -358,6 +367,7 @@ class Detector:
             g = self.g
             cands = g.candidates(idx)
             text = g.patterns[idx]
+            town = all(g.ptype[c.pid] == "city" and not g.capital[c.pid] for c in cands)
             info = self._aliases[idx] = _Alias(
                 text=text,
                 candidates=cands,
@@ -374,6 +384,9 @@ class Detector:
                 strong=any(self._strong(c) for c in cands),
                 kind=self._kind(cands),
                 first_name=text in g.given_names and self._small_town(cands, text, FIRST_NAME_MAX_POPULATION),
+                town=town,
+                noun_check=" " not in text and all(c.kind == "name" for c in cands)
+                and (town or any(c.flags & GIVEN for c in cands)),
             )
         return info
 
@@ -430,11 +443,11 @@ class Detector:
         return out
 
     # -- one pass over a segment --------------------------------------------------------------
-    def _scan(self, seg: _Segment, persons: set[str]) -> tuple[list[Detected], list[Detected]]:
+    def _scan(self, seg: _Segment, persons: set[str], words: _StoryWords) -> tuple[list[Detected], list[Detected]]:
         """(mentions, deferred) in seg.text[seg.start:seg.end]. Deferred: small towns opening a
         sentence or a longer name, which the caller keeps when the story names the same place
         elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
-        people's."""
+        people's; `words` (the story's too) what the common-noun checks read of the mentions kept."""
         text, folded_text, start, end, headline, field, in_title, sentences, skip = seg
         initial: list[Detected] = []
         g = self.g
@@ -595,7 +608,7 @@ class Detector:
                     # _inside_a_name); the town only if the story also names it on its own.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.one_word_city and qualifier is None and not (placelike or office) \
+                if info.one_word_city and b < end and folded[b] in "'’" and qualifier is None and not (placelike or office) \
                         and _NAMED_LAW_AFTER.match(folded, b):
                     # "Newton's laws", "Kepler's and Newton's law": laws and theorems are named
                     # for people, as honours are.
@@ -624,6 +637,24 @@ class Detector:
                         initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
                                                       likely_place))
                     continue
+            if info.noun_check and field == "text":
+                t = text[a:b]
+                if qualifier or placelike:
+                    words.evidence.add(t)
+                else:
+                    if likely_place:
+                        # No evidence against a planet ("like Jupiter") or a determiner ("in God
+                        # ... a God"); it is against a clipping.
+                        words.after_locative.add(t)
+                    if info.town:
+                        words.towns.add(t)
+                        if info.small_town:
+                            words.small.add(t)
+                            if b < end and folded[b] in _CLAUSE_END and t not in words.determined \
+                                    and _DETERMINER_BEFORE.search(folded, max(start, a - 6), a):
+                                words.determined.add(t)
+                    if info.given:
+                        words.given.add(t)
             out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
         return out, initial
 
@@ -689,9 +720,10 @@ class Detector:
                 if before[:1].isupper() and before not in _PLACE_KIND and not self._sentence_initial(folded, j + 1):
                     return True
             return _INSTITUTION_AFTER.match(folded, b) is not None  # "Medical School"
-        # A lower-case word after: the regexes only where a space follows.
-        return b + 3 < end and folded[b] == " " and (_INSTITUTION_AFTER.match(folded, b) is not None
-                                                     or _ROMANCE_OF.match(folded, b) is not None)
+        # A lower-case word after: the regexes only where one of their words follows (str.startswith
+        # settles most names: this runs for every small town).
+        return (folded.startswith(_LOWER_INSTITUTION_STARTS, b) and _INSTITUTION_AFTER.match(folded, b) is not None) \
+            or (folded.startswith(_ROMANCE_OF_STARTS, b) and _ROMANCE_OF.match(folded, b) is not None)
 
     def _rare_word_at(self, folded: str, pos: int) -> bool:
         """Whether the lower-case word at folded[pos] (four letters or more) is none of the words
@@ -852,6 +884,7 @@ class Detector:
         text = article.text
         folded = fold(text)  # once per article: same length, so offsets carry over
         persons: set[str] = set()
+        words = _StoryWords()
         found: list[Detected] = []
 
         dl = article.dateline
@@ -875,7 +908,7 @@ class Detector:
         body = article.body
         sentences = _sentence_starts(folded, body.start, body.end)
         body_hits, initial = self._scan(_Segment(text, folded, body.start, body.end, False, "text", False, sentences,
-                                                 dl_span), persons)
+                                                 dl_span), persons, words)
         inline = self._inline_datelines(text, folded, body.start, body.end, dl_span)
         if inline:
             body_hits = [d for d in body_hits if not any(d.mention.start < i.mention.end and d.mention.end > i.mention.start
@@ -887,12 +920,12 @@ class Detector:
             ts = article.title_span
             seg = text[ts.start : ts.end]
             title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg),
-                                                       "text", True, None, dl_span), persons)
+                                                       "text", True, None, dl_span), persons, words)
             initial += deferred
         elif article.title:
             seg = article.title
             title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg),
-                                                "title", True, None, None), persons)
+                                                "title", True, None, None), persons, words)
         if title_hits:
             body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
@@ -919,11 +952,15 @@ class Detector:
                 found.append(d)
         else:
             found.extend(title_hits + body_hits)
-        found = self._without_common_nouns(folded, found)
+        if words.towns or words.given:
+            words.evidence.update(d.mention.text for d in found if d.mention.in_dateline)
+            found = self._without_common_nouns(folded, found, words)
         if not text.isascii():
             # Latin-script names inside a quotation in another script ("इटली, USA, China में"):
             # the quotation is no English prose, and the names in it are not read as places.
-            found = [d for d in found if not _in_other_script(text, d.mention.start, d.mention.end)]
+            # (Curly quotes make most stories non-ASCII: the window of each mention is asked first.)
+            found = [d for d in found if text[max(0, d.mention.start - 30) : d.mention.end + 30].isascii()
+                     or not _in_other_script(text, d.mention.start, d.mention.end)]
         states = self._state_abbreviations(text, folded, body_hits + inline)
         if states:
             spans = [(d.mention.start, d.mention.end) for d in states]
@@ -936,7 +973,7 @@ class Detector:
             found = [d for d in found if d.mention.field == "title"] + [d for d in found if d.mention.field != "title"]
         return found
 
-    def _without_common_nouns(self, folded: str, found: list[Detected]) -> list[Detected]:
+    def _without_common_nouns(self, folded: str, found: list[Detected], words: _StoryWords) -> list[Detected]:
         """`found` without the names the story uses for something other than a town: a planet in a
         story about astronomy ("bigger than Jupiter"), a clipped word the story also writes in
         full ("Corona" beside "coronavirus"), a noun after a determiner ("a God", "their God"),
@@ -944,35 +981,12 @@ class Detector:
 
         Only one-word names of towns (no country, state, region or capital), and only where no
         mention of the name in the story is written as a place (a qualifier, a noun for a place's
-        people or offices, a preposition of place, a dateline): "in Jupiter, Florida" stays."""
-        evidence: set[str] = set()
-        after_locative: set[str] = set()
-        names: set[str] = set()
-        small: set[str] = set()  # the names of small towns only
-        given: set[str] = set()  # names that are first names too (GIVEN)
-        towns = self._towns
-        for d in found:  # (runs on every story: the cheap tests first)
-            m = d.mention
-            t = m.text
-            if m.kind != "name" or " " in t:
-                continue
-            if d.qualifier or d.placelike or m.in_dateline:
-                evidence.add(t)
-                continue
-            if d.likely_place:
-                # A preposition of place is no evidence against a planet ("like Jupiter") or
-                # a determiner ("in God ... a God"); it is against a clipping.
-                after_locative.add(t)
-            if m.field == "text" and t not in names:
-                if d.candidates and d.candidates[0].flags & GIVEN:
-                    given.add(t)
-                town, small_town = towns(d.candidates, t)
-                if town:
-                    names.add(t)
-                    if small_town:
-                        small.add(t)
-        names -= evidence
-        nicknames = {t for t in given if t not in evidence and self._nickname(folded, t)} if given else set()
+        people or offices, a preposition of place, a dateline): "in Jupiter, Florida" stays.
+        `words`: what _scan noted of the story's names."""
+        evidence = words.evidence
+        names = words.towns - evidence
+        given = words.given - evidence
+        nicknames = {t for t in given if self._nickname(folded, t)} if given else set()
         if nicknames:
             found = [d for d in found if d.mention.text not in nicknames or d.mention.field != "text"]
         if not names:
@@ -986,25 +1000,12 @@ class Detector:
                 if astronomy:
                     nouns.add(name)
                     continue
-            if (name not in after_locative and self._clipped(folded, name.lower(), name)) \
-                    or (name in small and _after_determiner(folded, name)):
+            if (name in words.small and name in words.determined) \
+                    or (name not in words.after_locative and self._clipped(folded, name.lower())):
                 nouns.add(name)
         if not nouns:
             return found
         return [d for d in found if d.mention.text not in nouns or d.mention.field != "text"]
-
-    def _towns(self, cands: tuple[Candidate, ...], name: str) -> tuple[bool, bool]:
-        """(every candidate a city that is no capital, every one a small town), cached per tuple
-        as _places_only is: this is asked of most mentions of every story."""
-        got = self._town_kinds.get(id(cands))
-        if got is not None and got[0] is cands:
-            return got[1]
-        g = self.g
-        kinds = (all(g.ptype[c.pid] == "city" and not g.capital[c.pid] for c in cands),
-                 self._small_town(cands, name, SMALL_TOWN_MAX_POPULATION))
-        if len(self._town_kinds) < 100_000:
-            self._town_kinds[id(cands)] = (cands, kinds)
-        return kinds
 
     def _nickname(self, folded: str, name: str) -> bool:
         """Whether the story writes a longer first name that begins with `name`, a first name too:
@@ -1020,22 +1021,21 @@ class Detector:
         return False
 
     @staticmethod
-    def _clipped(text: str, *forms: str) -> bool:
-        """Whether `text` (the story) writes one of `forms` (the name in lower case, and as written)
-        at least twice as the start of a longer word: "corona" in "coronavirus", "Uni" in
-        "University" (a clipping of it, not the town Corona). (Two str.find loops, not a copy of
-        the text in lower case: this runs on most stories.)"""
+    def _clipped(text: str, word: str) -> bool:
+        """Whether `text` (the story) writes `word` (a name in lower case) at least twice as the
+        start of a longer word: "corona" in "coronavirus" (a clipping of it, not the town Corona).
+        (One str.find loop over the text as it is, not over a copy in lower case: this runs on most
+        stories. An accepted gap: "Uni" beside "University", written capitalised.)"""
         n = 0
-        for word in forms:
-            i = text.find(word)
-            while i >= 0:
-                j = i + len(word)
-                tail = text[j : j + 3]
-                if (i == 0 or not text[i - 1].isalpha()) and len(tail) == 3 and tail.isalpha() and tail.islower():
-                    n += 1
-                    if n >= 2:
-                        return True
-                i = text.find(word, j)
+        i = text.find(word)
+        while i >= 0:
+            j = i + len(word)
+            tail = text[j : j + 3]
+            if (i == 0 or not text[i - 1].isalpha()) and len(tail) == 3 and tail.isalpha() and tail.islower():
+                n += 1
+                if n >= 2:
+                    return True
+            i = text.find(word, j)
         return False
 
     @staticmethod
