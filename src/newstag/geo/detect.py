@@ -413,15 +413,17 @@ class Detector:
                 i = folded.find(alias, i + 1, end)
         capital_word = _CAPITAL_WORD_ASCII if folded.isascii() else _CAPITAL_WORD
         if lower:  # "the Gulf": rare, so looked for by name instead of in the regex
-            starts = heapq.merge(((m.start(), m.group()) for m in capital_word.finditer(folded, start, end)),
+            starts = heapq.merge(((m.start(), m[0]) for m in capital_word.finditer(folded, start, end)),
                                  sorted(lower))
         else:
+            # (start, word) pairs made lazily: most words begin no alias, so m.start() is asked
+            # only after the cache says one may (m[0] costs less than m.group()).
             starts = capital_word.finditer(folded, start, end)
         for m in starts:
             if lower:
                 s, word = m
             else:
-                word = m.group()
+                word = m[0]
             entry = cached(word, False)
             if entry is None:
                 continue
