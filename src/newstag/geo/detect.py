@@ -46,6 +46,10 @@ HEADLINE_MIN_CITY_POPULATION = 100_000
 # Court"; see persons.py), and opening a sentence for an ordinary capitalised word ("Since",
 # "Drug"); big cities are left alone ("London Stock Exchange").
 SMALL_TOWN_MAX_POPULATION = 100_000
+# A first name before a surname is a person's unless one of its places is a city this large
+# ("Paris Hilton", "the Columbus Metropolitan Library" stay the cities: a reader knows a city of
+# half a million first; "George Floyd" is a person).
+FIRST_NAME_MAX_POPULATION = 500_000
 # After a qualifier, what shows that it was an item of a list instead.
 _LIST_GOES_ON = re.compile(r",? (?:and|or|&) [A-Z]|, [A-Z]")
 _QUALIFIER = re.compile(r", ?([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)")
@@ -93,6 +97,69 @@ _LIST_AFTER_LOCATIVE = re.compile(r"\b(?:in|at|from|near|across|around|throughou
 # An honour after a name, perhaps after the rest of a person's name: "Berwick Prize", "George Pólya
 # Prize", "the Stanley Cup".
 _HONOUR_AFTER = re.compile(r"(?: [A-Z][^\W\d_]+){0,2} (?:Prize|Award|Medal|Trophy|Cup|Lecture|Fellowship|Scholarship)s?\b")
+# Lower-case nouns for an organisation, a publication, a work or a performer, which stand before
+# its name as a title stands before a person's ("the news agency Fars", "newspaper The Hill",
+# "software company Red Hat", "rapper Jay-Z", "reality show Terrace House").
+_ORGANISATION_NOUNS = frozenset(
+    "agency newspaper magazine tabloid daily weekly website outlet network channel broadcaster company "
+    "firm maker manufacturer retailer carrier airline bank band rapper singer musician actor actress "
+    "show series programme film movie album brand label startup tank publisher".split())
+# A law or theorem named for a person after the name: "Newton's laws", "Kepler's and Newton's law".
+_NAMED_LAW_AFTER = re.compile(r"['’]s (?:(?:and|or) [A-Z][a-z]+['’]s )?(?:laws?|theorems?|principle|equations?|constant|conjecture)\b")
+# The letters after an apostrophe that make a contraction of the word before: "Don't", "We'll",
+# "They're", "I'm", "You've", "He'd" (not "s": "Paris's" is the place's).
+_CONTRACTION_LETTERS = frozenset("tlrmvd")
+# Words after a name that make it the first word of an organisation's name, not a place: the
+# nouns of institutions named for people or towns ("Clemson University", "Harvard Law School",
+# "the Monmouth poll") and words of the never list that begin no place's name (the caller tells
+# a place's offices, "Ozark Police", apart first: see _PLACE_NOUN_AFTER and _OFFICE_AFTER).
+_INSTITUTION_AFTER = re.compile(r" (?:(?:Law |Medical |Business )?(?:University|College|School|Institute|Academy)"
+                                r"|poll|polls|survey)\b")
+_OPENING_QUOTES = frozenset('"“')
+_CLOSING_QUOTES = frozenset('"”')
+# Words of the never list for natural features and grounds: before a name they make a run of
+# place words ("Paddock Hill Bend", "Trinity Beach Mooroobool"), a place's name the gazetteer
+# lacks, not an organisation's ("Red Hat", "Postal Service").
+_FEATURE_WORDS = frozenset("Hill Hills Park River Valley Lake Lakes Beach Bay Island Islands Mount Mountains "
+                           "Coast Harbor Harbour Port Bridge Square Plains Delta Plateau Highlands".split())
+# Capitalised plural nouns of persons that name fellowships with "of": "Knights of Columbus".
+_FELLOWSHIP_OF = re.compile(r"\b(?:Knights|Sisters|Brothers|Sons|Daughters|Friends|Fathers|Mothers|Servants|"
+                            r"Soldiers|Children|Ladies|Disciples|Followers|Heroes) $")
+# A source of news before a name: "according to Forbes".
+_ACCORDING_TO = re.compile(r"\b[Aa]ccording to $")
+# After "of" inside a capitalised name ("Department of Homeland Security", "Knights of ..."):
+# the words for a kind of place (_PLACE_KIND) that make "of" a preposition of place instead.
+# A name written before "de", "du", "des", "del" and a capitalised word opens a longer name in
+# French, Spanish or Italian ("Observatoire de Paris", "Banco de Venezuela"), which the
+# gazetteer lacks when it lacks the whole.
+_ROMANCE_OF = re.compile(r" (?:de|du|des|del|della|di) [A-Z]")
+_ROMANCE_OF_STARTS = (" de ", " du ", " des ", " del", " di ")
+_LOWER_INSTITUTION_STARTS = (" poll", " survey")
+# The planets, which towns are named for ("Jupiter", Florida; "Mercury", Nevada): in a story about
+# astronomy (_ASTRONOMY) the name is the planet. The class is closed, so it is listed.
+_PLANETS = frozenset("Mercury Venus Mars Jupiter Saturn Uranus Neptune Pluto".split())
+_ASTRONOMY = re.compile(r"\b(?:[Pp]lanet|[Oo]rbit|[Ss]olar [Ss]ystem|[Tt]elescope|[Aa]stronom|[Ss]pacecraft|"
+                        r"[Gg]alax|[Ee]xoplanet)")
+# A determiner before a capitalised word that ends a clause (punctuation after it): a noun the
+# story writes as a common noun ("a God,", "their God."); a town's name takes none ("a Hinton
+# man", "every Seattle Seahawks game": a word follows, and the name is the town's or a team's).
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|their|his|her|my|our|your|its|no|every|any) $")
+_CLAUSE_END = frozenset(',.;:!?)"”')
+
+
+def _in_other_script(text: str, start: int, end: int) -> bool:
+    """Whether most letters within 30 characters of text[start:end] (the mention left out) are of
+    a script other than Latin, Greek and Cyrillic (Devanagari, Arabic, Han: from U+0590 on)."""
+    other = latin = 0
+    for ch in text[max(0, start - 30) : start] + text[end : end + 30]:
+        if ch.isalpha():
+            if ch >= "\u0590":
+                other += 1
+            else:
+                latin += 1
+    return other > latin
+
+
 # The same before the name: "Lake Cunningham", "Mount Hope".
 _NOT_THE_PLACE_BEFORE = re.compile(r"(?:Lake|Mount|Mt\.) $")
 # A demonym used for a language: "in Spanish,", "speaks in Spanish after", "studying Portuguese."
@@ -141,6 +208,22 @@ make_detected = detected_maker(Detected)  # Detected(...) in half the time (see 
 _MENTION_START = attrgetter("mention.start")
 
 
+class _StoryWords:
+    """What the common-noun checks need to know of one story's one-word town names and first
+    names (`_Alias.noun_check`), noted by _scan as it keeps each mention, so that
+    Detector._without_common_nouns need not walk the mentions again."""
+
+    __slots__ = ("evidence", "after_locative", "towns", "small", "given", "determined")
+
+    def __init__(self) -> None:
+        self.evidence: set[str] = set()  # written as a place somewhere: a qualifier, "X police", a dateline
+        self.after_locative: set[str] = set()  # written after a preposition of place somewhere
+        self.towns: set[str] = set()
+        self.small: set[str] = set()  # small towns among them
+        self.given: set[str] = set()  # first names too (GIVEN)
+        self.determined: set[str] = set()  # written after a determiner and before punctuation: "a God,"
+
+
 class _Segment(NamedTuple):
     """A stretch of text the detector scans: the body, or the title (in the text or apart). A
     named tuple, not a frozen dataclass: two are made per story, and a frozen dataclass's
@@ -172,6 +255,13 @@ class _Alias:
     one_word_city: bool  # one word, only cities (of any size: "Vladimir")
     strong: bool  # may stand in a headline on its own
     kind: str
+    # A US Census first name whose places are all cities under FIRST_NAME_MAX_POPULATION:
+    # before a surname it is a person's ("George Floyd", "Donald Trump").
+    first_name: bool = False
+    # One word, a plain name, and a town's name (every place a city that is no capital) or a first
+    # name too: the common-noun checks (_StoryWords, Detector._without_common_nouns) read it.
+    town: bool = False
+    noun_check: bool = False
 
 
 def _is_headline(s: str) -> bool:
@@ -190,6 +280,7 @@ _CAPITAL_WORD = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F][^\W\d_]*")
 # The same on ASCII text, where it can only match [A-Z][A-Za-z]*: plain byte classes, a third faster.
 _CAPITAL_WORD_ASCII = re.compile(r"[A-Z][A-Za-z]*")
 
+_LOWER_WORD = re.compile(r"[a-z]+\b")
 # The word before a mention, for the person-name rules: a word, then exactly one space.
 _PREV_WORD = re.compile(r"[A-Za-z][\w.'\-]*$")
 
@@ -207,6 +298,16 @@ def _mostly_upper(s: str) -> bool:
 _PLACE_KIND = frozenset(
     "City Town Township Village County Borough District Province State Republic Kingdom Commonwealth "
     "Emirate Principality Island Islands Isle Gulf Bay Port Cape Lake Mount Strait".split())
+
+
+# The prepositions that put a person or a thing at a place, before a name of two words.
+_AT_A_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near) $")
+# Capitalised words after a small town's name that make it part of a person's or a party's
+# name: a compass point ("Kanye West"; a town's quarter is written "West Kanye"), "Party" ("the
+# Bread and Roses Party"), "House" (a house is named for a family or a show, "Terrace House";
+# a building named for the town is not the town either). Words for a town's bodies or buildings ("Venice Commission", "Hinton
+# Park") keep the town: they are named for it.
+_NAME_PART_AFTER = frozenset("West East North South Party House".split())
 
 
 # Lower-case nouns for a place, its parts, its people or its offices, before "of" and its name.
@@ -266,6 +367,7 @@ class Detector:
             g = self.g
             cands = g.candidates(idx)
             text = g.patterns[idx]
+            town = all(g.ptype[c.pid] == "city" and not g.capital[c.pid] for c in cands)
             info = self._aliases[idx] = _Alias(
                 text=text,
                 candidates=cands,
@@ -281,6 +383,10 @@ class Detector:
                 one_word_city=self._small_town(cands, text, 10**10),
                 strong=any(self._strong(c) for c in cands),
                 kind=self._kind(cands),
+                first_name=text in g.given_names and self._small_town(cands, text, FIRST_NAME_MAX_POPULATION),
+                town=town,
+                noun_check=" " not in text and all(c.kind == "name" for c in cands)
+                and (town or any(c.flags & GIVEN for c in cands)),
             )
         return info
 
@@ -307,15 +413,17 @@ class Detector:
                 i = folded.find(alias, i + 1, end)
         capital_word = _CAPITAL_WORD_ASCII if folded.isascii() else _CAPITAL_WORD
         if lower:  # "the Gulf": rare, so looked for by name instead of in the regex
-            starts = heapq.merge(((m.start(), m.group()) for m in capital_word.finditer(folded, start, end)),
+            starts = heapq.merge(((m.start(), m[0]) for m in capital_word.finditer(folded, start, end)),
                                  sorted(lower))
         else:
+            # (start, word) pairs made lazily: most words begin no alias, so m.start() is asked
+            # only after the cache says one may (m[0] costs less than m.group()).
             starts = capital_word.finditer(folded, start, end)
         for m in starts:
             if lower:
                 s, word = m
             else:
-                word = m.group()
+                word = m[0]
             entry = cached(word, False)
             if entry is None:
                 continue
@@ -337,11 +445,11 @@ class Detector:
         return out
 
     # -- one pass over a segment --------------------------------------------------------------
-    def _scan(self, seg: _Segment, persons: set[str]) -> tuple[list[Detected], list[Detected]]:
+    def _scan(self, seg: _Segment, persons: set[str], words: _StoryWords) -> tuple[list[Detected], list[Detected]]:
         """(mentions, deferred) in seg.text[seg.start:seg.end]. Deferred: small towns opening a
         sentence or a longer name, which the caller keeps when the story names the same place
         elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
-        people's."""
+        people's; `words` (the story's too) what the common-noun checks read of the mentions kept."""
         text, folded_text, start, end, headline, field, in_title, sentences, skip = seg
         initial: list[Detected] = []
         g = self.g
@@ -365,6 +473,18 @@ class Detector:
                 # ("Nigeria-Ukrainian" stays)
                 continue
             if skip is not None and a < skip[1] and b > skip[0]:
+                continue
+            if info.kind == "region" and b + 1 < end and folded[b] == " " and self._demonym_at(folded, b + 1):
+                continue  # "South Asian American", "Latin American Spanish": a group of people, not the region
+            if a >= start + 2 and folded[a - 1] in "'’" and folded[a - 2].isalpha():
+                continue  # "Pech-de-l’Azé", "O'Hare": the second half of a name after an elision or "O'"
+            if b + 1 < end and folded[b] in "'’" and folded[b + 1] in _CONTRACTION_LETTERS:
+                continue  # "Don't", "Won't", "We'll": a contraction, not the town (a possessive's "s" stays)
+            if info.alt and info.one_word_city and b + 4 < end and folded[b] == " " and "a" <= folded[b + 1] <= "z" \
+                    and self._rare_word_at(folded, b + 1):
+                # "Homo sapiens" (an alternate name of Qom): a capitalised word before a lower-case
+                # word that English text seldom writes is a genus before its species, or a phrase
+                # of another language; a place's name alone is no evidence against that.
                 continue
             # Most names are followed by something else than " Word": the regexes only where it is.
             word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
@@ -415,6 +535,22 @@ class Detector:
                 # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
                 # a preposition of place opens.
                 likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
+            if info.one_word_city and prev == "of" and qualifier is None and not placelike \
+                    and _FELLOWSHIP_OF.search(folded, max(start, prev_start - 14), prev_start):
+                # "Knights of Columbus", "Sisters of Mercy", "Friends of Hinton": a fellowship's
+                # name (a capitalised plural noun of persons, then "of"), not a mention of the town.
+                initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                continue
+            if info.is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None and not placelike:
+                # (An office after the name is none of a town's here: "think tank Atlantic Council".)
+                # "news agency Fars", "newspaper The Hill", "software company Red Hat", "rapper
+                # Jay-Z", "show Terrace House": a noun for an organisation, a work or a performer
+                # names what follows, as a title names a person. A name that is no strong place
+                # (no country, state, region or large city) is then that thing everywhere in the
+                # story, as a person's name is (`persons`); a strong one only here.
+                if not info.strong:
+                    persons.add(alias)
+                continue
             if info.is_name and not headline:
                 # The word before can make a person's name only if it is capitalised, ends in a
                 # period (initials) or is a title; most are not ("in", "of"): no calls for those.
@@ -435,6 +571,17 @@ class Detector:
                         initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
                                                       likely_place))
                     continue
+                if info.first_name and word_after and qualifier is None and not (placelike or office) \
+                        and names.surname_after(folded, b, never=False):
+                    # "George Floyd", "George Stephanopoulos": a first name before a capitalised
+                    # word that is no place, no English word and no word of the never list
+                    # ("Augusta Herald", "Cleveland Republican", "Venice Commission").
+                    if info.given:
+                        persons.add(alias)
+                    else:  # the place only if the story also names it on its own
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                      likely_place))
+                    continue
                 if info.small_town and qualifier is None and not (placelike or office) and prev is not None \
                         and names.opens_a_name(prev) and self._sentence_initial(folded, prev_start):
                     # "Deutsche Welle ...": a sentence opened by a word that is no English word
@@ -448,12 +595,25 @@ class Detector:
                     # the town only if the story also names it on its own.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
-                if info.small_town and word_after and qualifier is None and not (placelike or office) \
-                        and prev is not None and prev in g.never and prev[0].isupper() \
-                        and not self._sentence_initial(folded, prev_start):
-                    # "United States Postal Service": inside a run of capitalised words, after
-                    # one that is never a place's or a person's, a small town's name is part of a
-                    # longer name; the town only if the story also names it on its own.
+                if info.small_town and qualifier is None and not (placelike or office) and b < end \
+                        and folded[b] in ",." and _ACCORDING_TO.search(folded, max(start, a - 13), a):
+                    # "according to Forbes,": a source of news named like a small town (a source
+                    # named for a town is followed by its kind: "according to DeKalb Police"); the
+                    # town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if (info.small_town or (info.alt and info.one_word_city)) and qualifier is None and not (placelike or office) \
+                        and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after, likely_place):
+                    # "United States Postal Service", "Red Hat", "Kanye West", "Clemson
+                    # University", "the Monmouth poll", "Department of Homeland Security",
+                    # "Observatoire de Paris": a small town's name inside a longer name (see
+                    # _inside_a_name); the town only if the story also names it on its own.
+                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                    continue
+                if info.one_word_city and b < end and folded[b] in "'’" and qualifier is None and not (placelike or office) \
+                        and _NAMED_LAW_AFTER.match(folded, b):
+                    # "Newton's laws", "Kepler's and Newton's law": laws and theorems are named
+                    # for people, as honours are.
                     initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                     continue
                 if info.small_town and not likely_place and names.speech_after(folded, b):
@@ -479,6 +639,24 @@ class Detector:
                         initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
                                                       likely_place))
                     continue
+            if info.noun_check and field == "text":
+                t = text[a:b]
+                if qualifier or placelike:
+                    words.evidence.add(t)
+                else:
+                    if likely_place:
+                        # No evidence against a planet ("like Jupiter") or a determiner ("in God
+                        # ... a God"); it is against a clipping.
+                        words.after_locative.add(t)
+                    if info.town:
+                        words.towns.add(t)
+                        if info.small_town:
+                            words.small.add(t)
+                            if b < end and folded[b] in _CLAUSE_END and t not in words.determined \
+                                    and _DETERMINER_BEFORE.search(folded, max(start, a - 6), a):
+                                words.determined.add(t)
+                    if info.given:
+                        words.given.add(t)
             out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
         return out, initial
 
@@ -488,6 +666,86 @@ class Detector:
         sentence = bisect.bisect_right(sentences, a) if sentences is not None else 0
         return make_detected(make_mention(text[a:b], a, b, info.kind, field, in_title, False, sentence),
                              info.candidates, qualifier, info.alt, placelike, likely_place)
+
+    def _inside_a_name(self, folded: str, a: int, b: int, start: int, end: int, prev: str | None,
+                       prev_start: int, word_after: bool, likely_place: bool) -> bool:
+        """Whether the small town's name at folded[a:b] is a word of a longer name the gazetteer
+        lacks, not the town:
+
+            after a capitalised word of the never list (not a modifier such as "North") inside
+            a sentence: "United States Postal Service", "Red Hat";
+            before a compass point or "Party" (_NAME_PART_AFTER): "Kanye West", "the Bread and
+            Roses Party";
+            before the noun of an institution: "Clemson University", "the Monmouth poll";
+            after "of" that follows a capitalised word other than a kind of place, and before
+            another capitalised word: "Department of Homeland Security";
+            before "de" and a capitalised word: "Observatoire de Paris";
+            after "and" that follows a capitalised word no place has: "Party for Socialism and
+            Liberation";
+            as the second word of a quotation of two: '"Job Weaver" initiatives'.
+
+        The caller keeps such a mention only when the story also names the place on its own.
+        """
+        g = self.g
+        if prev is not None and prev[0].isupper() and prev_start > start and folded[prev_start - 1] in _OPENING_QUOTES \
+                and b < end and folded[b] in _CLOSING_QUOTES:
+            return True  # '"Job Weaver" initiatives': a quotation of two capitalised words names a thing
+        if prev is not None and prev[0].isupper() and prev in g.never and prev not in MODIFIERS \
+                and prev not in _PLACE_KIND and prev not in _FEATURE_WORDS and not self._sentence_initial(folded, prev_start):
+            if not _AT_A_PLACE_BEFORE.search(folded, max(start, prev_start - 6), prev_start):
+                return True
+            # After "in", "at", "from", "near" the two words are a place's name that the
+            # gazetteer lacks ("from Cherry Hinton"), unless the story writes them elsewhere
+            # without such a preposition, as a thing's name ("Red Hat announced ... at Red Hat").
+            pair = folded[prev_start:b]
+            n = folded.count(pair, start, end)
+            return n > 1 and n > self._after_places(folded, pair, start, end)
+        if prev == "and" and not likely_place and prev_start - 2 > start and folded[prev_start - 1] == " " and folded[prev_start - 2].isalpha():
+            # "Party for Socialism and Liberation", "Bread and Roses": after "and" that follows a
+            # capitalised word the gazetteer does not know (no place: not "Sharon, Cornwall and
+            # Salisbury") and that is no word of a place's name ("Trinity Beach and Mooroobool"),
+            # outside a list of places ("at Cattai and Wilberforce"), the pair is a name's "X and Y".
+            j = folded.rfind(" ", max(start, prev_start - 30), prev_start - 1)
+            before = folded[j + 1 : prev_start - 1]
+            if before[:1].isupper() and before.isalpha() and not g.lookup(before) and before not in g.never \
+                    and not self._sentence_initial(folded, j + 1):
+                return True
+        if word_after:
+            m = _CAPITAL_WORD.match(folded, b + 1)
+            after = m.group() if m is not None else ""
+            if after in _NAME_PART_AFTER:
+                return True
+            if prev == "of" and prev_start - 2 > start and folded[prev_start - 1] == " " \
+                    and folded[prev_start - 2].isalpha():
+                j = folded.rfind(" ", max(start, prev_start - 30), prev_start - 1)
+                before = folded[j + 1 : prev_start - 1]
+                if before[:1].isupper() and before not in _PLACE_KIND and not self._sentence_initial(folded, j + 1):
+                    return True
+            return _INSTITUTION_AFTER.match(folded, b) is not None  # "Medical School"
+        # A lower-case word after: the regexes only where one of their words follows (str.startswith
+        # settles most names: this runs for every small town).
+        return (folded.startswith(_LOWER_INSTITUTION_STARTS, b) and _INSTITUTION_AFTER.match(folded, b) is not None) \
+            or (folded.startswith(_ROMANCE_OF_STARTS, b) and _ROMANCE_OF.match(folded, b) is not None)
+
+    def _rare_word_at(self, folded: str, pos: int) -> bool:
+        """Whether the lower-case word at folded[pos] (four letters or more) is none of the words
+        the word tables know English to write (g.ordinary, g.never: "district", "council"):
+        "sapiens", "deus"."""
+        m = _LOWER_WORD.match(folded, pos)
+        if m is None or len(m.group()) < 4:
+            return False
+        word = m.group().capitalize()
+        return word not in self.g.ordinary and word not in self.g.never
+
+    @staticmethod
+    def _after_places(folded: str, pair: str, start: int, end: int) -> int:
+        """How often folded[start:end] writes `pair` after "in", "at", "from" or "near"."""
+        n = 0
+        i = folded.find(pair, start, end)
+        while i >= 0:
+            n += _AT_A_PLACE_BEFORE.search(folded, max(start, i - 6), i) is not None
+            i = folded.find(pair, i + len(pair), end)
+        return n
 
     def _inline_datelines(self, text: str, folded: str, body_start: int, body_end: int,
                           skip: tuple[int, int] | None) -> list[Detected]:
@@ -564,6 +822,8 @@ class Detector:
         return known
 
     def _sentence_initial(self, text: str, pos: int) -> bool:
+        if pos > 0 and text[pos - 1] in _OPENING_QUOTES:
+            return True  # a quotation opens a sentence: ', "Hey, you're ...', '"Participate Melbourne"'
         i = pos - 1
         while i >= 0 and text[i] in " \t\"'“‘(":
             i -= 1
@@ -626,6 +886,7 @@ class Detector:
         text = article.text
         folded = fold(text)  # once per article: same length, so offsets carry over
         persons: set[str] = set()
+        words = _StoryWords()
         found: list[Detected] = []
 
         dl = article.dateline
@@ -649,7 +910,7 @@ class Detector:
         body = article.body
         sentences = _sentence_starts(folded, body.start, body.end)
         body_hits, initial = self._scan(_Segment(text, folded, body.start, body.end, False, "text", False, sentences,
-                                                 dl_span), persons)
+                                                 dl_span), persons, words)
         inline = self._inline_datelines(text, folded, body.start, body.end, dl_span)
         if inline:
             body_hits = [d for d in body_hits if not any(d.mention.start < i.mention.end and d.mention.end > i.mention.start
@@ -661,12 +922,12 @@ class Detector:
             ts = article.title_span
             seg = text[ts.start : ts.end]
             title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg),
-                                                       "text", True, None, dl_span), persons)
+                                                       "text", True, None, dl_span), persons, words)
             initial += deferred
         elif article.title:
             seg = article.title
             title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg),
-                                                "title", True, None, None), persons)
+                                                "title", True, None, None), persons, words)
         if title_hits:
             body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
@@ -693,6 +954,15 @@ class Detector:
                 found.append(d)
         else:
             found.extend(title_hits + body_hits)
+        if words.towns or words.given:
+            words.evidence.update(d.mention.text for d in found if d.mention.in_dateline)
+            found = self._without_common_nouns(folded, found, words)
+        if not text.isascii():
+            # Latin-script names inside a quotation in another script ("इटली, USA, China में"):
+            # the quotation is no English prose, and the names in it are not read as places.
+            # (Curly quotes make most stories non-ASCII: the window of each mention is asked first.)
+            found = [d for d in found if text[max(0, d.mention.start - 30) : d.mention.end + 30].isascii()
+                     or not _in_other_script(text, d.mention.start, d.mention.end)]
         states = self._state_abbreviations(text, folded, body_hits + inline)
         if states:
             spans = [(d.mention.start, d.mention.end) for d in states]
@@ -704,6 +974,71 @@ class Detector:
         if title_hits and title_hits[0].mention.field == "title":  # a title apart from the text
             found = [d for d in found if d.mention.field == "title"] + [d for d in found if d.mention.field != "title"]
         return found
+
+    def _without_common_nouns(self, folded: str, found: list[Detected], words: _StoryWords) -> list[Detected]:
+        """`found` without the names the story uses for something other than a town: a planet in a
+        story about astronomy ("bigger than Jupiter"), a clipped word the story also writes in
+        full ("Corona" beside "coronavirus"), a noun after a determiner ("a God", "their God"),
+        and (of any place) a first name the story writes as a longer one ("Chad", "Chadwick").
+
+        Only one-word names of towns (no country, state, region or capital), and only where no
+        mention of the name in the story is written as a place (a qualifier, a noun for a place's
+        people or offices, a preposition of place, a dateline): "in Jupiter, Florida" stays.
+        `words`: what _scan noted of the story's names."""
+        evidence = words.evidence
+        names = words.towns - evidence
+        given = words.given - evidence
+        nicknames = {t for t in given if self._nickname(folded, t)} if given else set()
+        if nicknames:
+            found = [d for d in found if d.mention.text not in nicknames or d.mention.field != "text"]
+        if not names:
+            return found
+        nouns = set()
+        astronomy = None
+        for name in names:
+            if name in _PLANETS:
+                if astronomy is None:
+                    astronomy = _ASTRONOMY.search(folded) is not None
+                if astronomy:
+                    nouns.add(name)
+                    continue
+            if (name in words.small and name in words.determined) \
+                    or (name not in words.after_locative and self._clipped(folded, name.lower())):
+                nouns.add(name)
+        if not nouns:
+            return found
+        return [d for d in found if d.mention.text not in nouns or d.mention.field != "text"]
+
+    def _nickname(self, folded: str, name: str) -> bool:
+        """Whether the story writes a longer first name that begins with `name`, a first name too:
+        "Chad" for "Chadwick" Boseman (not the country). The longer name must be a US Census first
+        name (g.given_names), so that "Israel" stays beside "Israelites"."""
+        i = folded.find(name)
+        while i >= 0:
+            m = _CAPITAL_WORD.match(folded, i)
+            if m is not None and m.end() - i > len(name) + 2 and (i == 0 or not folded[i - 1].isalpha()) \
+                    and m.group() in self.g.given_names:
+                return True
+            i = folded.find(name, i + len(name))
+        return False
+
+    @staticmethod
+    def _clipped(text: str, word: str) -> bool:
+        """Whether `text` (the story) writes `word` (a name in lower case) at least twice as the
+        start of a longer word: "corona" in "coronavirus" (a clipping of it, not the town Corona).
+        (One str.find loop over the text as it is, not over a copy in lower case: this runs on most
+        stories. An accepted gap: "Uni" beside "University", written capitalised.)"""
+        n = 0
+        i = text.find(word)
+        while i >= 0:
+            j = i + len(word)
+            tail = text[j : j + 3]
+            if (i == 0 or not text[i - 1].isalpha()) and len(tail) == 3 and tail.isalpha() and tail.islower():
+                n += 1
+                if n >= 2:
+                    return True
+            i = text.find(word, j)
+        return False
 
     @staticmethod
     def dialect(article: Article) -> str | None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 
-from newstag.geo.gazetteer.store import Gazetteer
+from newstag.geo.gazetteer.store import GIVEN, NAMELIKE, Gazetteer
 
 # Capitalised words that may stand before a place name without making it a surname.
 MODIFIERS = frozenset(
@@ -50,7 +50,8 @@ MODIFIERS = frozenset(
 # (Small letters of Latin-1 and Latin Extended-A too: "Wanda Vázquez", "George Pólya".)
 _WORD_AFTER = re.compile(r" ([A-Z][a-z\u00DF-\u00FF\u0100-\u017F]+)")
 # The same, or a firm's second name: "Redfield & Wilton Strategies".
-_NAME_AFTER = re.compile(r" (?:& )?([A-Z][a-z\u00DF-\u00FF\u0100-\u017F]+)")
+# (A capital of Latin-1 or Latin Extended-A first too: "Stanislav Štefl".)
+_NAME_AFTER = re.compile(r" (?:& )?([A-Z\u00C0-\u00DE\u0100-\u017F][a-z\u00DF-\u00FF\u0100-\u017F]+)")
 # Nouns for a person's family or spokesman, before a name as a title is: "son Barron",
 # "spokesman Hami Aksoy" (nameparser's titles hold ranks and offices, not these).
 PERSON_NOUNS = frozenset(
@@ -62,6 +63,7 @@ _SPEECH_AFTER = re.compile(r" (?:said|says|told|added|asked|explained|noted|stat
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}$")
 # ... but not a compass point written so: "S.E. Paris", "N.W. Washington".
 _COMPASS_POINT = re.compile(r"[NS]\.[EW]\.$")
+_POSSESSIVES = ("'s ", "’s ")
 _MIDDLE_INITIAL = re.compile(r" [A-Z]\. [A-Z][a-z]")
 
 
@@ -70,7 +72,15 @@ class PersonNames:
     is a place before anything else (a country, a US state) and so never part of a person's name;
     `sentence_initial(text, pos)` whether text[pos] opens a sentence."""
 
+    def _surname_only(self, word: str) -> bool:
+        """Whether every reading of `word` in the gazetteer is a Census name (NAMELIKE) that is no
+        common first name (GIVEN) and no country: "Washington"."""
+        cands = self._g.lookup(word)
+        return bool(cands) and all(c.flags & NAMELIKE and not c.flags & GIVEN and self._g.ptype[c.pid] != "country"
+                                   for c in cands)
+
     def __init__(self, g: Gazetteer, is_place_word, sentence_initial) -> None:
+        self._g = g
         self.titles = g.titles
         self.given_names = g.given_names
         self.never = g.never
@@ -79,7 +89,8 @@ class PersonNames:
         self.never_names = g.never_names
         self.ordinary = g.ordinary
         # Words that may stand before a name as a title does (title_before reads them).
-        self.title_words = self.titles | PERSON_NOUNS
+        # Plurals of the lower-case titles too: "US presidents George Washington and Ulysses S. Grant".
+        self.title_words = self.titles | PERSON_NOUNS | {t + "s" for t in self.titles if t.isalpha() and t.islower()}
         self._is_place_word = is_place_word
         self._sentence_initial = sentence_initial
 
@@ -113,14 +124,26 @@ class PersonNames:
             and prev[0].isupper()
             and prev.isalpha()
             and prev not in MODIFIERS
+            # An acronym names no person: "Post COVID Melbourne".
+            and not prev.isupper()
             and (prev not in self.never or ((surname or small_town) and prev in self.never_names))
             # "An Albany man" opens a sentence with "An", a first name too: two letters are not
             # enough. (Asked last: most words before a name are settled by the checks above.)
             and ((len(prev) > 2 and (prev in self.given_names or (surname and prev not in self.ordinary)))
                  or not self._sentence_initial(folded, prev_start))
             and not self._is_place_word(prev)
-            and (name is None or prev in self.given_names or not self._is_place_word(name))
+            and (name is None or prev in self.given_names or not self._is_place_word(name)
+                 or self._title_at(folded, prev_start))
         )
+
+    def _title_at(self, folded: str, pos: int) -> bool:
+        """Whether the word before folded[pos] (one space between) is a title: "Actor Denzel
+        Washington", "President Barack Obama" (a first name and a title: a person's full name)."""
+        if pos < 2 or folded[pos - 1] != " ":
+            return False
+        j = folded.rfind(" ", max(0, pos - 30), pos - 1)
+        word = folded[j + 1 : pos - 1]
+        return word in self.title_words or word.lower() in self.title_words
 
     def opens_a_name(self, prev: str) -> bool:
         """Whether `prev`, a sentence's first word, is one that no English sentence opens with:
@@ -159,14 +182,27 @@ class PersonNames:
                 prev = folded[max(start, at - 20):at].rsplit(None, 1)
                 if _SPEECH_AFTER.match(folded, tail) or (prev and at > 0 and folded[at - 1] == " " and prev[-1] in self.titles):
                     return True
+                if folded.startswith(_POSSESSIVES, tail) and word not in self.ordinary:
+                    return True  # "George Floyd ... Floyd's death": a surname alone, as a person's
             at = folded.find(word, tail, stop)
         return False
 
-    def surname_after(self, folded: str, end: int) -> bool:
+    def surname_after(self, folded: str, end: int, never: bool = True) -> bool:
         """A capitalised word after the name that is no place and no ordinary English word (see
-        build.build_word_use): a surname, "Vladimir Putin", "Kobe Bryant"."""
+        build.build_word_use): a surname, "Vladimir Putin", "Kobe Bryant". With `never` False,
+        a word of the never list counts only if it is a person's name (never_names): "Augusta
+        Herald" and "Cleveland Republican" are no person's."""
         after = _WORD_AFTER.match(folded, end)
-        return after is not None and after.group(1) not in self.ordinary and not self._is_place_word(after.group(1))
+        if after is None:
+            return False
+        word = after.group(1)
+        if not never and word in self.never and word not in self.never_names:
+            return False
+        if word in self.ordinary:
+            return False
+        # A place word that is a Census surname and no first name, as a state's name can be:
+        # "George Washington" (not "Jordan Georgia": Georgia is a first name too).
+        return not self._is_place_word(word) or (not never and self._surname_only(word))
 
     @staticmethod
     def speech_after(folded: str, end: int) -> bool:
