@@ -80,6 +80,10 @@ def test_product_with_weights_equals_the_dense_product():
 def test_html_entities_are_punctuation_even_without_their_ampersand():
     assert tokens("Google #39;s  quot;new quot; deal with AT amp;T") == ["google", "s", "new", "deal", "with", "at", "t"]
     assert tokens("Shares &lt;b&gt;rose&lt;/b&gt; 5;") == ["shares", "b", "rose", "b", "5"]
+    # Only whole entities: a name inside a word, or five digits, is text (features._ENTITY).
+    assert tokens("Squot; and galt; stay words; #12345; is not one, a#12;b and x&amp;y are") == [
+        "squot", "and", "galt", "stay", "words", "12345", "is", "not", "one", "a", "b", "and", "x", "y", "are"
+    ]
 
 
 def test_windows_follow_paragraphs_and_short_bodies_have_none():

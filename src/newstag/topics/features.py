@@ -55,7 +55,10 @@ _NON_ASCII_PUNCT = re.compile(rb"\xe2\x80[\x80-\xbf]|\xe2\x82[\x80-\xbf]|\xe2\x8
 _BREAK = b""
 # HTML entities, also with the ampersand lost ("Google #39;s", " quot;Yes quot;", "AT amp;T", as
 # wire feeds scraped into some corpora have them): punctuation, not the words "39" or "quot".
-_ENTITY = re.compile(rb"&?#\d{2,4};|&?\b(?:quot|amp|lt|gt|nbsp|apos);")
+# The lookahead gives the regex engine the few bytes an entity can start with, so it skips to them
+# (the leading optional "&" left it none, and the scan of every byte cost more than the rest of
+# tokenising a Reuters story, whose "&lt;" puts most of them through it); matches are unchanged.
+_ENTITY = re.compile(rb"(?=[&#qalgn])(?:&?#\d{2,4};|&?\b(?:quot|amp|lt|gt|nbsp|apos);)")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[ \t]{2,}\S)")
 
 
