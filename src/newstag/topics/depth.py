@@ -18,7 +18,8 @@ ancestor and are not given themselves. A topic at level 2 or 3 is a candidate wh
 ancestor is among the article's level-1 topics (no depth without a parent), and, at level 3, when
 its level-2 parent is given too. A candidate's evidence (`Candidate`): its hits (a title
 occurrence counts TITLE_HITS times), the sentences that carry them, whether the title or the
-first LEAD_SENTENCES sentences do, and whether it has the most hits among its siblings.
+first LEAD_SENTENCES sentences do, how many distinct phrases they are, and whether it has the
+most hits among its siblings.
 
 Which candidates are given (`calibration` in depth.json, fitted by topics/depth_fit.py on openly
 licensed data only):
@@ -29,8 +30,8 @@ licensed data only):
       level (DEPTH_FEATURES). Alone, a candidate passes at its `threshold`.
     - the article calibration (`calibration["article"]`, fitted on hand-labelled full articles):
       the probability that the tag is right, a logistic function of the open probability, the
-      evidence above, the article's length and the level-1 topic's probability
-      (ARTICLE_FEATURES). When present it decides, at its own threshold and number per parent,
+      evidence above, how many distinct phrases carry it, the article's length and the level-1
+      topic's probability (ARTICLE_FEATURES). When present it decides, at its own threshold and number per parent,
       and the classifier's own level-2 topics are not given (topics/__init__.TopicTagger).
 
 Without a calibration (a hand-made index), the rule is a priori: phrases occur at least
@@ -178,6 +179,10 @@ class Candidate:
     dominant: bool  # at least as many hits as any sibling code (same parent) with hits
     open_probability: float  # the open-text calibration's probability (0.5 without one)
     level1_probability: float  # the classifier's probability of the code's level-1 topic
+    # Distinct index phrases among its hits (an inflection is a phrase of its own): a story about a
+    # topic names it in several ways ("envoy", "ambassador", "talks"); one phrase repeated is more
+    # often a passing detail.
+    phrases: int = 1
 
 
 def article_features(c: Candidate, article_sentences: int) -> list[float]:
@@ -190,13 +195,15 @@ def article_features(c: Candidate, article_sentences: int) -> list[float]:
         1.0 if c.dominant else 0.0,
         1.0 if c.level == 3 else 0.0,
         _logit(c.level1_probability),
+        math.log(max(c.phrases, 1)),
     ]
 
 
 ARTICLE_FEATURES = (
     "logit open probability", "log sentences with a hit", "log sentences of the article", "in title or lead",
-    "most hits among siblings", "level 3", "logit level-1 probability",
+    "most hits among siblings", "level 3", "logit level-1 probability", "log distinct phrases",
 )
+_ARTICLE_AT = {name: k for k, name in enumerate(ARTICLE_FEATURES)}
 
 
 def sentences_of(body: str) -> list[str]:
@@ -266,9 +273,10 @@ class DepthIndex:
         """Hits per code in an article (a title occurrence counts `title_hits` times)."""
         return self.evidence(title, body)[0]
 
-    def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int]:
+    def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int, Counter]:
         """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
-        number of sentences) of an article. Phrases are matched within a sentence."""
+        number of sentences, distinct phrases per code) of an article. Phrases are matched
+        within a sentence."""
         # One scan over the article's tokens, title first, its sentences joined by a break token
         # (b"", never a phrase's word, so no phrase runs across a sentence end); a match's
         # sentence is found from where the breaks are.
@@ -283,6 +291,8 @@ class DepthIndex:
         sentences: Counter = Counter()
         lead: set[str] = set()
         last: dict[str, int] = {}
+        matched: set[tuple[bytes, ...]] = set()
+        phrases: Counter = Counter()
         lead_end = ends[LEAD_SENTENCES - 1 + bool(title)] if len(ends) >= LEAD_SENTENCES + bool(title) else len(toks)
         title_end = ends[0] if title else 0
         by_first = self.by_first
@@ -297,6 +307,10 @@ class DepthIndex:
                     while ends[sentence] <= i:
                         sentence += 1
                     weight = self.title_hits if i < title_end else 1
+                    if phrase not in matched:
+                        matched.add(phrase)
+                        for c in codes:
+                            phrases[c] += 1
                     for c in codes:
                         counts[c] += weight
                         if last.get(c) != sentence:
@@ -306,7 +320,7 @@ class DepthIndex:
                             lead.add(c)
                     end = i + k
                     break
-        return counts, sentences, lead, len(body_sentences) + bool(title)
+        return counts, sentences, lead, len(body_sentences) + bool(title), phrases
 
     def probability(self, code: str, hits: int) -> float:
         """The open-text calibration's probability that `code` is right given its level-1 topic
@@ -325,7 +339,7 @@ class DepthIndex:
         sentences (for article_features)."""
         if not isinstance(level1, Mapping):
             level1 = dict.fromkeys(level1, 1.0)
-        counts, sentences, lead, n_sentences = self.evidence(title, body)
+        counts, sentences, lead, n_sentences, phrases = self.evidence(title, body)
         best_sibling: dict[str, int] = {}
         for c, n in counts.items():
             parent = self.parent.get(c)
@@ -336,14 +350,17 @@ class DepthIndex:
             if level in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
                 p_open = self.probability(c, n) if self.calibration is not None else 0.5
                 root = self.root[c]
-                out.append(Candidate(c, level, n, sentences[c], c in lead, n >= best_sibling[self.parent[c]], p_open, float(level1[root])))
+                out.append(Candidate(c, level, n, sentences[c], c in lead, n >= best_sibling[self.parent[c]], p_open, float(level1[root]), phrases[c]))
         return out, n_sentences
 
     def article_probability(self, c: Candidate, article_sentences: int) -> float:
         """The article calibration's probability that the candidate is right (needs one)."""
         art = self.calibration["article"]
         x = article_features(c, article_sentences)
-        return _sigmoid(art["intercept"] + sum(w * v for w, v in zip(art["coef"], x)))
+        # The features the calibration was fitted with, by name (stored with it): one fitted before
+        # a feature was added (the first seven) reads only its own.
+        names = art.get("features", ARTICLE_FEATURES[: len(art["coef"])])
+        return _sigmoid(art["intercept"] + sum(w * x[_ARTICLE_AT[n]] for w, n in zip(art["coef"], names)))
 
     @property
     def article_calibrated(self) -> bool:
