@@ -105,3 +105,20 @@ def test_windows_follow_paragraphs_and_short_bodies_have_none():
     assert dense[2, col["gamma"]] > 0 and dense[3, col["epsilon"]] > 0 and dense[3, col["gamma"]] == 0
     _, _, none, owners = f.transform_articles_with_windows(parts, FeatureConfig())
     assert none is None and len(owners) == 0
+
+
+def test_parted_tokens_are_the_tokens_of_each_part_with_a_break_between():
+    from newstag.topics.features import PART_BREAK, parted_token_bytes, token_bytes
+
+    parts = [
+        "Minister\x00visits &lt;Ottawa&gt;",  # a NUL of the text: a separator, as token_bytes has it
+        "",
+        "Café “talks” — #39;quot;",
+        "...",
+        "AT&amp;T said; 12345;",
+    ]
+    expected = token_bytes(parts[0])
+    for p in parts[1:]:
+        expected += [PART_BREAK, *token_bytes(p)]
+    assert parted_token_bytes(parts) == expected
+    assert expected[:4] == [b"minister", b"visits", b"ottawa", PART_BREAK]

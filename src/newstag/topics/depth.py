@@ -47,9 +47,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
+from itertools import compress, count
 from dataclasses import dataclass
 
-from newstag.topics.features import token_bytes, tokens
+from newstag.topics.features import PART_BREAK, parted_token_bytes, tokens
 
 DEPTH_FORMAT = "newstag-depth/1"
 MIN_HITS = 2
@@ -59,8 +60,8 @@ DEEPEST_GIVEN = 3
 # The lead: what an editor puts first. Two sentences, as the news lead is usually one or two.
 LEAD_SENTENCES = 2
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
-# Between two sentences in evidence()'s token list: no phrase has an empty word.
-_BREAK = b""
+# Before each sentence of the body in evidence()'s token list: no phrase has this word.
+_BREAK = PART_BREAK
 # Single words too general to stand for a topic when a label is split into its parts
 # ("products and services" gives neither "products" nor "services").
 GENERIC_PARTS = frozenset(
@@ -242,6 +243,8 @@ class DepthIndex:
                 self.longest = max(self.longest, len(toks))
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest match first at each position
+        # The tokens evidence() stops at: a phrase's first word, or a sentence break.
+        self._starts = frozenset(self.by_first) | {_BREAK}
         self.level = {c: t.level for c, t in tax.topics.items()}
         self.parent = {c: t.parent for c, t in tax.topics.items()}
         self.root = {}
@@ -277,50 +280,51 @@ class DepthIndex:
         """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
         number of sentences, distinct phrases per code) of an article. Phrases are matched
         within a sentence."""
-        # One scan over the article's tokens, title first, its sentences joined by a break token
-        # (b"", never a phrase's word, so no phrase runs across a sentence end); a match's
-        # sentence is found from where the breaks are.
-        toks: list[bytes] = token_bytes(title) if title else []
-        ends = [len(toks)] if title else []  # the token index each sentence ends at
+        # One pass: the title and the sentences tokenised in one call (features.parted_token_bytes,
+        # a break token before each sentence, so no phrase runs across a sentence end), then one
+        # C-level scan for the tokens that start a phrase or a sentence; the Python loop visits only
+        # those (a few dozen per article) and counts sentences at the breaks. Without a title the
+        # first part is empty and the first break opens sentence 0.
         body_sentences = sentences_of(body)
-        for sentence in body_sentences:
-            toks.append(_BREAK)
-            toks += token_bytes(sentence)
-            ends.append(len(toks))
-        counts: Counter = Counter()
-        sentences: Counter = Counter()
+        toks = parted_token_bytes([title or "", *body_sentences])
+        # Plain dicts in the loop (a Counter's missing key is a Python-level call), Counters out.
+        counts: dict[str, int] = {}
+        sentences: dict[str, int] = {}
         lead: set[str] = set()
         last: dict[str, int] = {}
         matched: set[tuple[bytes, ...]] = set()
-        phrases: Counter = Counter()
-        lead_end = ends[LEAD_SENTENCES - 1 + bool(title)] if len(ends) >= LEAD_SENTENCES + bool(title) else len(toks)
-        title_end = ends[0] if title else 0
+        phrases: dict[str, int] = {}
+        # The lead: the title and the first LEAD_SENTENCES sentences of the body.
+        last_lead = LEAD_SENTENCES - 1 + bool(title)
+        title_hits = self.title_hits
         by_first = self.by_first
         end = -1
-        sentence = 0
-        for i in [i for i, t in enumerate(toks) if t in by_first]:
+        sentence = 0 if title else -1
+        for i in compress(count(), map(self._starts.__contains__, toks)):
+            first = toks[i]
+            if first == _BREAK:
+                sentence += 1
+                continue
             if i < end:
                 continue  # inside the phrase matched before
-            for phrase, codes in by_first[toks[i]]:
+            for phrase, codes in by_first[first]:
                 k = len(phrase)
                 if k == 1 or tuple(toks[i : i + k]) == phrase:
-                    while ends[sentence] <= i:
-                        sentence += 1
-                    weight = self.title_hits if i < title_end else 1
+                    weight = title_hits if (title and sentence == 0) else 1
                     if phrase not in matched:
                         matched.add(phrase)
                         for c in codes:
-                            phrases[c] += 1
+                            phrases[c] = phrases.get(c, 0) + 1
                     for c in codes:
-                        counts[c] += weight
+                        counts[c] = counts.get(c, 0) + weight
                         if last.get(c) != sentence:
                             last[c] = sentence
-                            sentences[c] += 1
-                        if i < lead_end:
-                            lead.add(c)
+                            sentences[c] = sentences.get(c, 0) + 1
+                    if sentence <= last_lead:
+                        lead.update(codes)
                     end = i + k
                     break
-        return counts, sentences, lead, len(body_sentences) + bool(title), phrases
+        return Counter(counts), Counter(sentences), lead, len(body_sentences) + bool(title), Counter(phrases)
 
     def probability(self, code: str, hits: int) -> float:
         """The open-text calibration's probability that `code` is right given its level-1 topic
