@@ -224,7 +224,14 @@ class DepthIndex:
         self.calibration: dict | None = doc.get("calibration")
         self._open_base: dict[str, float] = {}
         if self.article_calibrated:
-            self.max_per_parent = int(self.calibration["article"].get("max_per_parent", self.max_per_parent))
+            art = self.calibration["article"]
+            self.max_per_parent = int(art.get("max_per_parent", self.max_per_parent))
+            # (weight, position in article_features) of the features the calibration was fitted
+            # with, by name (stored with it): one fitted before a feature was added (the first
+            # seven, unnamed in hand-made test documents) reads only its own.
+            names = art.get("features", ARTICLE_FEATURES[: len(art["coef"])])
+            self._article_weights = [(float(w), _ARTICLE_AT[n]) for w, n in zip(art["coef"], names)]
+            self._article_intercept = float(art["intercept"])
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
         # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
         self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
@@ -359,12 +366,8 @@ class DepthIndex:
 
     def article_probability(self, c: Candidate, article_sentences: int) -> float:
         """The article calibration's probability that the candidate is right (needs one)."""
-        art = self.calibration["article"]
         x = article_features(c, article_sentences)
-        # The features the calibration was fitted with, by name (stored with it): one fitted before
-        # a feature was added (the first seven) reads only its own.
-        names = art.get("features", ARTICLE_FEATURES[: len(art["coef"])])
-        return _sigmoid(art["intercept"] + sum(w * x[_ARTICLE_AT[n]] for w, n in zip(art["coef"], names)))
+        return _sigmoid(self._article_intercept + sum(w * x[k] for w, k in self._article_weights))
 
     @property
     def article_calibrated(self) -> bool:
