@@ -233,8 +233,12 @@ class DepthIndex:
             self._article_weights = [(float(w), _ARTICLE_AT[n]) for w, n in zip(art["coef"], names)]
             self._article_intercept = float(art["intercept"])
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
-        # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
-        self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
+        # levels 2..DEEPEST_GIVEN), keyed for a scan over the article's tokens: a one-word phrase
+        # by its word (`single`), a longer one by its first two words (`multi`, longest first), so
+        # a position is tried against the few phrases that share its next word as well, not every
+        # phrase that shares its first ("the", "trade" and "foreign" start dozens each).
+        self.single: dict[bytes, tuple[str, ...]] = {}
+        self.multi: dict[bytes, dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]]] = {}
         self.longest = 1
         for phrase, codes in doc["phrases"].items():
             toks = tuple(t.encode("utf-8") for t in phrase.split())
@@ -246,12 +250,16 @@ class DepthIndex:
                         counted.add(t.code)
                     t = tax.topics.get(t.parent) if t.parent else None
             if toks and counted:
-                self.by_first.setdefault(toks[0], []).append((toks, tuple(sorted(counted))))
+                if len(toks) == 1:
+                    self.single.setdefault(toks[0], tuple(sorted(counted)))
+                else:
+                    self.multi.setdefault(toks[0], {}).setdefault(toks[1], []).append((toks, tuple(sorted(counted))))
                 self.longest = max(self.longest, len(toks))
-        for entries in self.by_first.values():
-            entries.sort(key=lambda e: -len(e[0]))  # longest match first at each position
+        for by_second in self.multi.values():
+            for entries in by_second.values():
+                entries.sort(key=lambda e: -len(e[0]))  # longest match first at each position
         # The tokens evidence() stops at: a phrase's first word, or a sentence break.
-        self._starts = frozenset(self.by_first) | {_BREAK}
+        self._starts = frozenset(self.single) | frozenset(self.multi) | {_BREAK}
         self.level = {c: t.level for c, t in tax.topics.items()}
         self.parent = {c: t.parent for c, t in tax.topics.items()}
         self.root = {}
@@ -259,24 +267,31 @@ class DepthIndex:
             anc = tax.ancestor_at(c, 1)
             self.root[c] = anc.code if anc is not None else None
 
+    def phrase_at(self, toks: list[bytes], i: int) -> tuple[tuple[bytes, ...], tuple[str, ...]] | None:
+        """The longest phrase of the index that starts at toks[i], with the codes it counts for,
+        or None."""
+        by_second = self.multi.get(toks[i])
+        if by_second is not None and i + 1 < len(toks):
+            for phrase, codes in by_second.get(toks[i + 1], ()):
+                k = len(phrase)
+                if k == 2 or tuple(toks[i : i + k]) == phrase:
+                    return phrase, codes
+        codes = self.single.get(toks[i])
+        return ((toks[i],), codes) if codes is not None else None
+
     def hits(self, toks: list[bytes], weight: int = 1, into: Counter | None = None) -> Counter:
-        """Counts per code of the phrases in `toks` (features._token_bytes; leftmost-longest, no
+        """Counts per code of the phrases in `toks` (features.token_bytes; leftmost-longest, no
         overlaps)."""
         out = into if into is not None else Counter()
-        by_first = self.by_first
-        # Only positions whose token starts some phrase are looked at (a few per article).
-        starts = [i for i, t in enumerate(toks) if t in by_first]
         end = -1
-        for i in starts:
-            if i < end:
-                continue  # inside the phrase matched before
-            for phrase, codes in by_first[toks[i]]:
-                k = len(phrase)
-                if k == 1 or tuple(toks[i : i + k]) == phrase:
-                    for c in codes:
-                        out[c] += weight
-                    end = i + k
-                    break
+        for i in compress(count(), map(self._starts.__contains__, toks)):
+            if i < end or toks[i] == _BREAK:
+                continue  # inside the phrase matched before, or a break
+            found = self.phrase_at(toks, i)
+            if found is not None:
+                for c in found[1]:
+                    out[c] += weight
+                end = i + len(found[0])
         return out
 
     def counts(self, title: str, body: str) -> Counter:
@@ -304,7 +319,7 @@ class DepthIndex:
         # The lead: the title and the first LEAD_SENTENCES sentences of the body.
         last_lead = LEAD_SENTENCES - 1 + bool(title)
         title_hits = self.title_hits
-        by_first = self.by_first
+        phrase_at = self.phrase_at
         end = -1
         sentence = 0 if title else -1
         for i in compress(count(), map(self._starts.__contains__, toks)):
@@ -314,23 +329,23 @@ class DepthIndex:
                 continue
             if i < end:
                 continue  # inside the phrase matched before
-            for phrase, codes in by_first[first]:
-                k = len(phrase)
-                if k == 1 or tuple(toks[i : i + k]) == phrase:
-                    weight = title_hits if (title and sentence == 0) else 1
-                    if phrase not in matched:
-                        matched.add(phrase)
-                        for c in codes:
-                            phrases[c] = phrases.get(c, 0) + 1
-                    for c in codes:
-                        counts[c] = counts.get(c, 0) + weight
-                        if last.get(c) != sentence:
-                            last[c] = sentence
-                            sentences[c] = sentences.get(c, 0) + 1
-                    if sentence <= last_lead:
-                        lead.update(codes)
-                    end = i + k
-                    break
+            found = phrase_at(toks, i)
+            if found is None:
+                continue
+            phrase, codes = found
+            weight = title_hits if (title and sentence == 0) else 1
+            if phrase not in matched:
+                matched.add(phrase)
+                for c in codes:
+                    phrases[c] = phrases.get(c, 0) + 1
+            for c in codes:
+                counts[c] = counts.get(c, 0) + weight
+                if last.get(c) != sentence:
+                    last[c] = sentence
+                    sentences[c] = sentences.get(c, 0) + 1
+            if sentence <= last_lead:
+                lead.update(codes)
+            end = i + len(phrase)
         return Counter(counts), Counter(sentences), lead, len(body_sentences) + bool(title), Counter(phrases)
 
     def probability(self, code: str, hits: int) -> float:
