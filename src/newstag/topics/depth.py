@@ -210,7 +210,7 @@ _ARTICLE_AT = {name: k for k, name in enumerate(ARTICLE_FEATURES)}
 def sentences_of(body: str) -> list[str]:
     """The body's sentences and paragraph lines (a full stop, question or exclamation mark before
     a space, or a line break, ends one): where an article's evidence is counted."""
-    return [s for s in _SENTENCE_END.split(body) if s.strip()]
+    return list(filter(str.strip, _SENTENCE_END.split(body)))
 
 
 class DepthIndex:
