@@ -319,7 +319,7 @@ class DepthIndex:
         # The lead: the title and the first LEAD_SENTENCES sentences of the body.
         last_lead = LEAD_SENTENCES - 1 + bool(title)
         title_hits = self.title_hits
-        phrase_at = self.phrase_at
+        multi, single, n_toks = self.multi, self.single, len(toks)
         end = -1
         sentence = 0 if title else -1
         for i in compress(count(), map(self._starts.__contains__, toks)):
@@ -329,10 +329,21 @@ class DepthIndex:
                 continue
             if i < end:
                 continue  # inside the phrase matched before
-            found = phrase_at(toks, i)
-            if found is None:
-                continue
-            phrase, codes = found
+            # phrase_at, inlined (it runs at every start).
+            phrase = None
+            by_second = multi.get(first)
+            if by_second is not None and i + 1 < n_toks:
+                for phrase, codes in by_second.get(toks[i + 1], ()):
+                    k = len(phrase)
+                    if k == 2 or tuple(toks[i : i + k]) == phrase:
+                        break
+                else:
+                    phrase = None
+            if phrase is None:
+                codes = single.get(first)
+                if codes is None:
+                    continue
+                phrase = (first,)
             weight = title_hits if (title and sentence == 0) else 1
             if phrase not in matched:
                 matched.add(phrase)
@@ -366,17 +377,20 @@ class DepthIndex:
         if not isinstance(level1, Mapping):
             level1 = dict.fromkeys(level1, 1.0)
         counts, sentences, lead, n_sentences, phrases = self.evidence(title, body)
+        # Only codes under the given level-1 topics (about a tenth of those with hits); a code's
+        # siblings share its level-1 topic, so they are all among them for `dominant`.
+        root, level_of, parent_of = self.root, self.level, self.parent
+        kept = [(c, n) for c, n in counts.items() if root.get(c) in level1 and level_of.get(c) in (2, DEEPEST_GIVEN)]
         best_sibling: dict[str, int] = {}
-        for c, n in counts.items():
-            parent = self.parent.get(c)
-            best_sibling[parent] = max(best_sibling.get(parent, 0), n)
+        for c, n in kept:
+            parent = parent_of[c]
+            if n > best_sibling.get(parent, 0):
+                best_sibling[parent] = n
+        calibrated = self.calibration is not None
         out = []
-        for c, n in counts.items():
-            level = self.level.get(c)
-            if level in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
-                p_open = self.probability(c, n) if self.calibration is not None else 0.5
-                root = self.root[c]
-                out.append(Candidate(c, level, n, sentences[c], c in lead, n >= best_sibling[self.parent[c]], p_open, float(level1[root]), phrases[c]))
+        for c, n in kept:
+            p_open = self.probability(c, n) if calibrated else 0.5
+            out.append(Candidate(c, level_of[c], n, sentences[c], c in lead, n >= best_sibling[parent_of[c]], p_open, float(level1[root[c]]), phrases[c]))
         return out, n_sentences
 
     def article_probability(self, c: Candidate, article_sentences: int) -> float:
