@@ -117,7 +117,7 @@ VISIT = (
 
 def test_evidence_counts_sentences_and_the_title_and_lead():
     idx = _index()
-    counts, sentences, lead, n_sentences = idx.evidence(*VISIT)
+    counts, sentences, lead, n_sentences, phrases = idx.evidence(*VISIT)
     assert n_sentences == 6  # five sentences of the body and the title
     # diplomacy: the title (twice), envoy, foreign minister + ambassador, diplomat
     assert sentences[DIPLOMACY] == 4 and counts[DIPLOMACY] == 6
@@ -125,6 +125,16 @@ def test_evidence_counts_sentences_and_the_title_and_lead():
     assert sentences[SANCTION] == 1
     # A phrase does not run across a sentence end.
     assert idx.evidence("", "They met the foreign. Minister Ross spoke.")[0][DIPLOMACY] == 0
+
+
+def test_evidence_counts_distinct_phrases_apart_from_hits():
+    idx = _index()
+    # diplomacy in VISIT: envoy (title and body), foreign minister, ambassador, diplomat; sanctions once
+    phrases = idx.evidence(*VISIT)[4]
+    assert phrases[DIPLOMACY] == 4 and phrases[SANCTION] == 1
+    # One phrase repeated: three hits in two sentences, one phrase.
+    counts, sentences, _, _, phrases = idx.evidence("", "The envoy met the envoy. The envoy left.")
+    assert (counts[DIPLOMACY], sentences[DIPLOMACY], phrases[DIPLOMACY]) == (3, 2, 1)
 
 
 def _article_calibrated(threshold: float = 0.5) -> DepthIndex:

@@ -80,6 +80,10 @@ def test_product_with_weights_equals_the_dense_product():
 def test_html_entities_are_punctuation_even_without_their_ampersand():
     assert tokens("Google #39;s  quot;new quot; deal with AT amp;T") == ["google", "s", "new", "deal", "with", "at", "t"]
     assert tokens("Shares &lt;b&gt;rose&lt;/b&gt; 5;") == ["shares", "b", "rose", "b", "5"]
+    # Only whole entities: a name inside a word, or five digits, is text (features._ENTITY).
+    assert tokens("Squot; and galt; stay words; #12345; is not one, a#12;b and x&amp;y are") == [
+        "squot", "and", "galt", "stay", "words", "12345", "is", "not", "one", "a", "b", "and", "x", "y", "are"
+    ]
 
 
 def test_windows_follow_paragraphs_and_short_bodies_have_none():
@@ -101,3 +105,20 @@ def test_windows_follow_paragraphs_and_short_bodies_have_none():
     assert dense[2, col["gamma"]] > 0 and dense[3, col["epsilon"]] > 0 and dense[3, col["gamma"]] == 0
     _, _, none, owners = f.transform_articles_with_windows(parts, FeatureConfig())
     assert none is None and len(owners) == 0
+
+
+def test_parted_tokens_are_the_tokens_of_each_part_with_a_break_between():
+    from newstag.topics.features import PART_BREAK, parted_token_bytes, token_bytes
+
+    parts = [
+        "Minister\x00visits &lt;Ottawa&gt;",  # a NUL of the text: a separator, as token_bytes has it
+        "",
+        "Café “talks” — #39;quot;",
+        "...",
+        "AT&amp;T said; 12345;",
+    ]
+    expected = token_bytes(parts[0])
+    for p in parts[1:]:
+        expected += [PART_BREAK, *token_bytes(p)]
+    assert parted_token_bytes(parts) == expected
+    assert expected[:4] == [b"minister", b"visits", b"ottawa", PART_BREAK]

@@ -18,7 +18,8 @@ ancestor and are not given themselves. A topic at level 2 or 3 is a candidate wh
 ancestor is among the article's level-1 topics (no depth without a parent), and, at level 3, when
 its level-2 parent is given too. A candidate's evidence (`Candidate`): its hits (a title
 occurrence counts TITLE_HITS times), the sentences that carry them, whether the title or the
-first LEAD_SENTENCES sentences do, and whether it has the most hits among its siblings.
+first LEAD_SENTENCES sentences do, how many distinct phrases they are, and whether it has the
+most hits among its siblings.
 
 Which candidates are given (`calibration` in depth.json, fitted by topics/depth_fit.py on openly
 licensed data only):
@@ -29,8 +30,8 @@ licensed data only):
       level (DEPTH_FEATURES). Alone, a candidate passes at its `threshold`.
     - the article calibration (`calibration["article"]`, fitted on hand-labelled full articles):
       the probability that the tag is right, a logistic function of the open probability, the
-      evidence above, the article's length and the level-1 topic's probability
-      (ARTICLE_FEATURES). When present it decides, at its own threshold and number per parent,
+      evidence above, how many distinct phrases carry it, the article's length and the level-1
+      topic's probability (ARTICLE_FEATURES). When present it decides, at its own threshold and number per parent,
       and the classifier's own level-2 topics are not given (topics/__init__.TopicTagger).
 
 Without a calibration (a hand-made index), the rule is a priori: phrases occur at least
@@ -46,9 +47,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
+from itertools import compress, count
 from dataclasses import dataclass
 
-from newstag.topics.features import token_bytes, tokens
+from newstag.topics.features import PART_BREAK, parted_token_bytes, tokens
 
 DEPTH_FORMAT = "newstag-depth/1"
 MIN_HITS = 2
@@ -58,8 +60,8 @@ DEEPEST_GIVEN = 3
 # The lead: what an editor puts first. Two sentences, as the news lead is usually one or two.
 LEAD_SENTENCES = 2
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
-# Between two sentences in evidence()'s token list: no phrase has an empty word.
-_BREAK = b""
+# Before each sentence of the body in evidence()'s token list: no phrase has this word.
+_BREAK = PART_BREAK
 # Single words too general to stand for a topic when a label is split into its parts
 # ("products and services" gives neither "products" nor "services").
 GENERIC_PARTS = frozenset(
@@ -178,6 +180,10 @@ class Candidate:
     dominant: bool  # at least as many hits as any sibling code (same parent) with hits
     open_probability: float  # the open-text calibration's probability (0.5 without one)
     level1_probability: float  # the classifier's probability of the code's level-1 topic
+    # Distinct index phrases among its hits (an inflection is a phrase of its own): a story about a
+    # topic names it in several ways ("envoy", "ambassador", "talks"); one phrase repeated is more
+    # often a passing detail.
+    phrases: int = 1
 
 
 def article_features(c: Candidate, article_sentences: int) -> list[float]:
@@ -190,19 +196,21 @@ def article_features(c: Candidate, article_sentences: int) -> list[float]:
         1.0 if c.dominant else 0.0,
         1.0 if c.level == 3 else 0.0,
         _logit(c.level1_probability),
+        math.log(max(c.phrases, 1)),
     ]
 
 
 ARTICLE_FEATURES = (
     "logit open probability", "log sentences with a hit", "log sentences of the article", "in title or lead",
-    "most hits among siblings", "level 3", "logit level-1 probability",
+    "most hits among siblings", "level 3", "logit level-1 probability", "log distinct phrases",
 )
+_ARTICLE_AT = {name: k for k, name in enumerate(ARTICLE_FEATURES)}
 
 
 def sentences_of(body: str) -> list[str]:
     """The body's sentences and paragraph lines (a full stop, question or exclamation mark before
     a space, or a line break, ends one): where an article's evidence is counted."""
-    return [s for s in _SENTENCE_END.split(body) if s.strip()]
+    return list(filter(str.strip, _SENTENCE_END.split(body)))
 
 
 class DepthIndex:
@@ -216,10 +224,21 @@ class DepthIndex:
         self.calibration: dict | None = doc.get("calibration")
         self._open_base: dict[str, float] = {}
         if self.article_calibrated:
-            self.max_per_parent = int(self.calibration["article"].get("max_per_parent", self.max_per_parent))
+            art = self.calibration["article"]
+            self.max_per_parent = int(art.get("max_per_parent", self.max_per_parent))
+            # (weight, position in article_features) of the features the calibration was fitted
+            # with, by name (stored with it): one fitted before a feature was added (the first
+            # seven, unnamed in hand-made test documents) reads only its own.
+            names = art.get("features", ARTICLE_FEATURES[: len(art["coef"])])
+            self._article_weights = [(float(w), _ARTICLE_AT[n]) for w, n in zip(art["coef"], names)]
+            self._article_intercept = float(art["intercept"])
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
-        # levels 2..DEEPEST_GIVEN), keyed by first token for a scan over the article's tokens.
-        self.by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
+        # levels 2..DEEPEST_GIVEN), keyed for a scan over the article's tokens: a one-word phrase
+        # by its word (`single`), a longer one by its first two words (`multi`, longest first), so
+        # a position is tried against the few phrases that share its next word as well, not every
+        # phrase that shares its first ("the", "trade" and "foreign" start dozens each).
+        self.single: dict[bytes, tuple[str, ...]] = {}
+        self.multi: dict[bytes, dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]]] = {}
         self.longest = 1
         for phrase, codes in doc["phrases"].items():
             toks = tuple(t.encode("utf-8") for t in phrase.split())
@@ -231,10 +250,16 @@ class DepthIndex:
                         counted.add(t.code)
                     t = tax.topics.get(t.parent) if t.parent else None
             if toks and counted:
-                self.by_first.setdefault(toks[0], []).append((toks, tuple(sorted(counted))))
+                if len(toks) == 1:
+                    self.single.setdefault(toks[0], tuple(sorted(counted)))
+                else:
+                    self.multi.setdefault(toks[0], {}).setdefault(toks[1], []).append((toks, tuple(sorted(counted))))
                 self.longest = max(self.longest, len(toks))
-        for entries in self.by_first.values():
-            entries.sort(key=lambda e: -len(e[0]))  # longest match first at each position
+        for by_second in self.multi.values():
+            for entries in by_second.values():
+                entries.sort(key=lambda e: -len(e[0]))  # longest match first at each position
+        # The tokens evidence() stops at: a phrase's first word, or a sentence break.
+        self._starts = frozenset(self.single) | frozenset(self.multi) | {_BREAK}
         self.level = {c: t.level for c, t in tax.topics.items()}
         self.parent = {c: t.parent for c, t in tax.topics.items()}
         self.root = {}
@@ -242,71 +267,97 @@ class DepthIndex:
             anc = tax.ancestor_at(c, 1)
             self.root[c] = anc.code if anc is not None else None
 
+    def phrase_at(self, toks: list[bytes], i: int) -> tuple[tuple[bytes, ...], tuple[str, ...]] | None:
+        """The longest phrase of the index that starts at toks[i], with the codes it counts for,
+        or None."""
+        by_second = self.multi.get(toks[i])
+        if by_second is not None and i + 1 < len(toks):
+            for phrase, codes in by_second.get(toks[i + 1], ()):
+                k = len(phrase)
+                if k == 2 or tuple(toks[i : i + k]) == phrase:
+                    return phrase, codes
+        codes = self.single.get(toks[i])
+        return ((toks[i],), codes) if codes is not None else None
+
     def hits(self, toks: list[bytes], weight: int = 1, into: Counter | None = None) -> Counter:
-        """Counts per code of the phrases in `toks` (features._token_bytes; leftmost-longest, no
+        """Counts per code of the phrases in `toks` (features.token_bytes; leftmost-longest, no
         overlaps)."""
         out = into if into is not None else Counter()
-        by_first = self.by_first
-        # Only positions whose token starts some phrase are looked at (a few per article).
-        starts = [i for i, t in enumerate(toks) if t in by_first]
         end = -1
-        for i in starts:
-            if i < end:
-                continue  # inside the phrase matched before
-            for phrase, codes in by_first[toks[i]]:
-                k = len(phrase)
-                if k == 1 or tuple(toks[i : i + k]) == phrase:
-                    for c in codes:
-                        out[c] += weight
-                    end = i + k
-                    break
+        for i in compress(count(), map(self._starts.__contains__, toks)):
+            if i < end or toks[i] == _BREAK:
+                continue  # inside the phrase matched before, or a break
+            found = self.phrase_at(toks, i)
+            if found is not None:
+                for c in found[1]:
+                    out[c] += weight
+                end = i + len(found[0])
         return out
 
     def counts(self, title: str, body: str) -> Counter:
         """Hits per code in an article (a title occurrence counts `title_hits` times)."""
         return self.evidence(title, body)[0]
 
-    def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int]:
+    def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int, Counter]:
         """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
-        number of sentences) of an article. Phrases are matched within a sentence."""
-        # One scan over the article's tokens, title first, its sentences joined by a break token
-        # (b"", never a phrase's word, so no phrase runs across a sentence end); a match's
-        # sentence is found from where the breaks are.
-        toks: list[bytes] = token_bytes(title) if title else []
-        ends = [len(toks)] if title else []  # the token index each sentence ends at
+        number of sentences, distinct phrases per code) of an article. Phrases are matched
+        within a sentence."""
+        # One pass: the title and the sentences tokenised in one call (features.parted_token_bytes,
+        # a break token before each sentence, so no phrase runs across a sentence end), then one
+        # C-level scan for the tokens that start a phrase or a sentence; the Python loop visits only
+        # those (a few dozen per article) and counts sentences at the breaks. Without a title the
+        # first part is empty and the first break opens sentence 0.
         body_sentences = sentences_of(body)
-        for sentence in body_sentences:
-            toks.append(_BREAK)
-            toks += token_bytes(sentence)
-            ends.append(len(toks))
-        counts: Counter = Counter()
-        sentences: Counter = Counter()
+        toks = parted_token_bytes([title or "", *body_sentences])
+        # Plain dicts in the loop (a Counter's missing key is a Python-level call), Counters out.
+        counts: dict[str, int] = {}
+        sentences: dict[str, int] = {}
         lead: set[str] = set()
         last: dict[str, int] = {}
-        lead_end = ends[LEAD_SENTENCES - 1 + bool(title)] if len(ends) >= LEAD_SENTENCES + bool(title) else len(toks)
-        title_end = ends[0] if title else 0
-        by_first = self.by_first
+        matched: set[tuple[bytes, ...]] = set()
+        phrases: dict[str, int] = {}
+        # The lead: the title and the first LEAD_SENTENCES sentences of the body.
+        last_lead = LEAD_SENTENCES - 1 + bool(title)
+        title_hits = self.title_hits
+        multi, single, n_toks = self.multi, self.single, len(toks)
         end = -1
-        sentence = 0
-        for i in [i for i, t in enumerate(toks) if t in by_first]:
+        sentence = 0 if title else -1
+        for i in compress(count(), map(self._starts.__contains__, toks)):
+            first = toks[i]
+            if first == _BREAK:
+                sentence += 1
+                continue
             if i < end:
                 continue  # inside the phrase matched before
-            for phrase, codes in by_first[toks[i]]:
-                k = len(phrase)
-                if k == 1 or tuple(toks[i : i + k]) == phrase:
-                    while ends[sentence] <= i:
-                        sentence += 1
-                    weight = self.title_hits if i < title_end else 1
-                    for c in codes:
-                        counts[c] += weight
-                        if last.get(c) != sentence:
-                            last[c] = sentence
-                            sentences[c] += 1
-                        if i < lead_end:
-                            lead.add(c)
-                    end = i + k
-                    break
-        return counts, sentences, lead, len(body_sentences) + bool(title)
+            # phrase_at, inlined (it runs at every start).
+            phrase = None
+            by_second = multi.get(first)
+            if by_second is not None and i + 1 < n_toks:
+                for phrase, codes in by_second.get(toks[i + 1], ()):
+                    k = len(phrase)
+                    if k == 2 or tuple(toks[i : i + k]) == phrase:
+                        break
+                else:
+                    phrase = None
+            if phrase is None:
+                codes = single.get(first)
+                if codes is None:
+                    continue
+                phrase = (first,)
+            weight = title_hits if (title and sentence == 0) else 1
+            if phrase not in matched:
+                matched.add(phrase)
+                for c in codes:
+                    phrases[c] = phrases.get(c, 0) + 1
+            for c in codes:
+                counts[c] = counts.get(c, 0) + weight
+                if last.get(c) != sentence:
+                    last[c] = sentence
+                    sentences[c] = sentences.get(c, 0) + 1
+            if sentence <= last_lead:
+                lead.update(codes)
+            end = i + len(phrase)
+        return Counter(counts), Counter(sentences), lead, len(body_sentences) + bool(title), Counter(phrases)
 
     def probability(self, code: str, hits: int) -> float:
         """The open-text calibration's probability that `code` is right given its level-1 topic
@@ -325,25 +376,27 @@ class DepthIndex:
         sentences (for article_features)."""
         if not isinstance(level1, Mapping):
             level1 = dict.fromkeys(level1, 1.0)
-        counts, sentences, lead, n_sentences = self.evidence(title, body)
+        counts, sentences, lead, n_sentences, phrases = self.evidence(title, body)
+        # Only codes under the given level-1 topics (about a tenth of those with hits); a code's
+        # siblings share its level-1 topic, so they are all among them for `dominant`.
+        root, level_of, parent_of = self.root, self.level, self.parent
+        kept = [(c, n) for c, n in counts.items() if root.get(c) in level1 and level_of.get(c) in (2, DEEPEST_GIVEN)]
         best_sibling: dict[str, int] = {}
-        for c, n in counts.items():
-            parent = self.parent.get(c)
-            best_sibling[parent] = max(best_sibling.get(parent, 0), n)
+        for c, n in kept:
+            parent = parent_of[c]
+            if n > best_sibling.get(parent, 0):
+                best_sibling[parent] = n
+        calibrated = self.calibration is not None
         out = []
-        for c, n in counts.items():
-            level = self.level.get(c)
-            if level in (2, DEEPEST_GIVEN) and self.root.get(c) in level1:
-                p_open = self.probability(c, n) if self.calibration is not None else 0.5
-                root = self.root[c]
-                out.append(Candidate(c, level, n, sentences[c], c in lead, n >= best_sibling[self.parent[c]], p_open, float(level1[root])))
+        for c, n in kept:
+            p_open = self.probability(c, n) if calibrated else 0.5
+            out.append(Candidate(c, level_of[c], n, sentences[c], c in lead, n >= best_sibling[parent_of[c]], p_open, float(level1[root[c]]), phrases[c]))
         return out, n_sentences
 
     def article_probability(self, c: Candidate, article_sentences: int) -> float:
         """The article calibration's probability that the candidate is right (needs one)."""
-        art = self.calibration["article"]
         x = article_features(c, article_sentences)
-        return _sigmoid(art["intercept"] + sum(w * v for w, v in zip(art["coef"], x)))
+        return _sigmoid(self._article_intercept + sum(w * x[k] for w, k in self._article_weights))
 
     @property
     def article_calibrated(self) -> bool:
