@@ -179,4 +179,4 @@ def full_text_matches(query: str | None, dialect: str) -> tuple[str, list[str]] 
         match = " ".join('"' + " ".join(words) + '"' for words in terms)
         return "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [match]
     tsquery = " && ".join(f"phraseto_tsquery('{FTS_CONFIG}', ?)" for _ in terms)
-    return f"SELECT f.seq FROM article_bodies f WHERE f.fts @@ ({tsquery})", [" ".join(words) for words in terms]
+    return f"SELECT f.seq FROM articles_fts f WHERE f.fts @@ ({tsquery})", [" ".join(words) for words in terms]
