@@ -353,12 +353,14 @@ class PostgresBackend(Backend):
         if not seqs:
             return
         if isinstance(seqs, range) and seqs.step == 1:
-            where, params = "seq >= ? AND seq < ?", [seqs.start, seqs.stop]
+            where, params = "b.seq >= ? AND b.seq < ?", [seqs.start, seqs.stop]
         else:
-            where, params = f"seq IN ({placeholders(seqs)})", list(seqs)
+            where, params = f"b.seq IN ({placeholders(seqs)})", list(seqs)
+        document = pg_document(FULL_TEXT, "b.")
         self.execute(
-            f"INSERT INTO {FULL_TEXT.fts_table} ({FULL_TEXT.key}, fts) SELECT {FULL_TEXT.key}, "
-            f"to_tsvector('{FTS_CONFIG}', {pg_document(FULL_TEXT)}) FROM {FULL_TEXT.table} WHERE {where}", params
+            f"INSERT INTO {FULL_TEXT.fts_table} (seq, published, fts) SELECT b.seq, a.published, "
+            f"to_tsvector('{FTS_CONFIG}', {document}) FROM {FULL_TEXT.table} b JOIN articles a ON a.seq = b.seq "
+            f"WHERE {where}", params
         )
 
     def unindex_text(self, seqs: Sequence[int]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from newstag.archive.backends import Backend, placeholders
-from newstag.archive.filters import Filters, Selection, full_text_matches, query_terms, select
+from newstag.archive.filters import TAG_FILTER_NAMES, Filters, Selection, full_text_matches, query_terms, select
 
 STATS_BY = ("topic", "region", "agency", "month", "place")
 MAX_LIMIT = 1000
@@ -60,6 +60,8 @@ def plan(backend: Backend, filters: Filters) -> Selection:
     full text, from its matches when the query matches at most FULL_TEXT_FIRST_BELOW articles."""
     if not query_terms(filters.query):
         return select(filters, backend.dialect)
+    if backend.dialect == "postgresql" and not any(getattr(filters, tag) is not None for tag in TAG_FILTER_NAMES):
+        return select(filters, backend.dialect)  # articles_fts drives, whatever the number of matches (filters.select)
     below = FULL_TEXT_FIRST_BELOW[backend.dialect]
     return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, below))
 

@@ -1,5 +1,6 @@
 """Schema version 3: PostgreSQL's full text moves from a generated column of article_bodies to
-a narrow table `articles_fts` (seq, fts tsvector) with the GIN index; SQLite: nothing.
+a narrow table `articles_fts` (seq, published, fts tsvector) with the GIN index and a
+(published, seq) index; SQLite: nothing.
 
 Why: a full-text match is a heap visit (the bitmap heap scan's, for visibility). In
 article_bodies that is a wide row (title, text, record: ~4 KB a page or more each), so a word
@@ -20,10 +21,11 @@ VERSION = 3
 def statements(dialect: str) -> list[str]:
     if dialect != "postgresql":
         return []
-    create_table, create_index = render_full_text(FULL_TEXT, dialect)
+    create_table, *create_indexes = render_full_text(FULL_TEXT, dialect)
     return [
         create_table,
-        f"INSERT INTO {FULL_TEXT.fts_table} ({FULL_TEXT.key}, fts) SELECT {FULL_TEXT.key}, fts FROM {FULL_TEXT.table}",
-        create_index,
+        f"INSERT INTO {FULL_TEXT.fts_table} ({FULL_TEXT.key}, published, fts) "
+        f"SELECT b.{FULL_TEXT.key}, a.published, b.fts FROM {FULL_TEXT.table} b JOIN articles a ON a.seq = b.{FULL_TEXT.key}",
+        *create_indexes,
         f"ALTER TABLE {FULL_TEXT.table} DROP COLUMN fts",  # drops its GIN index with it
     ]
