@@ -23,13 +23,15 @@ MAX_LIMIT = 1000
 # matches a set probed per index entry. 5,000 rather than 20,000: at a million articles the p99
 # of full text + topic + region over the benchmark's queries fell from ~390 to ~280 ms (counting
 # up to 1,000; load ~10, so relative only). PostgreSQL the same, from its planner's estimates
-# (and only when the tags are estimated to match more); 15,000 there, above its estimate of any
+# (and only when the tags are estimated to match more; without a tag filter articles_fts
+# drives either way, see filters.select); 15,000 there, above its estimate of any
 # word outside its statistics (5,003 of a million here, see _full_text_matches_at_most).
 FULL_TEXT_FIRST_BELOW = {"sqlite": 5_000, "postgresql": 15_000}
 # A page's total is exact up to this many articles, then "more than COUNT_CAP" (search_page).
 # Counting costs the matches read: at a million articles (load ~9, so relative only), the p99
 # of full text + topic + region was ~370 ms on PostgreSQL with 200 against ~900 ms with 1,000,
-# each match of a common word costing a heap page read there (the tsvector is in the row).
+# each match of a common word costing a heap page read there (then of article_bodies' wide
+# rows; schema version 3 moved the tsvector to the narrow articles_fts).
 COUNT_CAP = 200
 
 
