@@ -335,6 +335,7 @@ def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(pos
     # backend then wrote no full-text rows itself (index_text did nothing), as this one does.
     from newstag.archive.backends import PostgresBackend
     from newstag.archive.migrations import m0001_initial
+    from newstag.archive.schema import PG_FTS_STATISTICS
 
     class VersionOneBackend(PostgresBackend):
         def index_text(self, seqs) -> None:
@@ -364,6 +365,9 @@ def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(pos
             "SELECT count(*) FROM information_schema.columns WHERE table_name = 'article_bodies' AND column_name = 'fts'"
         ) == [(0,)]
         assert backend.query("SELECT count(*) FROM articles_fts") == [(10,)]
+        assert backend.query(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'articles_fts'::regclass AND attname = 'fts'"
+        ) == [(PG_FTS_STATISTICS,)]
         hits = search(backend, Filters(query="Atacama"))
         assert len(hits) == 1 and "Atacama" in backend.query(
             "SELECT b.text FROM article_bodies b JOIN articles a ON a.seq = b.seq WHERE a.id = ?", (hits[0].id,))[0][0]

@@ -62,9 +62,14 @@ def plan(backend: Backend, filters: Filters) -> Selection:
     full text, from its matches when the query matches at most FULL_TEXT_FIRST_BELOW articles."""
     if not query_terms(filters.query):
         return select(filters, backend.dialect)
-    if backend.dialect == "postgresql" and not any(getattr(filters, tag) is not None for tag in TAG_FILTER_NAMES):
-        return select(filters, backend.dialect)  # articles_fts drives, whatever the number of matches (filters.select)
     below = FULL_TEXT_FIRST_BELOW[backend.dialect]
+    if backend.dialect == "postgresql" and not any(getattr(filters, tag) is not None for tag in TAG_FILTER_NAMES):
+        # articles_fts drives (filters.select); its matches sorted when estimated at most `below`.
+        # An estimate above the one the planner gives any word outside its statistics comes
+        # from those statistics (a frequency ANALYZE counted), and a word outside them is rarer
+        # than the rarest counted, so sorting its matches stays bounded.
+        sql, params = full_text_matches(filters.query, backend.dialect)
+        return select(filters, backend.dialect, by_full_text=_estimated_rows(backend, sql, params) <= below)
     return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, below))
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 DIALECTS = ("sqlite", "postgresql")
 FTS_CONFIG = "simple"  # PostgreSQL text search configuration (see the module docstring)
+PG_FTS_STATISTICS = 1000  # PostgreSQL's statistics target of the tsvector column (render_full_text)
 
 # Abstract column types -> each dialect's.
 _TYPES = {
@@ -128,6 +129,12 @@ def render_full_text(ft: FullText, dialect: str) -> list[str]:
     return [
         f"CREATE TABLE {ft.fts_table} (\n  {ft.key} BIGINT NOT NULL,\n  published TEXT NOT NULL DEFAULT '',\n"
         f"  fts tsvector NOT NULL,\n  PRIMARY KEY ({ft.key})\n) WITH (toast_tuple_target = 128)",
+        # ANALYZE keeps the frequencies of 10 x this many words (default 100 -> 1,000 words); a
+        # word outside them is estimated at half the rarest kept one's frequency (~5,000 of a
+        # million with the default, for words in 1,678 and in 18,458 articles alike), and the
+        # search plans its sort from that estimate (queries.plan). With 1,000: every word of
+        # the benchmark within 1% of its count; ANALYZE of a million articles ~5 s (measured).
+        f"ALTER TABLE {ft.fts_table} ALTER COLUMN fts SET STATISTICS {PG_FTS_STATISTICS}",
         _gin_index(ft)[1],
         _pg_published_index(ft)[1],
     ]

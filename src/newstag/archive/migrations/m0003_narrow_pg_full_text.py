@@ -21,9 +21,10 @@ VERSION = 3
 def statements(dialect: str) -> list[str]:
     if dialect != "postgresql":
         return []
-    create_table, *create_indexes = render_full_text(FULL_TEXT, dialect)
+    create_table, statistics, *create_indexes = render_full_text(FULL_TEXT, dialect)
     return [
         create_table,
+        statistics,
         f"INSERT INTO {FULL_TEXT.fts_table} ({FULL_TEXT.key}, published, fts) "
         f"SELECT b.{FULL_TEXT.key}, a.published, b.fts FROM {FULL_TEXT.table} b JOIN articles a ON a.seq = b.{FULL_TEXT.key}",
         *create_indexes,
