@@ -132,8 +132,8 @@ def render_full_text(ft: FullText, dialect: str) -> list[str]:
         # ANALYZE keeps the frequencies of 10 x this many words (default 100 -> 1,000 words); a
         # word outside them is estimated at half the rarest kept one's frequency (~5,000 of a
         # million with the default, for words in 1,678 and in 18,458 articles alike), and the
-        # search plans its sort from that estimate (queries.plan). With 1,000: every word of
-        # the benchmark within 1% of its count; ANALYZE of a million articles ~5 s (measured).
+        # search plans its sort from that estimate (queries.plan). With 1,000: the slowest
+        # benchmark words' estimates within 1% of their counts; ANALYZE of a million ~6 s (measured).
         f"ALTER TABLE {ft.fts_table} ALTER COLUMN fts SET STATISTICS {PG_FTS_STATISTICS}",
         _gin_index(ft)[1],
         _pg_published_index(ft)[1],
