@@ -330,6 +330,52 @@ def test_a_version_1_sqlite_archive_is_migrated_and_its_full_text_still_found(tm
             "SELECT b.text FROM article_bodies b JOIN articles a ON a.seq = b.seq WHERE a.id = ?", (hits[0].id,))[0][0]
 
 
+def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(postgres_server):
+    # Version 1 kept the tsvector in a column of article_bodies that the server generated; the
+    # backend then wrote no full-text rows itself (index_text did nothing), as this one does.
+    from newstag.archive.backends import PostgresBackend
+    from newstag.archive.migrations import m0001_initial
+    from newstag.archive.schema import PG_FTS_STATISTICS
+
+    class VersionOneBackend(PostgresBackend):
+        def index_text(self, seqs) -> None:
+            pass
+
+        def unindex_text(self, seqs) -> None:
+            pass
+
+        def migrate(self) -> None:
+            pass
+
+        def create_missing_indexes(self) -> None:  # version 1's indexes are m0001's
+            pass
+
+    url = postgres_server.new_database()
+    old = VersionOneBackend(url)
+    with old.writing():
+        for statement in m0001_initial.statements("postgresql"):
+            old.execute(statement)
+        old._set_schema_version(1)
+    stored = commands.add(old, [str(ARTICLES)], options=TagOptions())
+    old.close()
+    assert stored.counts.added == 10
+    with open_archive(url) as backend:
+        assert backend.schema_version() == latest_version() >= 3
+        assert backend.query(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'article_bodies' AND column_name = 'fts'"
+        ) == [(0,)]
+        assert backend.query("SELECT count(*) FROM articles_fts") == [(10,)]
+        assert backend.query(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'articles_fts'::regclass AND attname = 'fts'"
+        ) == [(PG_FTS_STATISTICS,)]
+        hits = search(backend, Filters(query="Atacama"))
+        assert len(hits) == 1 and "Atacama" in backend.query(
+            "SELECT b.text FROM article_bodies b JOIN articles a ON a.seq = b.seq WHERE a.id = ?", (hits[0].id,))[0][0]
+    # Adding after the migration keeps the new table in step: the same input changes nothing.
+    again = _add(url)
+    assert (again.counts.added, again.counts.unchanged) == (0, 10)
+
+
 def test_filter_values_are_checked():
     with pytest.raises(FilterError, match="give a region"):
         Filters(relevance="about")

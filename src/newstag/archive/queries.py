@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from newstag.archive.backends import Backend, placeholders
-from newstag.archive.filters import Filters, Selection, full_text_matches, query_terms, select
+from newstag.archive.filters import TAG_FILTER_NAMES, Filters, Selection, full_text_matches, query_terms, select
 
 STATS_BY = ("topic", "region", "agency", "month", "place")
 MAX_LIMIT = 1000
@@ -23,13 +23,15 @@ MAX_LIMIT = 1000
 # matches a set probed per index entry. 5,000 rather than 20,000: at a million articles the p99
 # of full text + topic + region over the benchmark's queries fell from ~390 to ~280 ms (counting
 # up to 1,000; load ~10, so relative only). PostgreSQL the same, from its planner's estimates
-# (and only when the tags are estimated to match more); 15,000 there, above its estimate of any
+# (and only when the tags are estimated to match more; without a tag filter articles_fts
+# drives either way, see filters.select); 15,000 there, above its estimate of any
 # word outside its statistics (5,003 of a million here, see _full_text_matches_at_most).
 FULL_TEXT_FIRST_BELOW = {"sqlite": 5_000, "postgresql": 15_000}
 # A page's total is exact up to this many articles, then "more than COUNT_CAP" (search_page).
 # Counting costs the matches read: at a million articles (load ~9, so relative only), the p99
 # of full text + topic + region was ~370 ms on PostgreSQL with 200 against ~900 ms with 1,000,
-# each match of a common word costing a heap page read there (the tsvector is in the row).
+# each match of a common word costing a heap page read there (then of article_bodies' wide
+# rows; schema version 3 moved the tsvector to the narrow articles_fts).
 COUNT_CAP = 200
 
 
@@ -61,6 +63,13 @@ def plan(backend: Backend, filters: Filters) -> Selection:
     if not query_terms(filters.query):
         return select(filters, backend.dialect)
     below = FULL_TEXT_FIRST_BELOW[backend.dialect]
+    if backend.dialect == "postgresql" and not any(getattr(filters, tag) is not None for tag in TAG_FILTER_NAMES):
+        # articles_fts drives (filters.select); its matches sorted when estimated at most `below`.
+        # An estimate above the one the planner gives any word outside its statistics comes
+        # from those statistics (a frequency ANALYZE counted), and a word outside them is rarer
+        # than the rarest counted, so sorting its matches stays bounded.
+        sql, params = full_text_matches(filters.query, backend.dialect)
+        return select(filters, backend.dialect, by_full_text=_estimated_rows(backend, sql, params) <= below)
     return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, below))
 
 

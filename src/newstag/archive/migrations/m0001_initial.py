@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newstag.archive.schema import FULL_TEXT, TABLES, render_full_text, render_table
+from newstag.archive.schema import FTS_CONFIG, FULL_TEXT, TABLES, pg_document, render_full_text, render_table
 
 VERSION = 1
 
@@ -13,5 +13,14 @@ def statements(dialect: str) -> list[str]:
     out: list[str] = []
     for table in TABLES:
         out += render_table(table, dialect)
-    out += render_full_text(FULL_TEXT, dialect)
+    if dialect == "sqlite":
+        out += render_full_text(FULL_TEXT, dialect)
+    else:
+        # Version 1's PostgreSQL full text: a generated column of article_bodies (version 3
+        # moves it to a table of its own, m0003_narrow_pg_full_text).
+        out += [
+            f"ALTER TABLE {FULL_TEXT.table} ADD COLUMN fts tsvector "
+            f"GENERATED ALWAYS AS (to_tsvector('{FTS_CONFIG}', {pg_document(FULL_TEXT)})) STORED",
+            f"CREATE INDEX {FULL_TEXT.table}_fts_gin ON {FULL_TEXT.table} USING GIN (fts)",
+        ]
     return out
