@@ -70,6 +70,11 @@ _PLACE_NOUN_AFTER = re.compile(
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department|firefighters|"
     r"Civic Center|Public Library|Chamber of Commerce)\b")
+# The letters that begin _PLACE_NOUN_AFTER's words (read off its alternatives, "[Pp]olice" giving
+# both): a name followed by anything else needs no call of the regex.
+_PLACE_NOUN_FIRST = frozenset(
+    "".join(w[1 : w.index("]")] if w[0] == "[" else w[0]
+            for w in _PLACE_NOUN_AFTER.pattern[len(" (?:") : -len(")\\b")].split("|")))
 # An office or body of a place after a name: a place, not a person ("Enfield Council", "Laguna
 # Mayor"), but no evidence for which namesake ("Enfield" is in England and in Connecticut).
 _OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public Schools)\b")
@@ -185,6 +190,7 @@ _US_SPELLINGS = "color favor neighbor labor honor harbor center theater percent 
 SPELLING_SIDE = {**dict.fromkeys(_GB_SPELLINGS, "GB"), **dict.fromkeys(_US_SPELLINGS.split(), "US")}  # "program": both
 # The end of a sentence: [.!?], closing quotes or brackets, white space; or a blank line. Written
 # to begin with one character class so that the regex engine skips ahead to those characters.
+_MATCH_END = re.Match.end
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'”’)\]]*\s+|(?<=\n)\s*\n)")
 _STRONG_TYPES = frozenset({"country", "admin1", "continent", "region"})
 
@@ -335,7 +341,7 @@ def _of_place(folded: str, start: int, of_start: int, person_name: bool) -> bool
 
 
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
-    return [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    return list(map(_MATCH_END, _SENTENCE_END.finditer(text, start, end)))  # a C loop: one a sentence of every story
 
 
 class Detector:
@@ -403,6 +409,7 @@ class Detector:
         cached = g.first_word_entries.get
         entry_of = g._entry
         longest_in = g.longest_in
+        longest = g.longest_of_lengths
         out = []
         taken = start
         lower = []
@@ -435,10 +442,13 @@ class Detector:
                 entry = entry_of(word)
                 if entry is None:
                     continue
-            next_two = entry[3]
+            lengths, by_length, by_second, next_two = entry
             if next_two is not None and folded[s + len(word) : s + len(word) + 2] not in next_two:
                 continue  # "The company", "It was": no alias of the word goes on like that
-            hit = longest_in(entry, folded, s, word, end)
+            # Most words begin aliases of no second-word groups: their lengths are tried here,
+            # one call fewer than through longest_in (the same look-up).
+            hit = longest(folded, s, end, lengths, by_length) if by_second is None \
+                else longest_in(entry, folded, s, word, end)
             if hit is not None:
                 out.append((hit[0], s, hit[1]))
                 taken = hit[1]
@@ -512,16 +522,26 @@ class Detector:
                 k = folded.rfind("\n", lo, a - 1)
                 if k > j:
                     j = k
-                pm = _PREV_WORD.search(folded, j + 1 if j >= 0 else lo, a - 1)  # after the last space, within 41
-                if pm is not None:
-                    prev, prev_start = pm.group(), pm.start()
+                lo = j + 1 if j >= 0 else lo
+                token = folded[lo : a - 1]
+                if token.isalpha() and token.isascii():
+                    # Most words before a name are plain ASCII words ("in", "President"), which
+                    # _PREV_WORD matches whole: settled without the regex.
+                    prev, prev_start = token, lo
+                else:
+                    pm = _PREV_WORD.search(folded, lo, a - 1)  # after the last space, within 41
+                    if pm is not None:
+                        prev, prev_start = pm.group(), pm.start()
             if info.kind == "demonym" and not headline:
                 if prev is not None and names.name_before(prev, folded, prev_start):
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
-            placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
+            # (_PLACE_NOUN_AFTER begins with a space and one of _PLACE_NOUN_FIRST: most names are
+            # followed by something else, settled without the regex.)
+            placelike = info.is_name and folded[b : b + 1] == " " and folded[b + 1 : b + 2] in _PLACE_NOUN_FIRST \
+                and _PLACE_NOUN_AFTER.match(folded, b) is not None
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in locative
                                       and (prev != "of" or _of_place(folded, start, prev_start, info.given or info.namelike)))
