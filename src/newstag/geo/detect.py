@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -268,6 +268,9 @@ class _Alias:
     # name too: the common-noun checks (_StoryWords, Detector._without_common_nouns) read it.
     town: bool = False
     noun_check: bool = False
+    # None of given, small_town, first_name, one_word_city, common: of the person and name rules
+    # of Detector._scan only the word before can apply (every later rule asks for one of those).
+    plain: bool = False
 
 
 def _is_headline(s: str) -> bool:
@@ -394,6 +397,8 @@ class Detector:
                 noun_check=" " not in text and all(c.kind == "name" for c in cands)
                 and (town or any(c.flags & GIVEN for c in cands)),
             )
+            info = self._aliases[idx] = replace(info, plain=not (
+                info.given or info.small_town or info.first_name or info.one_word_city or info.common))
         return info
 
     def _matches(self, folded: str, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -581,84 +586,87 @@ class Detector:
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
-                if qualifier is None and not (placelike or office) and (info.given or info.small_town) \
-                        and names.name_after(folded, b):
-                    if info.given:
-                        persons.add(alias)  # "Jordan Smith": a first name, here and everywhere in the story
-                    else:
-                        # "Supreme Court", "Ozark Dodge": the first word of a longer name; a place
-                        # only if the story also names it on its own ("in Ozark").
-                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
-                                                      likely_place))
-                    continue
-                if info.first_name and word_after and qualifier is None and not (placelike or office) \
-                        and names.surname_after(folded, b, never=False):
-                    # "George Floyd", "George Stephanopoulos": a first name before a capitalised
-                    # word that is no place, no English word and no word of the never list
-                    # ("Augusta Herald", "Cleveland Republican", "Venice Commission").
-                    if info.given:
-                        persons.add(alias)
-                    else:  # the place only if the story also names it on its own
-                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
-                                                      likely_place))
-                    continue
-                if info.small_town and qualifier is None and not (placelike or office) and prev is not None \
-                        and names.opens_a_name(prev) and self._sentence_initial(folded, prev_start):
-                    # "Deutsche Welle ...": a sentence opened by a word that is no English word
-                    # and no place, then a small town's name: a name of two words; the town only
-                    # if the story also names it on its own.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
-                        and (info.small_town or info.namelike) and _HONOUR_AFTER.match(folded, b):
-                    # "the Berwick Prize", "the George Pólya Prize": honours are named for people;
-                    # the town only if the story also names it on its own.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if info.small_town and qualifier is None and not (placelike or office) and b < end \
-                        and folded[b] in ",." and _ACCORDING_TO.search(folded, max(start, a - 13), a):
-                    # "according to Forbes,": a source of news named like a small town (a source
-                    # named for a town is followed by its kind: "according to DeKalb Police"); the
-                    # town only if the story also names it on its own.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if (info.small_town or (info.alt and info.one_word_city)) and qualifier is None and not (placelike or office) \
-                        and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after, likely_place):
-                    # "United States Postal Service", "Red Hat", "Kanye West", "Clemson
-                    # University", "the Monmouth poll", "Department of Homeland Security",
-                    # "Observatoire de Paris": a small town's name inside a longer name (see
-                    # _inside_a_name); the town only if the story also names it on its own.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if info.one_word_city and b < end and folded[b] in "'’" and qualifier is None and not (placelike or office) \
-                        and _NAMED_LAW_AFTER.match(folded, b):
-                    # "Newton's laws", "Kepler's and Newton's law": laws and theorems are named
-                    # for people, as honours are.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if info.small_town and not likely_place and names.speech_after(folded, b):
-                    persons.add(alias)  # "Walters said": a person, here and everywhere in the story
-                    continue
-                if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
-                    # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
-                    # story names it elsewhere too ("Kirkland is my home.")
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if info.common and qualifier is None and (not likely_place or word_after):
-                    continue  # "Reading is fun"; "in Reading" is the town, "in Vice President ..." is not
-                if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
-                        and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
-                    # "The Atlantic", "The Independent": a town's name takes no article, a title
-                    # does; a building's too, and one goes there ("visit The Crescent").
-                    continue
-                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
-                        and names.full_name_after(folded, alias, b, start, end):
-                    if info.given:
-                        persons.add(alias)
-                    else:  # "Vladimir Putin": a place only if the story also names it on its own
-                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
-                                                      likely_place))
-                    continue
+                # A country, a region, a name of several words (_Alias.plain): none of the rules
+                # below applies, each asks for a first name, a town or a common word.
+                if not info.plain:
+                    if qualifier is None and not (placelike or office) and (info.given or info.small_town) \
+                            and names.name_after(folded, b):
+                        if info.given:
+                            persons.add(alias)  # "Jordan Smith": a first name, here and everywhere in the story
+                        else:
+                            # "Supreme Court", "Ozark Dodge": the first word of a longer name; a place
+                            # only if the story also names it on its own ("in Ozark").
+                            initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                          likely_place))
+                        continue
+                    if info.first_name and word_after and qualifier is None and not (placelike or office) \
+                            and names.surname_after(folded, b, never=False):
+                        # "George Floyd", "George Stephanopoulos": a first name before a capitalised
+                        # word that is no place, no English word and no word of the never list
+                        # ("Augusta Herald", "Cleveland Republican", "Venice Commission").
+                        if info.given:
+                            persons.add(alias)
+                        else:  # the place only if the story also names it on its own
+                            initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                          likely_place))
+                        continue
+                    if info.small_town and qualifier is None and not (placelike or office) and prev is not None \
+                            and names.opens_a_name(prev) and self._sentence_initial(folded, prev_start):
+                        # "Deutsche Welle ...": a sentence opened by a word that is no English word
+                        # and no place, then a small town's name: a name of two words; the town only
+                        # if the story also names it on its own.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                            and (info.small_town or info.namelike) and _HONOUR_AFTER.match(folded, b):
+                        # "the Berwick Prize", "the George Pólya Prize": honours are named for people;
+                        # the town only if the story also names it on its own.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if info.small_town and qualifier is None and not (placelike or office) and b < end \
+                            and folded[b] in ",." and _ACCORDING_TO.search(folded, max(start, a - 13), a):
+                        # "according to Forbes,": a source of news named like a small town (a source
+                        # named for a town is followed by its kind: "according to DeKalb Police"); the
+                        # town only if the story also names it on its own.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if (info.small_town or (info.alt and info.one_word_city)) and qualifier is None and not (placelike or office) \
+                            and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after, likely_place):
+                        # "United States Postal Service", "Red Hat", "Kanye West", "Clemson
+                        # University", "the Monmouth poll", "Department of Homeland Security",
+                        # "Observatoire de Paris": a small town's name inside a longer name (see
+                        # _inside_a_name); the town only if the story also names it on its own.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if info.one_word_city and b < end and folded[b] in "'’" and qualifier is None and not (placelike or office) \
+                            and _NAMED_LAW_AFTER.match(folded, b):
+                        # "Newton's laws", "Kepler's and Newton's law": laws and theorems are named
+                        # for people, as honours are.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if info.small_town and not likely_place and names.speech_after(folded, b):
+                        persons.add(alias)  # "Walters said": a person, here and everywhere in the story
+                        continue
+                    if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
+                        # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
+                        # story names it elsewhere too ("Kirkland is my home.")
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if info.common and qualifier is None and (not likely_place or word_after):
+                        continue  # "Reading is fun"; "in Reading" is the town, "in Vice President ..." is not
+                    if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
+                            and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
+                        # "The Atlantic", "The Independent": a town's name takes no article, a title
+                        # does; a building's too, and one goes there ("visit The Crescent").
+                        continue
+                    if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                            and names.full_name_after(folded, alias, b, start, end):
+                        if info.given:
+                            persons.add(alias)
+                        else:  # "Vladimir Putin": a place only if the story also names it on its own
+                            initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                          likely_place))
+                        continue
             if info.noun_check and field == "text":
                 t = text[a:b]
                 if qualifier or placelike:
