@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -70,6 +70,11 @@ _PLACE_NOUN_AFTER = re.compile(
     r"township|village|city|town|county|schools?|school district|fire department|area|neighborhood|"
     r"[Pp]olice [Dd]epartment|City Council|Town Council|Township|Village|City Hall|Fire Department|firefighters|"
     r"Civic Center|Public Library|Chamber of Commerce)\b")
+# The letters that begin _PLACE_NOUN_AFTER's words (read off its alternatives, "[Pp]olice" giving
+# both): a name followed by anything else needs no call of the regex.
+_PLACE_NOUN_FIRST = frozenset(
+    "".join(w[1 : w.index("]")] if w[0] == "[" else w[0]
+            for w in _PLACE_NOUN_AFTER.pattern[len(" (?:") : -len(")\\b")].split("|")))
 # An office or body of a place after a name: a place, not a person ("Enfield Council", "Laguna
 # Mayor"), but no evidence for which namesake ("Enfield" is in England and in Connecticut).
 _OFFICE_AFTER = re.compile(r" (?:Council|Mayor|Selectman|Selectmen|Public Schools)\b")
@@ -185,6 +190,7 @@ _US_SPELLINGS = "color favor neighbor labor honor harbor center theater percent 
 SPELLING_SIDE = {**dict.fromkeys(_GB_SPELLINGS, "GB"), **dict.fromkeys(_US_SPELLINGS.split(), "US")}  # "program": both
 # The end of a sentence: [.!?], closing quotes or brackets, white space; or a blank line. Written
 # to begin with one character class so that the regex engine skips ahead to those characters.
+_MATCH_END = re.Match.end
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'”’)\]]*\s+|(?<=\n)\s*\n)")
 _STRONG_TYPES = frozenset({"country", "admin1", "continent", "region"})
 
@@ -262,6 +268,9 @@ class _Alias:
     # name too: the common-noun checks (_StoryWords, Detector._without_common_nouns) read it.
     town: bool = False
     noun_check: bool = False
+    # None of given, small_town, first_name, one_word_city, common: of the person and name rules
+    # of Detector._scan only the word before can apply (every later rule asks for one of those).
+    plain: bool = False
 
 
 def _is_headline(s: str) -> bool:
@@ -335,7 +344,7 @@ def _of_place(folded: str, start: int, of_start: int, person_name: bool) -> bool
 
 
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
-    return [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    return list(map(_MATCH_END, _SENTENCE_END.finditer(text, start, end)))  # a C loop: one a sentence of every story
 
 
 class Detector:
@@ -388,6 +397,8 @@ class Detector:
                 noun_check=" " not in text and all(c.kind == "name" for c in cands)
                 and (town or any(c.flags & GIVEN for c in cands)),
             )
+            info = self._aliases[idx] = replace(info, plain=not (
+                info.given or info.small_town or info.first_name or info.one_word_city or info.common))
         return info
 
     def _matches(self, folded: str, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -403,6 +414,7 @@ class Detector:
         cached = g.first_word_entries.get
         entry_of = g._entry
         longest_in = g.longest_in
+        longest = g.longest_of_lengths
         out = []
         taken = start
         lower = []
@@ -435,10 +447,13 @@ class Detector:
                 entry = entry_of(word)
                 if entry is None:
                     continue
-            next_two = entry[3]
+            lengths, by_length, by_second, next_two = entry
             if next_two is not None and folded[s + len(word) : s + len(word) + 2] not in next_two:
                 continue  # "The company", "It was": no alias of the word goes on like that
-            hit = longest_in(entry, folded, s, word, end)
+            # Most words begin aliases of no second-word groups: their lengths are tried here,
+            # one call fewer than through longest_in (the same look-up).
+            hit = longest(folded, s, end, lengths, by_length) if by_second is None \
+                else longest_in(entry, folded, s, word, end)
             if hit is not None:
                 out.append((hit[0], s, hit[1]))
                 taken = hit[1]
@@ -512,16 +527,26 @@ class Detector:
                 k = folded.rfind("\n", lo, a - 1)
                 if k > j:
                     j = k
-                pm = _PREV_WORD.search(folded, j + 1 if j >= 0 else lo, a - 1)  # after the last space, within 41
-                if pm is not None:
-                    prev, prev_start = pm.group(), pm.start()
+                lo = j + 1 if j >= 0 else lo
+                token = folded[lo : a - 1]
+                if token.isalpha() and token.isascii():
+                    # Most words before a name are plain ASCII words ("in", "President"), which
+                    # _PREV_WORD matches whole: settled without the regex.
+                    prev, prev_start = token, lo
+                else:
+                    pm = _PREV_WORD.search(folded, lo, a - 1)  # after the last space, within 41
+                    if pm is not None:
+                        prev, prev_start = pm.group(), pm.start()
             if info.kind == "demonym" and not headline:
                 if prev is not None and names.name_before(prev, folded, prev_start):
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
             qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
-            placelike = info.is_name and _PLACE_NOUN_AFTER.match(folded, b) is not None
+            # (_PLACE_NOUN_AFTER begins with a space and one of _PLACE_NOUN_FIRST: most names are
+            # followed by something else, settled without the regex.)
+            placelike = info.is_name and folded[b : b + 1] == " " and folded[b + 1 : b + 2] in _PLACE_NOUN_FIRST \
+                and _PLACE_NOUN_AFTER.match(folded, b) is not None
             office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in locative
                                       and (prev != "of" or _of_place(folded, start, prev_start, info.given or info.namelike)))
@@ -561,84 +586,87 @@ class Detector:
                         or (word_after and names.middle_initial_after(folded, b)):
                     persons.add(alias)  # "President Jordan", "Judah P. Benjamin", "Barack Obama"
                     continue
-                if qualifier is None and not (placelike or office) and (info.given or info.small_town) \
-                        and names.name_after(folded, b):
-                    if info.given:
-                        persons.add(alias)  # "Jordan Smith": a first name, here and everywhere in the story
-                    else:
-                        # "Supreme Court", "Ozark Dodge": the first word of a longer name; a place
-                        # only if the story also names it on its own ("in Ozark").
-                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
-                                                      likely_place))
-                    continue
-                if info.first_name and word_after and qualifier is None and not (placelike or office) \
-                        and names.surname_after(folded, b, never=False):
-                    # "George Floyd", "George Stephanopoulos": a first name before a capitalised
-                    # word that is no place, no English word and no word of the never list
-                    # ("Augusta Herald", "Cleveland Republican", "Venice Commission").
-                    if info.given:
-                        persons.add(alias)
-                    else:  # the place only if the story also names it on its own
-                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
-                                                      likely_place))
-                    continue
-                if info.small_town and qualifier is None and not (placelike or office) and prev is not None \
-                        and names.opens_a_name(prev) and self._sentence_initial(folded, prev_start):
-                    # "Deutsche Welle ...": a sentence opened by a word that is no English word
-                    # and no place, then a small town's name: a name of two words; the town only
-                    # if the story also names it on its own.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
-                        and (info.small_town or info.namelike) and _HONOUR_AFTER.match(folded, b):
-                    # "the Berwick Prize", "the George Pólya Prize": honours are named for people;
-                    # the town only if the story also names it on its own.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if info.small_town and qualifier is None and not (placelike or office) and b < end \
-                        and folded[b] in ",." and _ACCORDING_TO.search(folded, max(start, a - 13), a):
-                    # "according to Forbes,": a source of news named like a small town (a source
-                    # named for a town is followed by its kind: "according to DeKalb Police"); the
-                    # town only if the story also names it on its own.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if (info.small_town or (info.alt and info.one_word_city)) and qualifier is None and not (placelike or office) \
-                        and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after, likely_place):
-                    # "United States Postal Service", "Red Hat", "Kanye West", "Clemson
-                    # University", "the Monmouth poll", "Department of Homeland Security",
-                    # "Observatoire de Paris": a small town's name inside a longer name (see
-                    # _inside_a_name); the town only if the story also names it on its own.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if info.one_word_city and b < end and folded[b] in "'’" and qualifier is None and not (placelike or office) \
-                        and _NAMED_LAW_AFTER.match(folded, b):
-                    # "Newton's laws", "Kepler's and Newton's law": laws and theorems are named
-                    # for people, as honours are.
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if info.small_town and not likely_place and names.speech_after(folded, b):
-                    persons.add(alias)  # "Walters said": a person, here and everywhere in the story
-                    continue
-                if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
-                    # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
-                    # story names it elsewhere too ("Kirkland is my home.")
-                    initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
-                    continue
-                if info.common and qualifier is None and (not likely_place or word_after):
-                    continue  # "Reading is fun"; "in Reading" is the town, "in Vice President ..." is not
-                if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
-                        and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
-                    # "The Atlantic", "The Independent": a town's name takes no article, a title
-                    # does; a building's too, and one goes there ("visit The Crescent").
-                    continue
-                if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
-                        and names.full_name_after(folded, alias, b, start, end):
-                    if info.given:
-                        persons.add(alias)
-                    else:  # "Vladimir Putin": a place only if the story also names it on its own
-                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
-                                                      likely_place))
-                    continue
+                # A country, a region, a name of several words (_Alias.plain): none of the rules
+                # below applies, each asks for a first name, a town or a common word.
+                if not info.plain:
+                    if qualifier is None and not (placelike or office) and (info.given or info.small_town) \
+                            and names.name_after(folded, b):
+                        if info.given:
+                            persons.add(alias)  # "Jordan Smith": a first name, here and everywhere in the story
+                        else:
+                            # "Supreme Court", "Ozark Dodge": the first word of a longer name; a place
+                            # only if the story also names it on its own ("in Ozark").
+                            initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                          likely_place))
+                        continue
+                    if info.first_name and word_after and qualifier is None and not (placelike or office) \
+                            and names.surname_after(folded, b, never=False):
+                        # "George Floyd", "George Stephanopoulos": a first name before a capitalised
+                        # word that is no place, no English word and no word of the never list
+                        # ("Augusta Herald", "Cleveland Republican", "Venice Commission").
+                        if info.given:
+                            persons.add(alias)
+                        else:  # the place only if the story also names it on its own
+                            initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                          likely_place))
+                        continue
+                    if info.small_town and qualifier is None and not (placelike or office) and prev is not None \
+                            and names.opens_a_name(prev) and self._sentence_initial(folded, prev_start):
+                        # "Deutsche Welle ...": a sentence opened by a word that is no English word
+                        # and no place, then a small town's name: a name of two words; the town only
+                        # if the story also names it on its own.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                            and (info.small_town or info.namelike) and _HONOUR_AFTER.match(folded, b):
+                        # "the Berwick Prize", "the George Pólya Prize": honours are named for people;
+                        # the town only if the story also names it on its own.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if info.small_town and qualifier is None and not (placelike or office) and b < end \
+                            and folded[b] in ",." and _ACCORDING_TO.search(folded, max(start, a - 13), a):
+                        # "according to Forbes,": a source of news named like a small town (a source
+                        # named for a town is followed by its kind: "according to DeKalb Police"); the
+                        # town only if the story also names it on its own.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if (info.small_town or (info.alt and info.one_word_city)) and qualifier is None and not (placelike or office) \
+                            and self._inside_a_name(folded, a, b, start, end, prev, prev_start, word_after, likely_place):
+                        # "United States Postal Service", "Red Hat", "Kanye West", "Clemson
+                        # University", "the Monmouth poll", "Department of Homeland Security",
+                        # "Observatoire de Paris": a small town's name inside a longer name (see
+                        # _inside_a_name); the town only if the story also names it on its own.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if info.one_word_city and b < end and folded[b] in "'’" and qualifier is None and not (placelike or office) \
+                            and _NAMED_LAW_AFTER.match(folded, b):
+                        # "Newton's laws", "Kepler's and Newton's law": laws and theorems are named
+                        # for people, as honours are.
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if info.small_town and not likely_place and names.speech_after(folded, b):
+                        persons.add(alias)  # "Walters said": a person, here and everywhere in the story
+                        continue
+                    if qualifier is None and info.small_town and self._sentence_initial(folded, a) and not (placelike or office):
+                        # "Since ...", "Drug ...": a capitalised word opening a sentence; unless the
+                        # story names it elsewhere too ("Kirkland is my home.")
+                        initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
+                        continue
+                    if info.common and qualifier is None and (not likely_place or word_after):
+                        continue  # "Reading is fun"; "in Reading" is the town, "in Vice President ..." is not
+                    if info.small_town and prev == "The" and qualifier is None and not (placelike or office) \
+                            and not _GOING_BEFORE_THE.search(folded, max(start, prev_start - 12), prev_start):
+                        # "The Atlantic", "The Independent": a town's name takes no article, a title
+                        # does; a building's too, and one goes there ("visit The Crescent").
+                        continue
+                    if word_after and qualifier is None and not (placelike or office) and info.one_word_city \
+                            and names.full_name_after(folded, alias, b, start, end):
+                        if info.given:
+                            persons.add(alias)
+                        else:  # "Vladimir Putin": a place only if the story also names it on its own
+                            initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False,
+                                                          likely_place))
+                        continue
             if info.noun_check and field == "text":
                 t = text[a:b]
                 if qualifier or placelike:

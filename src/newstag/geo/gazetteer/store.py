@@ -211,13 +211,15 @@ class Gazetteer:
             m = _NEXT_WORD.match(text, start + len(word), limit)
             group = by_second.get(m.group(1)) if m is not None else None
             if group is not None:
-                found = self._longest(text, start, limit, *group)
+                found = self.longest_of_lengths(text, start, limit, *group)
                 if found is not None:
                     return found
-        return self._longest(text, start, limit, lengths, by_length)
+        return self.longest_of_lengths(text, start, limit, lengths, by_length)
 
     @staticmethod
-    def _longest(text, start, limit, lengths, by_length) -> tuple[int, int] | None:
+    def longest_of_lengths(text, start, limit, lengths, by_length) -> tuple[int, int] | None:
+        """The longest alias at text[start:limit] among `by_length` ({length: {alias text: alias
+        number}}), tried in the order of `lengths`, that ends on a word boundary: (alias, end)."""
         for n in lengths:
             end = start + n
             if end > limit or (end < limit and text[end].isalnum()):
