@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -254,7 +254,7 @@ class _Alias:
     candidates: tuple[Candidate, ...]
     is_name: bool  # every candidate is a plain place name (not a demonym, seat or region)
     given: bool  # a common first name ("Jordan")
-    common: bool  # every candidate is also an ordinary English word ("Reading")
+    common: bool  # every candidate is also an ordinary English word ("Reading"), or a small town named like one ("Forest")
     alt: bool  # an alternate name of every candidate
     namelike: bool  # also a US Census first name or surname (NAMELIKE): "Hopkins"
     small_town: bool  # one word, only cities under SMALL_TOWN_MAX_POPULATION
@@ -377,28 +377,31 @@ class Detector:
             cands = g.candidates(idx)
             text = g.patterns[idx]
             town = all(g.ptype[c.pid] == "city" and not g.capital[c.pid] for c in cands)
+            is_name = all(c.kind == "name" for c in cands)
+            given = any(c.flags & GIVEN for c in cands)
+            small_town = self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION)
+            # The gazetteer's COMMON flag, or a small town named like a word that English writes
+            # in lower case (g.ordinary: "Forest", "Century", "Rail").
+            common = all(c.flags & COMMON for c in cands) or (text in g.ordinary and small_town)
+            one_word_city = self._small_town(cands, text, 10**10)
+            first_name = text in g.given_names and self._small_town(cands, text, FIRST_NAME_MAX_POPULATION)
             info = self._aliases[idx] = _Alias(
                 text=text,
                 candidates=cands,
-                is_name=all(c.kind == "name" for c in cands),
-                given=any(c.flags & GIVEN for c in cands),
-                # The gazetteer's COMMON flag, or a small town named like a word that English
-                # writes in lower case (g.ordinary: "Forest", "Century", "Rail").
-                common=all(c.flags & COMMON for c in cands)
-                or (text in g.ordinary and self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION)),
+                is_name=is_name,
+                given=given,
+                common=common,
                 alt=all(c.flags & ALT for c in cands),
                 namelike=any(c.flags & NAMELIKE for c in cands),
-                small_town=self._small_town(cands, text, SMALL_TOWN_MAX_POPULATION),
-                one_word_city=self._small_town(cands, text, 10**10),
+                small_town=small_town,
+                one_word_city=one_word_city,
                 strong=any(self._strong(c) for c in cands),
                 kind=self._kind(cands),
-                first_name=text in g.given_names and self._small_town(cands, text, FIRST_NAME_MAX_POPULATION),
+                first_name=first_name,
                 town=town,
-                noun_check=" " not in text and all(c.kind == "name" for c in cands)
-                and (town or any(c.flags & GIVEN for c in cands)),
+                noun_check=" " not in text and is_name and (town or given),
+                plain=not (given or small_town or first_name or one_word_city or common),
             )
-            info = self._aliases[idx] = replace(info, plain=not (
-                info.given or info.small_town or info.first_name or info.one_word_city or info.common))
         return info
 
     def _matches(self, folded: str, start: int, end: int) -> list[tuple[int, int, int]]:
