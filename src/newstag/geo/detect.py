@@ -132,12 +132,12 @@ _FELLOWSHIP_OF = re.compile(r"\b(?:Knights|Sisters|Brothers|Sons|Daughters|Frien
                             r"Soldiers|Children|Ladies|Disciples|Followers|Heroes) $")
 # A source of news before a name: "according to Forbes".
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to $")
-# After "of" inside a capitalised name ("Department of Homeland Security", "Knights of ..."):
-# the words for a kind of place (_PLACE_KIND) that make "of" a preposition of place instead.
-# A name written before "de", "du", "des", "del" and a capitalised word opens a longer name in
-# French, Spanish or Italian ("Observatoire de Paris", "Banco de Venezuela"), which the
-# gazetteer lacks when it lacks the whole.
+# A name written before "de", "du", "des", "del", "della" or "di" and a capitalised word opens
+# a longer name in French, Spanish or Italian ("Observatoire de Paris", "Banco de Venezuela"),
+# which the gazetteer lacks when it lacks the whole.
 _ROMANCE_OF = re.compile(r" (?:de|du|des|del|della|di) [A-Z]")
+# How _ROMANCE_OF's and the lower-case _INSTITUTION_AFTER's matches begin: str.startswith
+# settles most names without the regexes (see Detector._inside_a_name).
 _ROMANCE_OF_STARTS = (" de ", " du ", " des ", " del", " di ")
 _LOWER_INSTITUTION_STARTS = (" poll", " survey")
 # The planets, which towns are named for ("Jupiter", Florida; "Mercury", Nevada): in a story about
