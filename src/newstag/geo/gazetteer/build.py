@@ -144,7 +144,7 @@ def build_m49(shared_dir: Path, out_dir: Path = DATA_DIR) -> Path:
             "inputs": {
                 "taxonomy/regions.json": _sha256(regions_path),
                 "taxonomy/m49_areas.json": _sha256(areas_path),
-                "geo/tables/countries.json (outside_m49)": hashlib.sha256((TABLES / "countries.json").read_bytes()).hexdigest(),
+                "geo/tables/countries.json (outside_m49)": _sha256(TABLES / "countries.json"),
             },
             "source": "UN Statistics Division, Standard country or area codes for statistical use (M49)",
         },
@@ -218,7 +218,7 @@ def build_word_use(shared_dir: Path, out_dir: Path = DATA_DIR) -> Path:
                   "`never` list that are US Census first names or surnames and seldom written in lower case.",
         "built_by": "newstag build-gazetteer (newstag.geo.gazetteer.build.build_word_use)",
         "inputs": {WORD_USE_TEXT: _sha256(source), "names": _version("names"),
-                   "geo/tables/words.json": hashlib.sha256((TABLES / "words.json").read_bytes()).hexdigest()},
+                   "geo/tables/words.json": _sha256(TABLES / "words.json")},
         "licence": "counts of words in Wikipedia text (Wikipedia contributors, Portal:Current events, CC BY-SA)",
         "policy": {"ORDINARY_MIN_LOWER": ORDINARY_MIN_LOWER, "ORDINARY_MIN_SHARE": ORDINARY_MIN_SHARE,
                    "NAME_MAX_LOWER_SHARE": NAME_MAX_LOWER_SHARE, "NAMELIKE_MIN_PERCENT": NAMELIKE_MIN_PERCENT},
@@ -461,7 +461,7 @@ def build_gazetteer(out_dir: Path = DATA_DIR) -> Path:
         "names": _version("names"),
         "nameparser": _version("nameparser"),
         "m49.json": _sha256(m49_path),
-        **{f"geo/tables/{n}": hashlib.sha256((TABLES / n).read_bytes()).hexdigest()
+        **{f"geo/tables/{n}": _sha256(TABLES / n)
            for n in ("countries.json", "seats.json", "regions.json", "m49_geonames.json", "words.json")},
     }
     build_id = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:12]
