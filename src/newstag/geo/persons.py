@@ -72,13 +72,6 @@ class PersonNames:
     is a place before anything else (a country, a US state) and so never part of a person's name;
     `sentence_initial(text, pos)` whether text[pos] opens a sentence."""
 
-    def _surname_only(self, word: str) -> bool:
-        """Whether every reading of `word` in the gazetteer is a Census name (NAMELIKE) that is no
-        common first name (GIVEN) and no country: "Washington"."""
-        cands = self._g.lookup(word)
-        return bool(cands) and all(c.flags & NAMELIKE and not c.flags & GIVEN and self._g.ptype[c.pid] != "country"
-                                   for c in cands)
-
     def __init__(self, g: Gazetteer, is_place_word, sentence_initial) -> None:
         self._g = g
         self.titles = g.titles
@@ -93,6 +86,13 @@ class PersonNames:
         self.title_words = self.titles | PERSON_NOUNS | {t + "s" for t in self.titles if t.isalpha() and t.islower()}
         self._is_place_word = is_place_word
         self._sentence_initial = sentence_initial
+
+    def _surname_only(self, word: str) -> bool:
+        """Whether every reading of `word` in the gazetteer is a Census name (NAMELIKE) that is no
+        common first name (GIVEN) and no country: "Washington"."""
+        cands = self._g.lookup(word)
+        return bool(cands) and all(c.flags & NAMELIKE and not c.flags & GIVEN and self._g.ptype[c.pid] != "country"
+                                   for c in cands)
 
     def title_before(self, prev: str | None, small_town: bool, folded: str = "", end: int = 0) -> bool:
         """"President Jordan", "J.M. Barrie"; a lower-case title ("astronomer") only before a small
