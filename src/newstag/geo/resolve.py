@@ -222,8 +222,9 @@ class Resolver:
         self._famous: dict[tuple[int, str, int], bool] = {}
 
     def _facts_of(self, cands: tuple[Candidate, ...]) -> _Facts:
-        """The rows of `cands` in candidate order, the sets of their countries and types, and the
-        divisions among them (_Facts)."""
+        """What _Facts holds of `cands`: their rows in candidate order and in place-id order, the
+        sets of their countries and types, the divisions and the US states named like a country
+        among them, and their flags or-ed; cached per candidate tuple (see self._facts)."""
         got = self._facts.get(id(cands))
         if got is not None and got[0] is cands:
             return got[1]
