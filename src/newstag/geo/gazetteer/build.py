@@ -172,7 +172,8 @@ ORDINARY_MIN_SHARE = 0.5
 # "Lake", "North", which names of things begin with) and it is no month or weekday ("June"): before or after a place name it is evidence of a person,
 # not of an organisation ("Gary Johnson", "David Blackburn").
 NAME_MAX_LOWER_SHARE = 0.05
-# A word inside a sentence: not after the sentence's end, a colon or an opening quote or bracket.
+# A word of letters, glued to no other word, apostrophe or hyphen; build_word_use counts only
+# those inside a sentence (not after [.!?:;] or a line break, quotes and brackets between).
 _WORD = re.compile(r"(?<![\w'’-])([A-Za-z][a-z]+)(?![\w'’-])")
 
 
