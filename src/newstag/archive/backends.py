@@ -241,10 +241,7 @@ class SqliteBackend(Backend):
     def index_text(self, seqs: Sequence[int]) -> None:
         if not seqs:
             return
-        if isinstance(seqs, range) and seqs.step == 1:  # a chunk's new seqs: a range scan, no IN list
-            where, params = "seq >= ? AND seq < ?", [seqs.start, seqs.stop]
-        else:
-            where, params = f"seq IN ({placeholders(seqs)})", list(seqs)
+        where, params = seqs_condition("seq", seqs)
         self.conn.execute(
             f"INSERT INTO {FULL_TEXT.fts_table} (rowid, {_FTS_COLUMNS}) "
             f"SELECT seq, {_FTS_COLUMNS} FROM {FULL_TEXT.table} WHERE {where}", params
@@ -352,10 +349,7 @@ class PostgresBackend(Backend):
     def index_text(self, seqs: Sequence[int]) -> None:
         if not seqs:
             return
-        if isinstance(seqs, range) and seqs.step == 1:
-            where, params = "b.seq >= ? AND b.seq < ?", [seqs.start, seqs.stop]
-        else:
-            where, params = f"b.seq IN ({placeholders(seqs)})", list(seqs)
+        where, params = seqs_condition("b.seq", seqs)
         document = pg_document(FULL_TEXT, "b.")
         self.execute(
             f"INSERT INTO {FULL_TEXT.fts_table} (seq, published, fts) SELECT b.seq, a.published, "
@@ -415,3 +409,11 @@ def _without_password(url: str) -> str:
 def placeholders(values: Sequence[Any]) -> str:
     """`?, ?, ?` for an IN list of `values`."""
     return ", ".join("?" * len(values))
+
+
+def seqs_condition(column: str, seqs: Sequence[int]) -> tuple[str, list[int]]:
+    """`column` among `seqs`, with its parameters: a consecutive range (a chunk's new seqs) as
+    bounds, which the index scans as a range with no IN list, else an IN list."""
+    if isinstance(seqs, range) and seqs.step == 1:
+        return f"{column} >= ? AND {column} < ?", [seqs.start, seqs.stop]
+    return f"{column} IN ({placeholders(seqs)})", list(seqs)

@@ -294,8 +294,9 @@ class Store:
             backend.insert_rows(ARTICLES.name, ARTICLES.column_names, rows.articles)
             backend.insert_rows(ARTICLE_BODIES.name, ARTICLE_BODIES.column_names, rows.bodies)
             backend.index_text(range(next_seq, next_seq + len(rows.bodies)))
+            tag_rows = rows.by_table()
             for table in TAG_TABLES:
-                backend.insert_rows(table.name, table.column_names, rows.by_table()[table.name])
+                backend.insert_rows(table.name, table.column_names, tag_rows[table.name])
             new_names = sorted(rows.names)  # of two names for a code, the first inserted stays
             if new_names:
                 backend.execute_many(

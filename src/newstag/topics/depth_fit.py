@@ -198,10 +198,12 @@ def _article_rows(index: DepthIndex, articles: list[tuple[str, str, str]], given
     return rows
 
 
-def _fold_of(article_id: str) -> int:
+def fold_of(article_id: str, folds: int = ARTICLE_FOLDS) -> int:
+    """The cross-validation fold (0 .. folds - 1) of a hand-labelled article: a hash of its id,
+    so an article keeps its fold from build to build (also shipped.fit_article_level1's)."""
     import hashlib
 
-    return int(hashlib.sha1(article_id.encode("utf-8")).hexdigest(), 16) % ARTICLE_FOLDS
+    return int(hashlib.sha1(article_id.encode("utf-8")).hexdigest(), 16) % folds
 
 
 def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, str]], given: list[dict[str, float]], gold_labels: list, tax) -> tuple[dict, dict]:
@@ -215,7 +217,7 @@ def fit_article_calibration(index: DepthIndex, articles: list[tuple[str, str, st
 
     lineages = [set().union(*(_lineage(g, tax) for g in lab.codes)) for lab in gold_labels]
     rows = _article_rows(index, articles, given, lineages)
-    folds = np.array([_fold_of(a[0]) for a in articles])
+    folds = np.array([fold_of(a[0]) for a in articles])
     x_all = np.vstack([r[1] for r in rows])
     y_all = np.concatenate([r[2] for r in rows])
     if len(set(y_all.tolist())) < 2:

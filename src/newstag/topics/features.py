@@ -31,7 +31,6 @@ converts it to scipy's CSR with `tocsr()`.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence

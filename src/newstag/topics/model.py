@@ -174,15 +174,11 @@ class TopicModel:
         scores, top, _, _ = self.score_top_known_thresholds(parts, config)
         return scores, top
 
-    def score_top_and_known(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`score_and_top`, and whether each row has any word or word pair of the vocabulary: a
-        row without one scores only the model's biases, which say nothing about the text."""
-        scores, top, known, _ = self.score_top_known_thresholds(parts, config)
-        return scores, top, known
-
     def score_top_known_thresholds(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """`score_top_and_known`, and each row's thresholds (rows x labels): a full article's
-        top-level scores are the article calibration's probabilities, at its threshold."""
+        """`score_and_top`, whether each row has any word or word pair of the vocabulary (a row
+        without one scores only the model's biases, which say nothing about the text), and each
+        row's thresholds (rows x labels): a full article's top-level scores are the article
+        calibration's probabilities, at its threshold."""
         r = self.article_readings(parts, config)
         scores, thresholds = r.scores, np.broadcast_to(self.thresholds, r.scores.shape).copy()
         full = np.flatnonzero(r.n_windows > 0)

@@ -75,7 +75,7 @@ from newstag.topics.adapt import adapted_bias, head_posteriors
 from newstag.topics.corpora import TRAINING_CORPORA, UNLABELLED_CORPORA, load_mapping, read_jsonl
 from newstag.topics.features import FeatureConfig, tokens
 from newstag.topics.model import Label, TopicModel
-from newstag.topics.depth_fit import DepthExample, build_depth, depth_training_data
+from newstag.topics.depth_fit import DepthExample, build_depth, depth_training_data, fold_of
 from newstag.topics.seeds import HEAD_LEXICONS, HEAD_PSEUDO_DOCUMENTS, SEED_LEXICONS, head_matches, seed_matches
 from newstag.topics.taxonomy import IPTC_ATTRIBUTION, IPTC_VERSION, Taxonomy, iptc
 from newstag.topics.train import (
@@ -382,8 +382,6 @@ def fit_article_level1(model: TopicModel, shared: Path) -> dict:
     """Step 8c: the article calibration of the top-level scores of full articles, fitted on our
     hand labels of the Wikinews 2020 articles (those read in windows); sets
     model.article_calibration and returns what the manifest records."""
-    import hashlib
-
     from sklearn.linear_model import LogisticRegression
 
     from newstag.eval.wikinews_topics import load_wikinews_topic_labels, wikinews_articles
@@ -400,7 +398,7 @@ def fit_article_level1(model: TopicModel, shared: Path) -> dict:
     gold = np.array([[c in labels[i].level1 for c in codes] for i in full], dtype=bool)
     pick = (cols[None, :] == r.top[full][:, None])
     y = gold.reshape(-1)
-    fold = np.repeat([int(hashlib.sha1(labels[i].id.encode("utf-8")).hexdigest(), 16) % ARTICLE_LEVEL1_FOLDS for i in full], len(cols))
+    fold = np.repeat([fold_of(labels[i].id, ARTICLE_LEVEL1_FOLDS) for i in full], len(cols))
     oof = np.zeros(len(y))
     for k in range(ARTICLE_LEVEL1_FOLDS):
         held = fold == k
