@@ -28,4 +28,5 @@ def countries(places) -> set[str]:
 
 
 def resolved(places) -> dict[str, str | None]:
+    """Every mention text in the record, resolved or not, with its country (None when unresolved)."""
     return {r.mention.text: (r.place.country if r.place else None) for r in places}
