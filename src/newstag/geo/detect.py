@@ -417,7 +417,6 @@ class Detector:
         cached = g.first_word_entries.get
         entry_of = g._entry
         longest_in = g.longest_in
-        longest = g.longest_of_lengths
         out = []
         taken = start
         lower = []
@@ -433,33 +432,50 @@ class Detector:
         else:
             # (start, word) pairs made lazily: most words begin no alias, so m.start() is asked
             # only after the cache says one may (m[0] costs less than m.group()).
-            starts = capital_word.finditer(folded, start, end)
-        for m in starts:
-            if lower:
-                s, word = m
-            else:
+            starts = None
+        for m in capital_word.finditer(folded, start, end) if starts is None else starts:
+            if starts is None:
                 word = m[0]
-            entry = cached(word, False)
-            if entry is None:
-                continue
-            if not lower:
+                entry = cached(word, False)
+                if entry is None:
+                    continue
                 s = m.start()
-            if s < taken or (s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#")):
+            else:
+                s, word = m
+                entry = cached(word, False)
+                if entry is None:
+                    continue
+            if s < taken:
                 continue
+            if s:
+                c = folded[s - 1]
+                if c.isalnum() or c == "@" or c == "#":
+                    continue
             if entry is False:
                 entry = entry_of(word)
                 if entry is None:
                     continue
             lengths, by_length, by_second, next_two = entry
-            if next_two is not None and folded[s + len(word) : s + len(word) + 2] not in next_two:
+            after_word = s + len(word)
+            if next_two is not None and folded[after_word : after_word + 2] not in next_two:
                 continue  # "The company", "It was": no alias of the word goes on like that
-            # Most words begin aliases of no second-word groups: their lengths are tried here,
-            # one call fewer than through longest_in (the same look-up).
-            hit = longest(folded, s, end, lengths, by_length) if by_second is None \
-                else longest_in(entry, folded, s, word, end)
-            if hit is not None:
-                out.append((hit[0], s, hit[1]))
-                taken = hit[1]
+            if by_second is None:
+                # Most words begin aliases of no second-word groups: Gazetteer.longest_of_lengths
+                # written out here (this runs for every capitalised word that may begin an alias).
+                for n in lengths:
+                    e = s + n
+                    if e > end or (e < end and folded[e].isalnum()):
+                        continue
+                    idx = by_length[n].get(folded[s:e])
+                    if idx is not None:
+                        out.append((idx, s, e))
+                        taken = e
+                        break
+            else:
+                hit = longest_in(entry, folded, s, word, end)
+                if hit is not None:
+                    out.append((hit[0], s, hit[1]))
+                    taken = hit[1]
         return out
 
     # -- one pass over a segment --------------------------------------------------------------
@@ -483,32 +499,41 @@ class Detector:
         names, locative = self.persons, g.locative
         for idx, a, b in self._matches(folded, start, end):
             info = aliases.get(idx) or self._alias(idx)
-            if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
-                continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
-            if b + 1 < end and folded[b] in "-–" and folded[b + 1].isupper() and (info.small_town or info.kind == "region") \
-                    and self._demonym_at(folded, b + 1):
-                # "the Arab–Israeli conflict", "Asian-American": peoples, not a town or a region
-                # ("Nigeria-Ukrainian" stays)
+            # The characters just before and after the name (empty at the text's edges; each rule
+            # keeps its own bound on the segment): most names stand between a space and a space,
+            # comma or period, and these settle most rules below without a further look.
+            ch_before = folded[a - 1] if a else ""
+            ch_after = folded[b : b + 1]
+            if a >= start + 2 and ch_before in "-'’" and folded[a - 2].isalpha() \
+                    and (ch_before != "-" or info.candidates[0].kind == "name"):
+                # "Abdul-Hamid": the second half of a name ("anti-American" is a demonym and stays);
+                # "Pech-de-l’Azé", "O'Hare": the second half of a name after an elision or "O'"
                 continue
+            if b + 1 < end and ch_after != " ":
+                if ch_after in "-–" and folded[b + 1].isupper() and (info.small_town or info.kind == "region") \
+                        and self._demonym_at(folded, b + 1):
+                    # "the Arab–Israeli conflict", "Asian-American": peoples, not a town or a region
+                    # ("Nigeria-Ukrainian" stays)
+                    continue
+                if ch_after in "'’" and folded[b + 1] in _CONTRACTION_LETTERS:
+                    continue  # "Don't", "Won't", "We'll": a contraction, not the town (a possessive's "s" stays)
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
-            if info.kind == "region" and b + 1 < end and folded[b] == " " and self._demonym_at(folded, b + 1):
-                continue  # "South Asian American", "Latin American Spanish": a group of people, not the region
-            if a >= start + 2 and folded[a - 1] in "'’" and folded[a - 2].isalpha():
-                continue  # "Pech-de-l’Azé", "O'Hare": the second half of a name after an elision or "O'"
-            if b + 1 < end and folded[b] in "'’" and folded[b + 1] in _CONTRACTION_LETTERS:
-                continue  # "Don't", "Won't", "We'll": a contraction, not the town (a possessive's "s" stays)
-            if info.alt and info.one_word_city and b + 4 < end and folded[b] == " " and "a" <= folded[b + 1] <= "z" \
-                    and self._rare_word_at(folded, b + 1):
-                # "Homo sapiens" (an alternate name of Qom): a capitalised word before a lower-case
-                # word that English text seldom writes is a genus before its species, or a phrase
-                # of another language; a place's name alone is no evidence against that.
-                continue
+            if ch_after == " " and b + 1 < end:
+                if info.kind == "region" and self._demonym_at(folded, b + 1):
+                    continue  # "South Asian American", "Latin American Spanish": a group of people, not the region
+                if info.alt and info.one_word_city and b + 4 < end and "a" <= folded[b + 1] <= "z" \
+                        and self._rare_word_at(folded, b + 1):
+                    # "Homo sapiens" (an alternate name of Qom): a capitalised word before a lower-case
+                    # word that English text seldom writes is a genus before its species, or a phrase
+                    # of another language; a place's name alone is no evidence against that.
+                    continue
             # Most names are followed by something else than " Word": the regexes only where it is.
-            word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
-            street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or folded.startswith(_LOWER_KINDS, b) else None
+            word_after = b + 1 < end and ch_after == " " and folded[b + 1].isupper()
+            street = _NOT_THE_PLACE_AFTER.match(folded, b) \
+                if word_after or (ch_after == " " and folded.startswith(_LOWER_KINDS, b)) else None
             before = None
-            if street is None and a >= start + 4 and folded[a - 1] == " " and folded[a - 2] in "ekt.":
+            if street is None and a >= start + 4 and ch_before == " " and folded[a - 2] in "ekt.":
                 before = _NOT_THE_PLACE_BEFORE.search(folded, max(start, a - 6), a)
             if street is not None or before is not None:
                 # A place of its own that the gazetteer lacks: a mention, resolved to nothing.
@@ -518,13 +543,14 @@ class Detector:
                                             sentence=bisect.bisect_right(sentences, lo) if sentences is not None else 0),
                                     ()))
                 continue
-            if info.is_name and b < end and folded[b] == "$":
+            is_name = info.is_name
+            if is_name and b < end and ch_after == "$":
                 continue  # "US$500": a currency sign ("US dollars" is annotated as the place in GeoWebNews)
             alias = info.text
-            qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
+            qualifier = self._qualifier(folded, b, info.candidates) if is_name and b < end and ch_after == "," else None
             # (_PLACE_NOUN_AFTER begins with a space and one of _PLACE_NOUN_FIRST: most names are
             # followed by something else, settled without the regex.)
-            placelike = info.is_name and folded[b : b + 1] == " " and folded[b + 1 : b + 2] in _PLACE_NOUN_FIRST \
+            placelike = is_name and ch_after == " " and folded[b + 1 : b + 2] in _PLACE_NOUN_FIRST \
                 and _PLACE_NOUN_AFTER.match(folded, b) is not None
             if qualifier is None and not placelike and not headline and info.kind == "name" and alias in persons:
                 # Already a person's name in this story ("Tony Blair ... Blair said") and not written
@@ -537,7 +563,8 @@ class Detector:
             prev = None
             prev_start = a
             # The word before: read by the person and demonym rules below (not in headlines).
-            if not headline and (info.is_name or info.kind == "demonym") and a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
+            if not headline and (is_name or info.kind == "demonym") and a >= start + 2 and ch_before == " " \
+                    and not folded[a - 2].isspace():
                 lo = a - 41 if a - 41 > start else start
                 j = folded.rfind(" ", lo, a - 1)
                 k = folded.rfind("\n", lo, a - 1)
@@ -558,7 +585,7 @@ class Detector:
                     continue  # "Percy French", "Stephen English": a surname
                 if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
                     continue
-            office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
+            office = is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in locative
                                       and (prev != "of" or _of_place(folded, start, prev_start, info.given or info.namelike)))
             if not likely_place and prev is not None and prev[0].isupper() and prev_start - 2 > start \
@@ -567,7 +594,7 @@ class Detector:
                 j = folded.rfind(" ", max(start, prev_start - 14), prev_start - 1)
                 before = folded[j + 1 : prev_start - 1]
                 likely_place = before != "of" and before in locative
-            if not likely_place and info.is_name and (prev in ("and", "or") or folded[a - 2 : a] == ", "):
+            if not likely_place and is_name and (prev in ("and", "or") or folded[a - 2 : a] == ", "):
                 # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
                 # a preposition of place opens.
                 likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
@@ -577,7 +604,7 @@ class Detector:
                 # name (a capitalised plural noun of persons, then "of"), not a mention of the town.
                 initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                 continue
-            if info.is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None and not placelike:
+            if is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None and not placelike:
                 # (An office after the name is none of a town's here: "think tank Atlantic Council".)
                 # "news agency Fars", "newspaper The Hill", "software company Red Hat", "rapper
                 # Jay-Z", "show Terrace House": a noun for an organisation, a work or a performer
@@ -587,7 +614,7 @@ class Detector:
                 if not info.strong:
                     persons.add(alias)
                 continue
-            if info.is_name and not headline:
+            if is_name and not headline:
                 # The word before can make a person's name only if it is capitalised, ends in a
                 # period (initials) or is a title; most are not ("in", "of"): no calls for those.
                 if (prev is not None and (prev[0].isupper() or prev[-1] == "." or prev in names.title_words)
