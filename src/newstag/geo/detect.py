@@ -244,6 +244,9 @@ class _Segment(NamedTuple):
     in_title: bool
     sentences: list[int] | None  # sentence starts, for Mention.sentence; None in a title
     skip: tuple[int, int] | None  # the dateline's span: matched by the parser already
+    # _mostly_upper of the segment's first 400 characters (all caps: matched in title case), or
+    # None for _scan to work it out (the caller has it for a title).
+    upper: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +274,13 @@ class _Alias:
     # None of given, small_town, first_name, one_word_city, common: of the person and name rules
     # of Detector._scan only the word before can apply (every later rule asks for one of those).
     plain: bool = False
+
+
+def _title_case(title: str) -> tuple[bool, bool]:
+    """(upper, headline) of a title: _mostly_upper of its first 400 characters, as _scan reads a
+    segment, and whether it is written as a headline (all caps or _is_headline)."""
+    upper = _mostly_upper(title[:400])
+    return upper, (upper if len(title) <= 400 else _mostly_upper(title)) or _is_headline(title)
 
 
 def _is_headline(s: str) -> bool:
@@ -358,6 +368,7 @@ class Detector:
         # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
         self._no_demonyms: dict[int, tuple] = {}
         self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
+        self._strong_of: dict[int, tuple] = {}
         self.persons = PersonNames(gazetteer, self._is_place_word, self._sentence_initial)
 
     def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
@@ -484,10 +495,11 @@ class Detector:
         sentence or a longer name, which the caller keeps when the story names the same place
         elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
         people's; `words` (the story's too) what the common-noun checks read of the mentions kept."""
-        text, folded_text, start, end, headline, field, in_title, sentences, skip = seg
+        text, folded_text, start, end, headline, field, in_title, sentences, skip, upper = seg
         initial: list[Detected] = []
         g = self.g
-        upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
+        if upper is None:
+            upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
         headline = headline or upper
         if upper:
             # Title-case the segment alone; the rest of the text keeps its offsets.
@@ -723,7 +735,11 @@ class Detector:
                                 words.determined.add(t)
                     if info.given:
                         words.given.add(t)
-            out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
+            # (self._detected written out: this runs for every name kept.)
+            out.append(make_detected(
+                make_mention(text[a:b], a, b, info.kind, field, in_title, False,
+                             bisect.bisect_right(sentences, a) if sentences is not None else 0),
+                info.candidates, qualifier, info.alt, placelike, likely_place))
         return out, initial
 
     @staticmethod
@@ -987,13 +1003,15 @@ class Detector:
         if article.title_span is not None:
             ts = article.title_span
             seg = text[ts.start : ts.end]
-            title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg),
-                                                       "text", True, None, dl_span), persons, words)
+            upper, headline = _title_case(seg)
+            title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, headline, "text", True, None, dl_span,
+                                                       upper), persons, words)
             initial += deferred
         elif article.title:
             seg = article.title
-            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg),
-                                                "title", True, None, None), persons, words)
+            upper, headline = _title_case(seg)
+            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), headline, "title", True, None, None, upper),
+                                       persons, words)
         if title_hits:
             body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
@@ -1002,7 +1020,7 @@ class Detector:
                 # companies, an alternate name of Jos) before it is a place, and an ordinary
                 # English word is a word ("REVERSE SPLIT APPROVED"): the body must name them.
                 if d.mention.text in body_aliases
-                or (self._alias_strong(d) and not (d.alt and len(d.mention.text) <= 3)
+                or (self._strong_candidates(d.candidates) and not (d.alt and len(d.mention.text) <= 3)
                     and not all(c.flags & COMMON for c in d.candidates))
             ]
 
@@ -1123,8 +1141,15 @@ class Detector:
             return "GB"
         return None
 
-    def _alias_strong(self, d: Detected) -> bool:
-        return any(self._strong(c) for c in d.candidates)
+    def _strong_candidates(self, cands: tuple[Candidate, ...]) -> bool:
+        """Whether one of `cands` may stand in a headline on its own (_strong), cached per candidate tuple."""
+        got = self._strong_of.get(id(cands))
+        if got is not None and got[0] is cands:
+            return got[1]
+        strong = any(self._strong(c) for c in cands)
+        if len(self._strong_of) < 100_000:
+            self._strong_of[id(cands)] = (cands, strong)  # `cands` kept: its id stays its own
+        return strong
 
     def _state_abbreviations(self, text: str, folded: str, hits: list[Detected]) -> list[Detected]:
         """'Springfield, Ill.': the abbreviation is a mention of the state too (the caller drops
