@@ -490,11 +490,14 @@ class Detector:
         return out
 
     # -- one pass over a segment --------------------------------------------------------------
-    def _scan(self, seg: _Segment, persons: set[str], words: _StoryWords) -> tuple[list[Detected], list[Detected]]:
+    def _scan(self, seg: _Segment, persons: set[str], words: _StoryWords,
+              body_names: set[str] | None = None) -> tuple[list[Detected], list[Detected]]:
         """(mentions, deferred) in seg.text[seg.start:seg.end]. Deferred: small towns opening a
         sentence or a longer name, which the caller keeps when the story names the same place
         elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
-        people's; `words` (the story's too) what the common-noun checks read of the mentions kept."""
+        people's; `words` (the story's too) what the common-noun checks read of the mentions kept.
+        `body_names`, given for a headline apart from the text: the names its body mentions; there
+        a name of no strong place is dropped unless the body names it (as detect() would)."""
         text, folded_text, start, end, headline, field, in_title, sentences, skip, upper = seg
         initial: list[Detected] = []
         g = self.g
@@ -554,6 +557,11 @@ class Detector:
                                             field=field, in_title=in_title,  # type: ignore[arg-type]
                                             sentence=bisect.bisect_right(sentences, lo) if sentences is not None else 0),
                                     ()))
+                continue
+            if body_names is not None and not info.strong and text[a:b] not in body_names:
+                # A headline apart from the text: detect() keeps its weak names only where the
+                # body names them too, and nothing below notes anything of them (no person rules
+                # in a headline, no common-noun notes outside the text).
                 continue
             is_name = info.is_name
             if is_name and b < end and ch_after == "$":
@@ -1010,10 +1018,12 @@ class Detector:
         elif article.title:
             seg = article.title
             upper, headline = _title_case(seg)
-            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), headline, "title", True, None, None, upper),
-                                       persons, words)
-        if title_hits:
             body_aliases = {d.mention.text for d in body_hits}
+            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), headline, "title", True, None, None, upper),
+                                       persons, words, body_aliases if headline else None)
+        if title_hits:
+            if article.title_span is not None:
+                body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
                 d for d in title_hits
                 # In a headline a three-letter alternate name is an abbreviation ("COS" for
