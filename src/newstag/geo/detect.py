@@ -242,7 +242,7 @@ class _Segment(NamedTuple):
     headline: bool  # title-case or all-caps: only strong names count (module docstring)
     field: str  # "text" | "title": what the mentions' offsets point into
     in_title: bool
-    sentences: list[int] | None  # sentence starts, for Mention.sentence; None in a title
+    numbered: bool  # mentions get their sentence's number (Mention.sentence): the body; 0 in a title
     skip: tuple[int, int] | None  # the dateline's span: matched by the parser already
     # _mostly_upper of the segment's first 400 characters (all caps: matched in title case), or
     # None for _scan to work it out (the caller has it for a title).
@@ -498,7 +498,7 @@ class Detector:
         people's; `words` (the story's too) what the common-noun checks read of the mentions kept.
         `body_names`, given for a headline apart from the text: the names its body mentions; there
         a name of no strong place is dropped unless the body names it (as detect() would)."""
-        text, folded_text, start, end, headline, field, in_title, sentences, skip, upper = seg
+        text, folded_text, start, end, headline, field, in_title, numbered, skip, upper = seg
         initial: list[Detected] = []
         g = self.g
         if upper is None:
@@ -512,7 +512,12 @@ class Detector:
         out: list[Detected] = []
         aliases = self._aliases
         names, locative = self.persons, g.locative
-        for idx, a, b in self._matches(folded, start, end):
+        hits = self._matches(folded, start, end)
+        # Sentence starts up to the last name only: mentions are numbered by the starts at or
+        # before them, and a quarter of a story's text follows its last name. (A start is the end
+        # of a run of punctuation and white space, which never reaches into a name.)
+        sentences = _sentence_starts(folded_text, start, hits[-1][1] + 1) if numbered and hits else None
+        for idx, a, b in hits:
             info = aliases.get(idx) or self._alias(idx)
             # The characters just before and after the name (empty at the text's edges; each rule
             # keeps its own bound on the segment): most names stand between a space and a space,
@@ -998,8 +1003,7 @@ class Detector:
                 self._places_only(cands) or cands, dl_qualifier, False, False, False))
 
         body = article.body
-        sentences = _sentence_starts(folded, body.start, body.end)
-        body_hits, initial = self._scan(_Segment(text, folded, body.start, body.end, False, "text", False, sentences,
+        body_hits, initial = self._scan(_Segment(text, folded, body.start, body.end, False, "text", False, True,
                                                  dl_span), persons, words)
         inline = self._inline_datelines(text, folded, body.start, body.end, dl_span)
         if inline:
@@ -1012,14 +1016,14 @@ class Detector:
             ts = article.title_span
             seg = text[ts.start : ts.end]
             upper, headline = _title_case(seg)
-            title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, headline, "text", True, None, dl_span,
+            title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, headline, "text", True, False, dl_span,
                                                        upper), persons, words)
             initial += deferred
         elif article.title:
             seg = article.title
             upper, headline = _title_case(seg)
             body_aliases = {d.mention.text for d in body_hits}
-            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), headline, "title", True, None, None, upper),
+            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), headline, "title", True, False, None, upper),
                                        persons, words, body_aliases if headline else None)
         if title_hits:
             if article.title_span is not None:
