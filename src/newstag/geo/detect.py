@@ -606,9 +606,12 @@ class Detector:
                     if pm is not None:
                         prev, prev_start = pm.group(), pm.start()
             if info.kind == "demonym" and not headline:
-                if prev is not None and names.name_before(prev, folded, prev_start):
+                # (name_before asks for a capitalised word first, and _LANGUAGE_BEFORE ends in a space:
+                # both settled here for most demonyms, "the British", "Iranian-backed".)
+                if prev is not None and prev[0].isupper() and names.name_before(prev, folded, prev_start):
                     continue  # "Percy French", "Stephen English": a surname
-                if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
+                if ch_before == " " and _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) \
+                        and _LANGUAGE_AFTER.match(folded, b):
                     continue
             office = is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in locative
