@@ -309,8 +309,11 @@ def _mostly_upper(s: str) -> bool:
     # Counted in C by deleting the letters from the UTF-8 bytes (other characters encode to
     # bytes >= 0x80, never letters): this runs on every title and body.
     data = s.encode("utf-8", "surrogatepass")  # a stray surrogate in the input must not raise
+    lower = len(data) - len(data.translate(None, _ASCII_LOWER))
+    if 5 * lower >= len(data):
+        return False  # capitals are at most the other fifth: no more than four to each small letter
     upper = len(data) - len(data.translate(None, _ASCII_UPPER))
-    return upper > 0 and upper > 4 * (len(data) - len(data.translate(None, _ASCII_LOWER)))
+    return upper > 0 and upper > 4 * lower
 
 
 # Capitalised words for a kind of place, which "of" and a place's name follow ("County of Brant").
