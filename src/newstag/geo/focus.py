@@ -17,6 +17,7 @@ case by case). Tuning them on the Reuters *train* split is an open follow-up.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 
 from newstag.geo.gazetteer.store import Gazetteer
 from newstag.geo.records import make_region_score
@@ -29,6 +30,20 @@ LEAD_WEIGHT = 1.5  # first sentence of the body
 EARLY_WEIGHT = 1.2  # second and third sentences
 ABOUT_RATIO = 0.5
 _KIND_ORDER = {"country": 0, "intermediate": 1, "subregion": 2, "region": 3}
+# RegionScores are frozen records and most recur from story to story ("US", about, 1.0, and its
+# regions): one object per distinct record, made once (bounded; a record is cheap to make again).
+_MADE: dict[tuple, RegionScore] = {}
+_RANK = itemgetter(0, 1, 2)
+
+
+def _region_score(code: str, name: str, kind: str, relevance: str, score: float) -> RegionScore:
+    key = (code, kind, relevance, score)
+    made = _MADE.get(key)
+    if made is None:
+        made = make_region_score(code, name, kind, relevance, score)
+        if len(_MADE) < 100_000:
+            _MADE[key] = made
+    return made
 
 
 def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
@@ -74,8 +89,8 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
     for cc, w in weight.items():
         score = w / top
         about = score >= ABOUT_RATIO or cc in about_forced
-        out[("country", cc)] = make_region_score(cc, m49_countries[cc]["name"], "country", "about" if about else "mentioned",
-                                                 round(score, 4))
+        out[("country", cc)] = _region_score(cc, m49_countries[cc]["name"], "country", "about" if about else "mentioned",
+                                             round(score, 4))
         for area in rollup[cc]:
             prev = areas.get(area)
             if prev is None:
@@ -92,5 +107,8 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
         else:
             areas[(kind, code)] = [not weight and score >= ABOUT_RATIO, round(score, 4)]
     for (kind, code), (about, score) in areas.items():
-        out[(kind, code)] = make_region_score(code, m49_areas[code]["name"], kind, "about" if about else "mentioned", score)  # type: ignore[arg-type]
-    return sorted(out.values(), key=lambda r: (-r.score, _KIND_ORDER[r.kind], r.code))
+        out[(kind, code)] = _region_score(code, m49_areas[code]["name"], kind, "about" if about else "mentioned", score)
+    # Best score first, then countries before their areas, then by code (an itemgetter for the
+    # key: no Python function called per record).
+    ranked = sorted([(-r.score, _KIND_ORDER[kind], r.code, r) for (kind, _), r in out.items()], key=_RANK)
+    return [entry[3] for entry in ranked]
