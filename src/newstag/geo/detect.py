@@ -242,8 +242,11 @@ class _Segment(NamedTuple):
     headline: bool  # title-case or all-caps: only strong names count (module docstring)
     field: str  # "text" | "title": what the mentions' offsets point into
     in_title: bool
-    sentences: list[int] | None  # sentence starts, for Mention.sentence; None in a title
+    numbered: bool  # mentions get their sentence's number (Mention.sentence): the body; 0 in a title
     skip: tuple[int, int] | None  # the dateline's span: matched by the parser already
+    # _mostly_upper of the segment's first 400 characters (all caps: matched in title case), or
+    # None for _scan to work it out (the caller has it for a title).
+    upper: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +276,13 @@ class _Alias:
     plain: bool = False
 
 
+def _title_case(title: str) -> tuple[bool, bool]:
+    """(upper, headline) of a title: _mostly_upper of its first 400 characters, as _scan reads a
+    segment, and whether it is written as a headline (all caps or _is_headline)."""
+    upper = _mostly_upper(title[:400])
+    return upper, (upper if len(title) <= 400 else _mostly_upper(title)) or _is_headline(title)
+
+
 def _is_headline(s: str) -> bool:
     words = [w for w in s.split() if w[:1].isalpha()]
     if len(words) < 3:
@@ -299,8 +309,11 @@ def _mostly_upper(s: str) -> bool:
     # Counted in C by deleting the letters from the UTF-8 bytes (other characters encode to
     # bytes >= 0x80, never letters): this runs on every title and body.
     data = s.encode("utf-8", "surrogatepass")  # a stray surrogate in the input must not raise
+    lower = len(data) - len(data.translate(None, _ASCII_LOWER))
+    if 5 * lower >= len(data):
+        return False  # capitals are at most the other fifth: no more than four to each small letter
     upper = len(data) - len(data.translate(None, _ASCII_UPPER))
-    return upper > 0 and upper > 4 * (len(data) - len(data.translate(None, _ASCII_LOWER)))
+    return upper > 0 and upper > 4 * lower
 
 
 # Capitalised words for a kind of place, which "of" and a place's name follow ("County of Brant").
@@ -358,6 +371,7 @@ class Detector:
         # without demonyms, a state's abbreviation): the resolver caches its work per tuple.
         self._no_demonyms: dict[int, tuple] = {}
         self._state_candidates: dict[int, tuple[Candidate, ...]] = {}
+        self._strong_of: dict[int, tuple] = {}
         self.persons = PersonNames(gazetteer, self._is_place_word, self._sentence_initial)
 
     def _places_only(self, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
@@ -417,7 +431,6 @@ class Detector:
         cached = g.first_word_entries.get
         entry_of = g._entry
         longest_in = g.longest_in
-        longest = g.longest_of_lengths
         out = []
         taken = start
         lower = []
@@ -433,45 +446,66 @@ class Detector:
         else:
             # (start, word) pairs made lazily: most words begin no alias, so m.start() is asked
             # only after the cache says one may (m[0] costs less than m.group()).
-            starts = capital_word.finditer(folded, start, end)
-        for m in starts:
-            if lower:
-                s, word = m
-            else:
+            starts = None
+        for m in capital_word.finditer(folded, start, end) if starts is None else starts:
+            if starts is None:
                 word = m[0]
-            entry = cached(word, False)
-            if entry is None:
-                continue
-            if not lower:
+                entry = cached(word, False)
+                if entry is None:
+                    continue
                 s = m.start()
-            if s < taken or (s > 0 and (folded[s - 1].isalnum() or folded[s - 1] in "@#")):
+            else:
+                s, word = m
+                entry = cached(word, False)
+                if entry is None:
+                    continue
+            if s < taken:
                 continue
+            if s:
+                c = folded[s - 1]
+                if c.isalnum() or c == "@" or c == "#":
+                    continue
             if entry is False:
                 entry = entry_of(word)
                 if entry is None:
                     continue
             lengths, by_length, by_second, next_two = entry
-            if next_two is not None and folded[s + len(word) : s + len(word) + 2] not in next_two:
+            after_word = s + len(word)
+            if next_two is not None and folded[after_word : after_word + 2] not in next_two:
                 continue  # "The company", "It was": no alias of the word goes on like that
-            # Most words begin aliases of no second-word groups: their lengths are tried here,
-            # one call fewer than through longest_in (the same look-up).
-            hit = longest(folded, s, end, lengths, by_length) if by_second is None \
-                else longest_in(entry, folded, s, word, end)
-            if hit is not None:
-                out.append((hit[0], s, hit[1]))
-                taken = hit[1]
+            if by_second is None:
+                # Most words begin aliases of no second-word groups: Gazetteer.longest_of_lengths
+                # written out here (this runs for every capitalised word that may begin an alias).
+                for n in lengths:
+                    e = s + n
+                    if e > end or (e < end and folded[e].isalnum()):
+                        continue
+                    idx = by_length[n].get(folded[s:e])
+                    if idx is not None:
+                        out.append((idx, s, e))
+                        taken = e
+                        break
+            else:
+                hit = longest_in(entry, folded, s, word, end)
+                if hit is not None:
+                    out.append((hit[0], s, hit[1]))
+                    taken = hit[1]
         return out
 
     # -- one pass over a segment --------------------------------------------------------------
-    def _scan(self, seg: _Segment, persons: set[str], words: _StoryWords) -> tuple[list[Detected], list[Detected]]:
+    def _scan(self, seg: _Segment, persons: set[str], words: _StoryWords,
+              body_names: set[str] | None = None) -> tuple[list[Detected], list[Detected]]:
         """(mentions, deferred) in seg.text[seg.start:seg.end]. Deferred: small towns opening a
         sentence or a longer name, which the caller keeps when the story names the same place
         elsewhere. `persons` (the story's, shared by its segments) gains the names found to be
-        people's; `words` (the story's too) what the common-noun checks read of the mentions kept."""
-        text, folded_text, start, end, headline, field, in_title, sentences, skip = seg
+        people's; `words` (the story's too) what the common-noun checks read of the mentions kept.
+        `body_names`, given for a headline apart from the text: the names its body mentions; there
+        a name of no strong place is dropped unless the body names it (as detect() would)."""
+        text, folded_text, start, end, headline, field, in_title, numbered, skip, upper = seg
         initial: list[Detected] = []
         g = self.g
-        upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
+        if upper is None:
+            upper = _mostly_upper(text[start:min(end, start + 400)])  # a wire headline or an all-caps story shows it early
         headline = headline or upper
         if upper:
             # Title-case the segment alone; the rest of the text keeps its offsets.
@@ -481,34 +515,48 @@ class Detector:
         out: list[Detected] = []
         aliases = self._aliases
         names, locative = self.persons, g.locative
-        for idx, a, b in self._matches(folded, start, end):
+        hits = self._matches(folded, start, end)
+        # Sentence starts up to the last name only: mentions are numbered by the starts at or
+        # before them, and a quarter of a story's text follows its last name. (A start is the end
+        # of a run of punctuation and white space, which never reaches into a name.)
+        sentences = _sentence_starts(folded_text, start, hits[-1][1] + 1) if numbered and hits else None
+        for idx, a, b in hits:
             info = aliases.get(idx) or self._alias(idx)
-            if a > start + 1 and folded[a - 1] == "-" and folded[a - 2].isalpha() and info.candidates[0].kind == "name":
-                continue  # the second half of "Abdul-Hamid"; "anti-American" is a demonym and stays
-            if b + 1 < end and folded[b] in "-–" and folded[b + 1].isupper() and (info.small_town or info.kind == "region") \
-                    and self._demonym_at(folded, b + 1):
-                # "the Arab–Israeli conflict", "Asian-American": peoples, not a town or a region
-                # ("Nigeria-Ukrainian" stays)
+            # The characters just before and after the name (empty at the text's edges; each rule
+            # keeps its own bound on the segment): most names stand between a space and a space,
+            # comma or period, and these settle most rules below without a further look.
+            ch_before = folded[a - 1] if a else ""
+            ch_after = folded[b : b + 1]
+            if a >= start + 2 and ch_before in "-'’" and folded[a - 2].isalpha() \
+                    and (ch_before != "-" or info.candidates[0].kind == "name"):
+                # "Abdul-Hamid": the second half of a name ("anti-American" is a demonym and stays);
+                # "Pech-de-l’Azé", "O'Hare": the second half of a name after an elision or "O'"
                 continue
+            if b + 1 < end and ch_after != " ":
+                if ch_after in "-–" and folded[b + 1].isupper() and (info.small_town or info.kind == "region") \
+                        and self._demonym_at(folded, b + 1):
+                    # "the Arab–Israeli conflict", "Asian-American": peoples, not a town or a region
+                    # ("Nigeria-Ukrainian" stays)
+                    continue
+                if ch_after in "'’" and folded[b + 1] in _CONTRACTION_LETTERS:
+                    continue  # "Don't", "Won't", "We'll": a contraction, not the town (a possessive's "s" stays)
             if skip is not None and a < skip[1] and b > skip[0]:
                 continue
-            if info.kind == "region" and b + 1 < end and folded[b] == " " and self._demonym_at(folded, b + 1):
-                continue  # "South Asian American", "Latin American Spanish": a group of people, not the region
-            if a >= start + 2 and folded[a - 1] in "'’" and folded[a - 2].isalpha():
-                continue  # "Pech-de-l’Azé", "O'Hare": the second half of a name after an elision or "O'"
-            if b + 1 < end and folded[b] in "'’" and folded[b + 1] in _CONTRACTION_LETTERS:
-                continue  # "Don't", "Won't", "We'll": a contraction, not the town (a possessive's "s" stays)
-            if info.alt and info.one_word_city and b + 4 < end and folded[b] == " " and "a" <= folded[b + 1] <= "z" \
-                    and self._rare_word_at(folded, b + 1):
-                # "Homo sapiens" (an alternate name of Qom): a capitalised word before a lower-case
-                # word that English text seldom writes is a genus before its species, or a phrase
-                # of another language; a place's name alone is no evidence against that.
-                continue
+            if ch_after == " " and b + 1 < end:
+                if info.kind == "region" and self._demonym_at(folded, b + 1):
+                    continue  # "South Asian American", "Latin American Spanish": a group of people, not the region
+                if info.alt and info.one_word_city and b + 4 < end and "a" <= folded[b + 1] <= "z" \
+                        and self._rare_word_at(folded, b + 1):
+                    # "Homo sapiens" (an alternate name of Qom): a capitalised word before a lower-case
+                    # word that English text seldom writes is a genus before its species, or a phrase
+                    # of another language; a place's name alone is no evidence against that.
+                    continue
             # Most names are followed by something else than " Word": the regexes only where it is.
-            word_after = b + 1 < end and folded[b] == " " and folded[b + 1].isupper()
-            street = _NOT_THE_PLACE_AFTER.match(folded, b) if word_after or folded.startswith(_LOWER_KINDS, b) else None
+            word_after = b + 1 < end and ch_after == " " and folded[b + 1].isupper()
+            street = _NOT_THE_PLACE_AFTER.match(folded, b) \
+                if word_after or (ch_after == " " and folded.startswith(_LOWER_KINDS, b)) else None
             before = None
-            if street is None and a >= start + 4 and folded[a - 1] == " " and folded[a - 2] in "ekt.":
+            if street is None and a >= start + 4 and ch_before == " " and folded[a - 2] in "ekt.":
                 before = _NOT_THE_PLACE_BEFORE.search(folded, max(start, a - 6), a)
             if street is not None or before is not None:
                 # A place of its own that the gazetteer lacks: a mention, resolved to nothing.
@@ -518,13 +566,33 @@ class Detector:
                                             sentence=bisect.bisect_right(sentences, lo) if sentences is not None else 0),
                                     ()))
                 continue
-            if info.is_name and b < end and folded[b] == "$":
+            if body_names is not None and not info.strong and text[a:b] not in body_names:
+                # A headline apart from the text: detect() keeps its weak names only where the
+                # body names them too, and nothing below notes anything of them (no person rules
+                # in a headline, no common-noun notes outside the text).
+                continue
+            is_name = info.is_name
+            if is_name and b < end and ch_after == "$":
                 continue  # "US$500": a currency sign ("US dollars" is annotated as the place in GeoWebNews)
             alias = info.text
+            qualifier = self._qualifier(folded, b, info.candidates) if is_name and b < end and ch_after == "," else None
+            # (_PLACE_NOUN_AFTER begins with a space and one of _PLACE_NOUN_FIRST: most names are
+            # followed by something else, settled without the regex.)
+            placelike = is_name and ch_after == " " and folded[b + 1 : b + 2] in _PLACE_NOUN_FIRST \
+                and _PLACE_NOUN_AFTER.match(folded, b) is not None
+            if qualifier is None and not placelike and not headline and info.kind == "name" and alias in persons:
+                # Already a person's name in this story ("Tony Blair ... Blair said") and not written
+                # as a place here: detect() drops the mention whatever the rules below find, and
+                # what they note of it (`persons`, `words`) matters only for mentions of this same
+                # name, which detect() drops too unless they are written as a place (and then note
+                # that themselves). (Outside headlines `alias` is the text as folded, as detect()
+                # compares it; about a fifth of all names in wire copy are such repeats.)
+                continue
             prev = None
             prev_start = a
             # The word before: read by the person and demonym rules below (not in headlines).
-            if not headline and (info.is_name or info.kind == "demonym") and a >= start + 2 and folded[a - 1] == " " and not folded[a - 2].isspace():
+            if not headline and (is_name or info.kind == "demonym") and a >= start + 2 and ch_before == " " \
+                    and not folded[a - 2].isspace():
                 lo = a - 41 if a - 41 > start else start
                 j = folded.rfind(" ", lo, a - 1)
                 k = folded.rfind("\n", lo, a - 1)
@@ -541,16 +609,14 @@ class Detector:
                     if pm is not None:
                         prev, prev_start = pm.group(), pm.start()
             if info.kind == "demonym" and not headline:
-                if prev is not None and names.name_before(prev, folded, prev_start):
+                # (name_before asks for a capitalised word first, and _LANGUAGE_BEFORE ends in a space:
+                # both settled here for most demonyms, "the British", "Iranian-backed".)
+                if prev is not None and prev[0].isupper() and names.name_before(prev, folded, prev_start):
                     continue  # "Percy French", "Stephen English": a surname
-                if _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) and _LANGUAGE_AFTER.match(folded, b):
+                if ch_before == " " and _LANGUAGE_BEFORE.search(folded, max(start, a - 30), a) \
+                        and _LANGUAGE_AFTER.match(folded, b):
                     continue
-            qualifier = self._qualifier(folded, b, info.candidates) if info.is_name and b < end and folded[b] == "," else None
-            # (_PLACE_NOUN_AFTER begins with a space and one of _PLACE_NOUN_FIRST: most names are
-            # followed by something else, settled without the regex.)
-            placelike = info.is_name and folded[b : b + 1] == " " and folded[b + 1 : b + 2] in _PLACE_NOUN_FIRST \
-                and _PLACE_NOUN_AFTER.match(folded, b) is not None
-            office = info.is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
+            office = is_name and word_after and _OFFICE_AFTER.match(folded, b) is not None
             likely_place = office or (prev is not None and prev.lower() in locative
                                       and (prev != "of" or _of_place(folded, start, prev_start, info.given or info.namelike)))
             if not likely_place and prev is not None and prev[0].isupper() and prev_start - 2 > start \
@@ -559,7 +625,7 @@ class Detector:
                 j = folded.rfind(" ", max(start, prev_start - 14), prev_start - 1)
                 before = folded[j + 1 : prev_start - 1]
                 likely_place = before != "of" and before in locative
-            if not likely_place and info.is_name and (prev in ("and", "or") or folded[a - 2 : a] == ", "):
+            if not likely_place and is_name and (prev in ("and", "or") or folded[a - 2 : a] == ", "):
                 # "residents in Sharon, Cornwall and Salisbury": each item of a list of names that
                 # a preposition of place opens.
                 likely_place = _LIST_AFTER_LOCATIVE.search(folded, max(start, a - 80), a) is not None
@@ -569,7 +635,7 @@ class Detector:
                 # name (a capitalised plural noun of persons, then "of"), not a mention of the town.
                 initial.append(self._detected(text, a, b, info, field, in_title, sentences, None, False, likely_place))
                 continue
-            if info.is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None and not placelike:
+            if is_name and not headline and prev in _ORGANISATION_NOUNS and qualifier is None and not placelike:
                 # (An office after the name is none of a town's here: "think tank Atlantic Council".)
                 # "news agency Fars", "newspaper The Hill", "software company Red Hat", "rapper
                 # Jay-Z", "show Terrace House": a noun for an organisation, a work or a performer
@@ -579,7 +645,7 @@ class Detector:
                 if not info.strong:
                     persons.add(alias)
                 continue
-            if info.is_name and not headline:
+            if is_name and not headline:
                 # The word before can make a person's name only if it is capitalised, ends in a
                 # period (initials) or is a title; most are not ("in", "of"): no calls for those.
                 if (prev is not None and (prev[0].isupper() or prev[-1] == "." or prev in names.title_words)
@@ -688,7 +754,11 @@ class Detector:
                                 words.determined.add(t)
                     if info.given:
                         words.given.add(t)
-            out.append(self._detected(text, a, b, info, field, in_title, sentences, qualifier, placelike, likely_place))
+            # (self._detected written out: this runs for every name kept.)
+            out.append(make_detected(
+                make_mention(text[a:b], a, b, info.kind, field, in_title, False,
+                             bisect.bisect_right(sentences, a) if sentences is not None else 0),
+                info.candidates, qualifier, info.alt, placelike, likely_place))
         return out, initial
 
     @staticmethod
@@ -939,8 +1009,7 @@ class Detector:
                 self._places_only(cands) or cands, dl_qualifier, False, False, False))
 
         body = article.body
-        sentences = _sentence_starts(folded, body.start, body.end)
-        body_hits, initial = self._scan(_Segment(text, folded, body.start, body.end, False, "text", False, sentences,
+        body_hits, initial = self._scan(_Segment(text, folded, body.start, body.end, False, "text", False, True,
                                                  dl_span), persons, words)
         inline = self._inline_datelines(text, folded, body.start, body.end, dl_span)
         if inline:
@@ -952,22 +1021,26 @@ class Detector:
         if article.title_span is not None:
             ts = article.title_span
             seg = text[ts.start : ts.end]
-            title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, _mostly_upper(seg) or _is_headline(seg),
-                                                       "text", True, None, dl_span), persons, words)
+            upper, headline = _title_case(seg)
+            title_hits, deferred = self._scan(_Segment(text, folded, ts.start, ts.end, headline, "text", True, False, dl_span,
+                                                       upper), persons, words)
             initial += deferred
         elif article.title:
             seg = article.title
-            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), _mostly_upper(seg) or _is_headline(seg),
-                                                "title", True, None, None), persons, words)
-        if title_hits:
+            upper, headline = _title_case(seg)
             body_aliases = {d.mention.text for d in body_hits}
+            title_hits, _ = self._scan(_Segment(seg, fold(seg), 0, len(seg), headline, "title", True, False, None, upper),
+                                       persons, words, body_aliases if headline else None)
+        if title_hits:
+            if article.title_span is not None:
+                body_aliases = {d.mention.text for d in body_hits}
             title_hits = [
                 d for d in title_hits
                 # In a headline a three-letter alternate name is an abbreviation ("COS" for
                 # companies, an alternate name of Jos) before it is a place, and an ordinary
                 # English word is a word ("REVERSE SPLIT APPROVED"): the body must name them.
                 if d.mention.text in body_aliases
-                or (self._alias_strong(d) and not (d.alt and len(d.mention.text) <= 3)
+                or (self._strong_candidates(d.candidates) and not (d.alt and len(d.mention.text) <= 3)
                     and not all(c.flags & COMMON for c in d.candidates))
             ]
 
@@ -1088,8 +1161,15 @@ class Detector:
             return "GB"
         return None
 
-    def _alias_strong(self, d: Detected) -> bool:
-        return any(self._strong(c) for c in d.candidates)
+    def _strong_candidates(self, cands: tuple[Candidate, ...]) -> bool:
+        """Whether one of `cands` may stand in a headline on its own (_strong), cached per candidate tuple."""
+        got = self._strong_of.get(id(cands))
+        if got is not None and got[0] is cands:
+            return got[1]
+        strong = any(self._strong(c) for c in cands)
+        if len(self._strong_of) < 100_000:
+            self._strong_of[id(cands)] = (cands, strong)  # `cands` kept: its id stays its own
+        return strong
 
     def _state_abbreviations(self, text: str, folded: str, hits: list[Detected]) -> list[Detected]:
         """'Springfield, Ill.': the abbreviation is a mention of the state too (the caller drops

@@ -17,6 +17,7 @@ case by case). Tuning them on the Reuters *train* split is an open follow-up.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 
 from newstag.geo.gazetteer.store import Gazetteer
 from newstag.geo.records import make_region_score
@@ -29,38 +30,52 @@ LEAD_WEIGHT = 1.5  # first sentence of the body
 EARLY_WEIGHT = 1.2  # second and third sentences
 ABOUT_RATIO = 0.5
 _KIND_ORDER = {"country": 0, "intermediate": 1, "subregion": 2, "region": 3}
+# RegionScores are frozen records and most recur from story to story ("US", about, 1.0, and its
+# regions): one object per distinct record, made once (bounded; a record is cheap to make again).
+_MADE: dict[tuple, RegionScore] = {}
+_RANK = itemgetter(0, 1, 2)
 
 
-def _position_weight(r: Resolution) -> float:
-    m = r.mention
-    if m.in_dateline:
-        return DATELINE_WEIGHT
-    if m.in_title:
-        return TITLE_WEIGHT
-    if m.sentence == 0:
-        return LEAD_WEIGHT
-    if m.sentence <= 2:
-        return EARLY_WEIGHT
-    return 1.0
+def _region_score(code: str, name: str, kind: str, relevance: str, score: float) -> RegionScore:
+    key = (code, kind, relevance, score)
+    made = _MADE.get(key)
+    if made is None:
+        made = make_region_score(code, name, kind, relevance, score)
+        if len(_MADE) < 100_000:
+            _MADE[key] = made
+    return made
 
 
 def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
     weight: dict[str, float] = defaultdict(float)
     about_forced: set[str] = set()
     region_weight: dict[str, float] = defaultdict(float)
+    m49_countries = g.m49_countries
     for r in resolutions:
         p = r.place
         if p is None:
             continue
-        w = _position_weight(r) * (0.5 + 0.5 * r.score)
+        # The position weight: dateline > title > lead sentence > the next two > later.
+        m = r.mention
+        if m.in_dateline:
+            w = DATELINE_WEIGHT
+        elif m.in_title:
+            w = TITLE_WEIGHT
+        elif m.sentence == 0:
+            w = LEAD_WEIGHT
+        elif m.sentence <= 2:
+            w = EARLY_WEIGHT
+        else:
+            w = 1.0
+        w *= 0.5 + 0.5 * r.score
         if p.country is None:
             if p.m49 and p.m49 in g.m49_areas:
                 region_weight[p.m49] += w
             continue
-        if p.country not in g.m49_countries:
+        if p.country not in m49_countries:
             continue
         weight[p.country] += w * KIND_WEIGHT.get(r.type, 0.8)
-        if r.mention.in_dateline:
+        if m.in_dateline:
             about_forced.add(p.country)
     if not weight and not region_weight:
         return []
@@ -70,18 +85,16 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
     # at the end (the score is rounded at each step, as the result was before).
     areas: dict[tuple[str, str], list] = {}
     m49_areas = g.m49_areas
+    rollup = g.m49_rollup
     for cc, w in weight.items():
         score = w / top
         about = score >= ABOUT_RATIO or cc in about_forced
-        info = g.m49_countries[cc]
-        out[("country", cc)] = make_region_score(cc, info["name"], "country", "about" if about else "mentioned", round(score, 4))
-        for kind in ("intermediate", "subregion", "region"):
-            code = info.get(kind)
-            if not code or code not in m49_areas:
-                continue
-            prev = areas.get((kind, code))
+        out[("country", cc)] = _region_score(cc, m49_countries[cc]["name"], "country", "about" if about else "mentioned",
+                                             round(score, 4))
+        for area in rollup[cc]:
+            prev = areas.get(area)
             if prev is None:
-                areas[(kind, code)] = [about, round(max(score, 0.0), 4)]
+                areas[area] = [about, round(max(score, 0.0), 4)]
             else:
                 prev[0] = about or prev[0]
                 prev[1] = round(max(score, prev[1]), 4)
@@ -94,5 +107,8 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
         else:
             areas[(kind, code)] = [not weight and score >= ABOUT_RATIO, round(score, 4)]
     for (kind, code), (about, score) in areas.items():
-        out[(kind, code)] = make_region_score(code, m49_areas[code]["name"], kind, "about" if about else "mentioned", score)  # type: ignore[arg-type]
-    return sorted(out.values(), key=lambda r: (-r.score, _KIND_ORDER[r.kind], r.code))
+        out[(kind, code)] = _region_score(code, m49_areas[code]["name"], kind, "about" if about else "mentioned", score)
+    # Best score first, then countries before their areas, then by code (an itemgetter for the
+    # key: no Python function called per record).
+    ranked = sorted([(-r.score, _KIND_ORDER[kind], r.code, r) for (kind, _), r in out.items()], key=_RANK)
+    return [entry[3] for entry in ranked]

@@ -203,6 +203,23 @@ class _Spelling:
             self._countries = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
         return DIALECT_BONUS if cc in self._countries else 0.0
 
+    def countries(self) -> frozenset[str]:
+        """The countries the story's spelling lifts (asks for the spelling, as `bonus` would)."""
+        if self._countries is None:
+            self._countries = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
+        return self._countries
+
+
+class _Reads(NamedTuple):
+    """What Resolver._best_of reads of the story for a name of several candidates, by the name's
+    candidates: the countries among them, the states of their US towns, and whether the
+    story's spelling can rank them (DIALECT_BONUS: namesakes in several countries, one of them
+    English-speaking and no country itself)."""
+
+    countries: tuple[str, ...]
+    us_town_states: frozenset
+    spelled: bool
+
 
 class Resolver:
     """Scores each detected mention's candidates and picks one (module docstring). Holds only
@@ -220,6 +237,12 @@ class Resolver:
         self._facts: dict[int, tuple] = {}
         # _famous_over by (famous place, its kind, namesake): the same pairs meet in story after story.
         self._famous: dict[tuple[int, str, int], bool] = {}
+        # _best_of for names of several candidates ("London", "Georgia"), by the candidate tuple
+        # and what it reads of the story (_story_key): such names repeat across stories in few
+        # contexts, and scoring every namesake again was a tenth of the stage. Values keep the
+        # candidate tuple, so that its id stays its own.
+        self._several: dict[tuple, tuple] = {}
+        self._reads: dict[int, tuple] = {}
 
     def _facts_of(self, cands: tuple[Candidate, ...]) -> _Facts:
         """What _Facts holds of `cands`: their rows in candidate order and in place-id order, the
@@ -505,7 +528,44 @@ class Resolver:
                 if len(self._single) < 200_000:
                     self._single[key] = found
             return found
-        return self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling, counties)
+        key = self._story_key(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling, counties)
+        got = self._several.get(key)
+        if got is not None and got[0] is d.candidates:
+            return got[1]
+        found = self._best_of(d, countries, states, dateline_country, weak, home, placelike, repeated, spelling, counties)
+        if len(self._several) < 200_000:
+            self._several[key] = (d.candidates, found)
+        return found
+
+    def _reads_of(self, cands: tuple[Candidate, ...]) -> _Reads:
+        """_Reads of `cands`, cached per candidate tuple (as _facts_of is)."""
+        got = self._reads.get(id(cands))
+        if got is not None and got[0] is cands:
+            return got[1]
+        facts = self._facts_of(cands)
+        several_countries = len(facts.countries) > 1
+        reads = _Reads(tuple(sorted(cc for cc in facts.countries if cc is not None)),
+                       frozenset(r.admin1 for r in facts.rows if r.country == "US" and r.type != "admin1"),
+                       several_countries and any(r.country in _ENGLISH and r.type != "country" for r in facts.rows))
+        if len(self._reads) < 200_000:
+            self._reads[id(cands)] = (cands, reads)
+        return reads
+
+    def _story_key(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
+                   repeated: bool, spelling: _Spelling, counties: list[int]) -> tuple:
+        """Everything _best_of reads, for a name of several candidates: the name (its candidate
+        tuple, qualifier, dateline, whether it is one word), and for each country of its
+        candidates whether the story names it, is at home there, how many of its other names
+        could lie there and whether the dateline is there; the named US states its US towns lie
+        in, the spelling where it can rank them, and the counties the story names."""
+        m = d.mention
+        reads = self._reads_of(d.candidates)
+        return (id(d.candidates), d.qualifier, m.in_dateline, " " in m.text, placelike, repeated, len(countries) == 1,
+                tuple([(cc in countries, cc == home, len(weak.get(cc, ())), cc == dateline_country)
+                       for cc in reads.countries]),
+                reads.us_town_states.intersection(states) if "US" in countries else None,
+                spelling.countries() if reads.spelled else None,
+                tuple(counties) if counties else None)
 
     def _best_of(self, d: Detected, countries, states, dateline_country, weak, home, placelike: bool,
                  repeated: bool, spelling: _Spelling, counties: list[int]) -> tuple:

@@ -132,6 +132,7 @@ class Gazetteer:
         self._candidates: dict[int, tuple[Candidate, ...]] = {}
         self.m49_countries: dict[str, dict] = {}
         self.m49_areas: dict[str, dict] = {}
+        self.m49_rollup: dict[str, tuple[tuple[str, str], ...]] = {}
 
     @staticmethod
     def _column(arrays, codes: str, vocab: str) -> list[str | None]:
@@ -141,8 +142,15 @@ class Gazetteer:
         return values[arrays[codes]].tolist()
 
     def set_m49(self, m49: dict) -> None:
+        """The UN M49 table (data/m49.json); `m49_rollup` gives each country the (kind, code) of
+        the areas it belongs to that the table describes: intermediate region, sub-region, region."""
         self.m49_countries = m49["countries"]
         self.m49_areas = m49["areas"]
+        self.m49_rollup = {
+            cc: tuple((kind, info[kind]) for kind in ("intermediate", "subregion", "region")
+                      if info.get(kind) and info[kind] in self.m49_areas)
+            for cc, info in self.m49_countries.items()
+        }
 
     def set_word_use(self, word_use: dict) -> None:
         """How English writes words (data/word_use.json, build.build_word_use): `ordinary`, the
