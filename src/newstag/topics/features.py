@@ -364,7 +364,12 @@ class Featurizer:
             # Only words that start some bigram are searched for (about half of the pairs).
             ok = np.flatnonzero((a >= 0) & (b >= 0) & self.starts_bigram[np.maximum(a, 0)])
             keys = a[ok] * self.n_unigrams + b[ok]
-            at = np.searchsorted(self.bigram_keys, keys)
+            # Searched in increasing order: numpy's binary search then keeps the previous key's
+            # place as its lower bound and walks the table in order, a third of the time of the
+            # search in text order on a batch of 256 articles, argsort included; the same places.
+            order = np.argsort(keys)
+            at = np.empty(len(keys), dtype=np.int64)
+            at[order] = np.searchsorted(self.bigram_keys, keys[order])
             at[at == len(self.bigram_keys)] = 0
             hit = self.bigram_keys[at] == keys
             out[ok[hit]] = at[hit] + self.n_unigrams
