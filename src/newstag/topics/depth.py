@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from itertools import compress, count
 from dataclasses import dataclass
 
@@ -240,6 +240,15 @@ class DepthIndex:
         self.single: dict[bytes, tuple[str, ...]] = {}
         self.multi: dict[bytes, dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]]] = {}
         self.longest = 1
+        self.level = {c: t.level for c, t in tax.topics.items()}
+        self.parent = {c: t.parent for c, t in tax.topics.items()}
+        self.root = {}
+        for c, t in tax.topics.items():
+            anc = tax.ancestor_at(c, 1)
+            self.root[c] = anc.code if anc is not None else None
+        # A phrase's codes by their level-1 topic (codes tuple -> ((level-1 code, its codes), ...)):
+        # evidence() under given level-1 topics counts only theirs, a tenth of the codes hit.
+        self._by_root: dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]] = {}
         for phrase, codes in doc["phrases"].items():
             toks = tuple(t.encode("utf-8") for t in phrase.split())
             counted: set[str] = set()
@@ -250,6 +259,12 @@ class DepthIndex:
                         counted.add(t.code)
                     t = tax.topics.get(t.parent) if t.parent else None
             if toks and counted:
+                key = tuple(sorted(counted))
+                if key not in self._by_root:
+                    roots: dict[str, list[str]] = {}
+                    for c in key:
+                        roots.setdefault(self.root[c], []).append(c)
+                    self._by_root[key] = tuple((r, tuple(cs)) for r, cs in roots.items())
                 if len(toks) == 1:
                     self.single.setdefault(toks[0], tuple(sorted(counted)))
                 else:
@@ -260,12 +275,6 @@ class DepthIndex:
                 entries.sort(key=lambda e: -len(e[0]))  # longest match first at each position
         # The tokens evidence() stops at: a phrase's first word, or a sentence break.
         self._starts = frozenset(self.single) | frozenset(self.multi) | {_BREAK}
-        self.level = {c: t.level for c, t in tax.topics.items()}
-        self.parent = {c: t.parent for c, t in tax.topics.items()}
-        self.root = {}
-        for c, t in tax.topics.items():
-            anc = tax.ancestor_at(c, 1)
-            self.root[c] = anc.code if anc is not None else None
 
     def phrase_at(self, toks: list[bytes], i: int) -> tuple[tuple[bytes, ...], tuple[str, ...]] | None:
         """The longest phrase of the index that starts at toks[i], with the codes it counts for,
@@ -298,10 +307,11 @@ class DepthIndex:
         """Hits per code in an article (a title occurrence counts `title_hits` times)."""
         return self.evidence(title, body)[0]
 
-    def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int, Counter]:
+    def evidence(self, title: str, body: str, level1: Container[str] | None = None) -> tuple[Counter, Counter, set[str], int, Counter]:
         """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
         number of sentences, distinct phrases per code) of an article. Phrases are matched
-        within a sentence."""
+        within a sentence. With `level1`, only codes under those level-1 topics are counted (the
+        phrases matched are the same: a phrase of another branch still takes its words)."""
         # One pass: the title and the sentences tokenised in one call (features.parted_token_bytes,
         # a break token before each sentence, so no phrase runs across a sentence end), then one
         # C-level scan for the tokens that start a phrase or a sentence; the Python loop visits only
@@ -319,7 +329,7 @@ class DepthIndex:
         # The lead: the title and the first LEAD_SENTENCES sentences of the body.
         last_lead = LEAD_SENTENCES - 1 + bool(title)
         title_hits = self.title_hits
-        multi, single, n_toks = self.multi, self.single, len(toks)
+        multi, single, n_toks, by_root = self.multi, self.single, len(toks), self._by_root
         end = -1
         sentence = 0 if title else -1
         for i in compress(count(), map(self._starts.__contains__, toks)):
@@ -344,6 +354,16 @@ class DepthIndex:
                 if codes is None:
                     continue
                 phrase = (first,)
+            end = i + len(phrase)
+            if level1 is not None:
+                groups = by_root[codes]
+                if len(groups) == 1:
+                    if groups[0][0] not in level1:
+                        continue
+                else:
+                    codes = tuple(c for root, cs in groups if root in level1 for c in cs)
+                    if not codes:
+                        continue
             weight = title_hits if (title and sentence == 0) else 1
             if phrase not in matched:
                 matched.add(phrase)
@@ -356,7 +376,6 @@ class DepthIndex:
                     sentences[c] = sentences.get(c, 0) + 1
             if sentence <= last_lead:
                 lead.update(codes)
-            end = i + len(phrase)
         return Counter(counts), Counter(sentences), lead, len(body_sentences) + bool(title), Counter(phrases)
 
     def probability(self, code: str, hits: int) -> float:
@@ -376,11 +395,12 @@ class DepthIndex:
         sentences (for article_features)."""
         if not isinstance(level1, Mapping):
             level1 = dict.fromkeys(level1, 1.0)
-        counts, sentences, lead, n_sentences, phrases = self.evidence(title, body)
         # Only codes under the given level-1 topics (about a tenth of those with hits); a code's
-        # siblings share its level-1 topic, so they are all among them for `dominant`.
+        # siblings share its level-1 topic, so they are all among them for `dominant`. The index
+        # counts codes at levels 2 and 3 only.
+        counts, sentences, lead, n_sentences, phrases = self.evidence(title, body, level1)
         root, level_of, parent_of = self.root, self.level, self.parent
-        kept = [(c, n) for c, n in counts.items() if root.get(c) in level1 and level_of.get(c) in (2, DEEPEST_GIVEN)]
+        kept = list(counts.items())
         best_sibling: dict[str, int] = {}
         for c, n in kept:
             parent = parent_of[c]
