@@ -48,7 +48,8 @@ import re
 from collections import Counter
 from collections.abc import Container, Mapping
 from itertools import compress, count
-from dataclasses import dataclass
+from operator import mul
+from typing import NamedTuple
 
 from newstag.topics.features import PART_BREAK, parted_token_bytes, tokens
 
@@ -168,9 +169,11 @@ DEPTH_FEATURES = ("logit deeper-right rate", "log hits", "level 3", "logit level
 _LOG_HITS = DEPTH_FEATURES.index("log hits")
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A level-2/3 code under one of the article's level-1 topics, with its evidence there."""
+class Candidate(NamedTuple):
+    """A level-2/3 code under one of the article's level-1 topics, with its evidence there.
+
+    A named tuple, not a frozen dataclass: a few are made per article, and a frozen dataclass's
+    __init__ (a setattr call per field) cost four times as much."""
 
     code: str
     level: int
@@ -230,7 +233,8 @@ class DepthIndex:
             # with, by name (stored with it): one fitted before a feature was added (the first
             # seven, unnamed in hand-made test documents) reads only its own.
             names = art.get("features", ARTICLE_FEATURES[: len(art["coef"])])
-            self._article_weights = [(float(w), _ARTICLE_AT[n]) for w, n in zip(art["coef"], names)]
+            self._article_coef = [float(w) for w in art["coef"]]
+            self._article_at = [_ARTICLE_AT[n] for n in names][: len(self._article_coef)]
             self._article_intercept = float(art["intercept"])
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
         # levels 2..DEEPEST_GIVEN), keyed for a scan over the article's tokens: a one-word phrase
@@ -416,7 +420,7 @@ class DepthIndex:
     def article_probability(self, c: Candidate, article_sentences: int) -> float:
         """The article calibration's probability that the candidate is right (needs one)."""
         x = article_features(c, article_sentences)
-        return _sigmoid(self._article_intercept + sum(w * x[k] for w, k in self._article_weights))
+        return _sigmoid(self._article_intercept + sum(map(mul, self._article_coef, map(x.__getitem__, self._article_at))))
 
     @property
     def article_calibrated(self) -> bool:
