@@ -316,6 +316,11 @@ class DepthIndex:
         number of sentences, distinct phrases per code) of an article. Phrases are matched
         within a sentence. With `level1`, only codes under those level-1 topics are counted (the
         phrases matched are the same: a phrase of another branch still takes its words)."""
+        counts, sentences, lead, n_sentences, phrases = self._evidence(title, body, level1)
+        return Counter(counts), Counter(sentences), lead, n_sentences, Counter(phrases)
+
+    def _evidence(self, title: str, body: str, level1: Container[str] | None) -> tuple[dict[str, int], dict[str, int], set[str], int, dict[str, int]]:
+        """evidence() with plain dicts (candidates() reads only the codes they have)."""
         # One pass: the title and the sentences tokenised in one call (features.parted_token_bytes,
         # a break token before each sentence, so no phrase runs across a sentence end), then one
         # C-level scan for the tokens that start a phrase or a sentence; the Python loop visits only
@@ -323,7 +328,7 @@ class DepthIndex:
         # first part is empty and the first break opens sentence 0.
         body_sentences = sentences_of(body)
         toks = parted_token_bytes([title or "", *body_sentences])
-        # Plain dicts in the loop (a Counter's missing key is a Python-level call), Counters out.
+        # Plain dicts in the loop (a Counter's missing key is a Python-level call).
         counts: dict[str, int] = {}
         sentences: dict[str, int] = {}
         lead: set[str] = set()
@@ -380,7 +385,7 @@ class DepthIndex:
                     sentences[c] = sentences.get(c, 0) + 1
             if sentence <= last_lead:
                 lead.update(codes)
-        return Counter(counts), Counter(sentences), lead, len(body_sentences) + bool(title), Counter(phrases)
+        return counts, sentences, lead, len(body_sentences) + bool(title), phrases
 
     def probability(self, code: str, hits: int) -> float:
         """The open-text calibration's probability that `code` is right given its level-1 topic
@@ -402,7 +407,7 @@ class DepthIndex:
         # Only codes under the given level-1 topics (about a tenth of those with hits); a code's
         # siblings share its level-1 topic, so they are all among them for `dominant`. The index
         # counts codes at levels 2 and 3 only.
-        counts, sentences, lead, n_sentences, phrases = self.evidence(title, body, level1)
+        counts, sentences, lead, n_sentences, phrases = self._evidence(title, body, level1)
         root, level_of, parent_of = self.root, self.level, self.parent
         kept = list(counts.items())
         best_sibling: dict[str, int] = {}
