@@ -187,22 +187,6 @@ class Rows:
             out[filled] = np.add.reduceat(prod, starts[filled], axis=0)
         return out
 
-    def dot_transposed(self, wt: np.ndarray) -> np.ndarray:
-        """The dense (n x k) product with a (features x k) matrix given as its C-contiguous
-        transpose `wt` (k x features): the same numbers as `self @ wt.T`, in about 60% of the
-        time. The segment sums then run along rows of k-by-nnz products, where numpy's reduceat
-        loops over a row's entries in C; in the (nnz x k) layout of __matmul__ it takes each
-        entry's k columns as one small vector step, tens of thousands per batch, which cost more
-        than the slower gather from the transposed matrix saves."""
-        out = np.zeros((wt.shape[0], self.shape[0]), dtype=np.result_type(wt.dtype, np.float32))
-        if len(self.data):
-            prod = np.take(wt, self.indices, axis=1)
-            prod *= self.data
-            starts = self.indptr[:-1]
-            filled = self.indptr[1:] > starts
-            out[:, filled] = np.add.reduceat(prod, starts[filled], axis=1)
-        return np.ascontiguousarray(out.T)
-
     def toarray(self) -> np.ndarray:
         out = np.zeros(self.shape, dtype=np.float32)
         out[np.repeat(np.arange(self.shape[0]), np.diff(self.indptr)), self.indices] = self.data

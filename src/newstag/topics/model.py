@@ -42,7 +42,7 @@ import numpy as np
 
 from newstag.errors import ArtifactError
 from newstag.topics.depth import DEPTH_FORMAT
-from newstag.topics.features import FeatureConfig, Featurizer, Rows
+from newstag.topics.features import FeatureConfig, Featurizer
 
 MODEL_FORMAT = "newstag-topics/2"
 SHIPPED_RESOURCE = ("data", "topics", "iptc")
@@ -160,23 +160,12 @@ class TopicModel:
     # --- scoring -----------------------------------------------------------------------------
 
     def decision(self, x) -> np.ndarray:
-        """The one-vs-rest decision values of rows (features.Rows, or scipy.sparse in training)."""
-        if isinstance(x, Rows):
-            return x.dot_transposed(self._weights_transposed()[: len(self.labels)]) + self.intercept
         return np.asarray(x @ self.coef) + self.intercept
 
-    def decisions(self, x: Rows) -> np.ndarray:
-        """The one-vs-rest decision values before the intercept, then the top head's values
-        (columns in `top_level` order, before its bias), of rows: one product per batch."""
-        return x.dot_transposed(self._weights_transposed())
-
-    def _weights_transposed(self) -> np.ndarray:
-        # [coef | top_coef] transposed (classes x features, C-contiguous, built once): the layout
-        # Rows.dot_transposed is fast with. The one-vs-rest rows come first, so they alone are a
-        # contiguous slice.
+    def _all_weights(self) -> np.ndarray:
+        # One matrix product per batch for both heads: [coef | top_coef], built once.
         if self._weights is None:
-            both = self.coef if self.top_coef is None else np.hstack([self.coef, self.top_coef])
-            self._weights = np.ascontiguousarray(both.T)
+            self._weights = self.coef if self.top_coef is None else np.ascontiguousarray(np.hstack([self.coef, self.top_coef]))
         return self._weights
 
     def score_and_top(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -216,7 +205,7 @@ class TopicModel:
         """What scoring reads of each (title, body) pair, before the article calibration."""
         x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config)
         known = np.diff(x.indptr) > 0
-        d = self.decisions(x)
+        d = np.asarray(x @ self._all_weights())
         k = len(self.labels)
         scores, head = self.calibrate(d[:, :k] + self.intercept), d[:, k:]
         top = self.top_level[np.argmax(self.top_choice(scores, head, self.blend_length(parts, n_tokens)), axis=1)]

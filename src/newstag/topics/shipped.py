@@ -307,7 +307,7 @@ def choose_blend(model: TopicModel, validation: Examples) -> dict:
     parts = [p for p, k in zip(validation.parts, keep) if k]
     x, n = model.featurizer.transform_articles_with_lengths(parts, model.config)
     n = model.blend_length(parts, n)
-    d = model.decisions(x)
+    d = np.asarray(x @ model._all_weights())
     k = len(model.labels)
     scores, head = model.calibrate(d[:, :k] + model.intercept), d[:, k:]
     best = None
