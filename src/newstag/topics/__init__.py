@@ -58,9 +58,13 @@ class TopicTagger:
         Weak-label topics (seed lexicons) come after the gold-trained ones."""
         if not articles:
             return []
+        from newstag.topics.features import article_tokens
+
         parts = [(a.title or "", a.body_text) for a in articles]
-        scores, best, known, thresholds = self.model.score_top_known_thresholds(parts)
-        return [self._select(row, int(b), max_topics, p, t) if k else () for row, b, k, p, t in zip(scores, best, known, parts, thresholds)]
+        # Tokenised once: the classifier reads the paragraphs, the depth index the sentences.
+        tokens = [article_tokens(title, body) for title, body in parts]
+        scores, best, known, thresholds = self.model.score_top_known_thresholds(parts, tokens=tokens)
+        return [self._select(row, int(b), max_topics, p, t, tk) if k else () for row, b, k, p, t, tk in zip(scores, best, known, parts, thresholds, tokens)]
 
     @property
     def depth(self):
@@ -71,7 +75,7 @@ class TopicTagger:
         """Calibrated scores (articles x model labels), for evaluation."""
         return self.model.score_articles([(a.title or "", a.body_text) for a in articles])
 
-    def _select(self, row: np.ndarray, best: int, max_topics: int, part: tuple[str, str], thresholds: np.ndarray) -> tuple[TopicScore, ...]:
+    def _select(self, row: np.ndarray, best: int, max_topics: int, part: tuple[str, str], thresholds: np.ndarray, tokens=None) -> tuple[TopicScore, ...]:
         model = self.model
         labels = model.labels
         above = row >= thresholds
@@ -87,7 +91,7 @@ class TopicTagger:
         deeper = {}
         if depth is not None:
             given2 = frozenset(labels[c].code for kids in kids_of.values() for c in kids)
-            deeper = depth.index.deeper(part[0], part[1], {labels[j].code: float(row[j]) for j in firsts}, given2)
+            deeper = depth.index.deeper(part[0], part[1], {labels[j].code: float(row[j]) for j in firsts}, given2, tokens)
         leads: list[int] = []  # where in `out` the level-1 topics are
         for j in firsts:
             leads.append(len(out))

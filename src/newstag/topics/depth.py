@@ -51,7 +51,7 @@ from itertools import compress, count
 from operator import mul
 from typing import NamedTuple
 
-from newstag.topics.features import PART_BREAK, parted_token_bytes, tokens
+from newstag.topics.features import PART_BREAK, ArticleTokens, article_tokens, sentences_of, tokens
 
 DEPTH_FORMAT = "newstag-depth/1"
 MIN_HITS = 2
@@ -60,7 +60,6 @@ MAX_PER_PARENT = 2
 DEEPEST_GIVEN = 3
 # The lead: what an editor puts first. Two sentences, as the news lead is usually one or two.
 LEAD_SENTENCES = 2
-_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 # Before each sentence of the body in evidence()'s token list: no phrase has this word.
 _BREAK = PART_BREAK
 # Single words too general to stand for a topic when a label is split into its parts
@@ -210,12 +209,6 @@ ARTICLE_FEATURES = (
 _ARTICLE_AT = {name: k for k, name in enumerate(ARTICLE_FEATURES)}
 
 
-def sentences_of(body: str) -> list[str]:
-    """The body's sentences and paragraph lines (a full stop, question or exclamation mark before
-    a space, or a line break, ends one): where an article's evidence is counted."""
-    return list(filter(str.strip, _SENTENCE_END.split(body)))
-
-
 class DepthIndex:
     """Finds the level-2/3 topics of articles from a `depth.json` document and the taxonomy."""
 
@@ -311,23 +304,24 @@ class DepthIndex:
         """Hits per code in an article (a title occurrence counts `title_hits` times)."""
         return self.evidence(title, body)[0]
 
-    def evidence(self, title: str, body: str, level1: Container[str] | None = None) -> tuple[Counter, Counter, set[str], int, Counter]:
+    def evidence(self, title: str, body: str, level1: Container[str] | None = None, tokens: ArticleTokens | None = None) -> tuple[Counter, Counter, set[str], int, Counter]:
         """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
         number of sentences, distinct phrases per code) of an article. Phrases are matched
         within a sentence. With `level1`, only codes under those level-1 topics are counted (the
-        phrases matched are the same: a phrase of another branch still takes its words)."""
-        counts, sentences, lead, n_sentences, phrases = self._evidence(title, body, level1)
+        phrases matched are the same: a phrase of another branch still takes its words).
+        `tokens`: the article's features.article_tokens, when the caller has them."""
+        counts, sentences, lead, n_sentences, phrases = self._evidence(title, body, level1, tokens)
         return Counter(counts), Counter(sentences), lead, n_sentences, Counter(phrases)
 
-    def _evidence(self, title: str, body: str, level1: Container[str] | None) -> tuple[dict[str, int], dict[str, int], set[str], int, dict[str, int]]:
+    def _evidence(self, title: str, body: str, level1: Container[str] | None, tokens: ArticleTokens | None = None) -> tuple[dict[str, int], dict[str, int], set[str], int, dict[str, int]]:
         """evidence() with plain dicts (candidates() reads only the codes they have)."""
-        # One pass: the title and the sentences tokenised in one call (features.parted_token_bytes,
-        # a break token before each sentence, so no phrase runs across a sentence end), then one
-        # C-level scan for the tokens that start a phrase or a sentence; the Python loop visits only
-        # those (a few dozen per article) and counts sentences at the breaks. Without a title the
-        # first part is empty and the first break opens sentence 0.
-        body_sentences = sentences_of(body)
-        toks = parted_token_bytes([title or "", *body_sentences])
+        # One pass: the title's tokens, then a break token before each sentence's
+        # (features.article_tokens, tokenised once for the classifier too; no phrase runs across a
+        # sentence end), then one C-level scan for the tokens that start a phrase or a sentence;
+        # the Python loop visits only those (a few dozen per article) and counts sentences at the
+        # breaks. Without a title the first break opens sentence 0.
+        art = tokens if tokens is not None else article_tokens(title or "", body)
+        toks = art.sentence_stream()
         # Plain dicts in the loop (a Counter's missing key is a Python-level call).
         counts: dict[str, int] = {}
         sentences: dict[str, int] = {}
@@ -385,7 +379,7 @@ class DepthIndex:
                     sentences[c] = sentences.get(c, 0) + 1
             if sentence <= last_lead:
                 lead.update(codes)
-        return counts, sentences, lead, len(body_sentences) + bool(title), phrases
+        return counts, sentences, lead, art.sentences + bool(title), phrases
 
     def probability(self, code: str, hits: int) -> float:
         """The open-text calibration's probability that `code` is right given its level-1 topic
@@ -398,16 +392,16 @@ class DepthIndex:
             base = self._open_base[code] = cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x))
         return _sigmoid(base + cal["coef"][_LOG_HITS] * math.log(max(hits, 1)))
 
-    def candidates(self, title: str, body: str, level1: Mapping[str, float] | set[str]) -> tuple[list[Candidate], int]:
+    def candidates(self, title: str, body: str, level1: Mapping[str, float] | set[str], tokens: ArticleTokens | None = None) -> tuple[list[Candidate], int]:
         """The level-2/3 codes with evidence in the article under one of `level1` (level-1 code
         -> the classifier's probability; a set: probability 1), and the article's number of
-        sentences (for article_features)."""
+        sentences (for article_features). `tokens`: as for evidence()."""
         if not isinstance(level1, Mapping):
             level1 = dict.fromkeys(level1, 1.0)
         # Only codes under the given level-1 topics (about a tenth of those with hits); a code's
         # siblings share its level-1 topic, so they are all among them for `dominant`. The index
         # counts codes at levels 2 and 3 only.
-        counts, sentences, lead, n_sentences, phrases = self._evidence(title, body, level1)
+        counts, sentences, lead, n_sentences, phrases = self._evidence(title, body, level1, tokens)
         root, level_of, parent_of = self.root, self.level, self.parent
         kept = list(counts.items())
         best_sibling: dict[str, int] = {}
@@ -466,12 +460,12 @@ class DepthIndex:
                         given2.add(c)
         return {p: kids for p, kids in chosen.items() if kids}
 
-    def deeper(self, title: str, body: str, level1: Mapping[str, float] | set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, float]]]:
+    def deeper(self, title: str, body: str, level1: Mapping[str, float] | set[str], level2: frozenset[str] = frozenset(), tokens: ArticleTokens | None = None) -> dict[str, list[tuple[str, float]]]:
         """Parent code -> [(code, probability)] of the level-2/3 topics given under `level1`
         (level-1 code -> its probability, or a set), most probable first (level-2 topics under their level-1 parent,
         level-3 under a level-2 topic given here or in `level2`, the classifier's own level-2
         topics). Without a calibration every probability is 1.0 and most hits come first."""
-        candidates, n_sentences = self.candidates(title, body, level1)
+        candidates, n_sentences = self.candidates(title, body, level1, tokens)
         return self.select(self.weights(candidates, n_sentences), level2)
 
 

@@ -42,7 +42,7 @@ import numpy as np
 
 from newstag.errors import ArtifactError
 from newstag.topics.depth import DEPTH_FORMAT
-from newstag.topics.features import FeatureConfig, Featurizer
+from newstag.topics.features import ArticleTokens, FeatureConfig, Featurizer
 
 MODEL_FORMAT = "newstag-topics/2"
 SHIPPED_RESOURCE = ("data", "topics", "iptc")
@@ -174,12 +174,13 @@ class TopicModel:
         scores, top, _, _ = self.score_top_known_thresholds(parts, config)
         return scores, top
 
-    def score_top_known_thresholds(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def score_top_known_thresholds(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None, tokens: list[ArticleTokens] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """`score_and_top`, whether each row has any word or word pair of the vocabulary (a row
         without one scores only the model's biases, which say nothing about the text), and each
         row's thresholds (rows x labels): a full article's top-level scores are the article
-        calibration's probabilities, at its threshold."""
-        r = self.article_readings(parts, config)
+        calibration's probabilities, at its threshold. `tokens`: the pairs' features.article_tokens,
+        when the caller has them."""
+        r = self.article_readings(parts, config, tokens)
         scores, thresholds = r.scores, np.broadcast_to(self.thresholds, r.scores.shape).copy()
         full = np.flatnonzero(r.n_windows > 0)
         if len(full) and self.article_calibration is not None:
@@ -201,9 +202,9 @@ class TopicModel:
         """The label indexes the article calibration scores: the top-level ones, strong then weak."""
         return np.concatenate([self.top_level, self.weak_top_level]).astype(np.int64)
 
-    def article_readings(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> ArticleReadings:
+    def article_readings(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None, tokens: list[ArticleTokens] | None = None) -> ArticleReadings:
         """What scoring reads of each (title, body) pair, before the article calibration."""
-        x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config)
+        x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config, tokens)
         known = np.diff(x.indptr) > 0
         d = np.asarray(x @ self._all_weights())
         k = len(self.labels)
