@@ -129,6 +129,9 @@ class TopicModel:
         strong = [j for j, lab in enumerate(labels) if lab.level == top and not lab.weak]
         self.top_level = np.array(strong or [j for j, lab in enumerate(labels) if lab.level == top], dtype=np.int64)
         self.weak_top_level = np.array([j for j, lab in enumerate(labels) if lab.level == top and lab.weak and strong], dtype=np.int64)
+        # The same as lists of ints, for the per-article selection (topics/__init__.py).
+        self.top_level_list: list[int] = self.top_level.tolist()
+        self.weak_top_level_list: list[int] = self.weak_top_level.tolist()
         # The top head scores the strong top-level classes (columns in `top_level` order); without
         # one, the best calibrated one-vs-rest score picks the guaranteed topic.
         self.top_coef = None if top_coef is None else np.asarray(top_coef, dtype=np.float32)
