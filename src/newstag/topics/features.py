@@ -16,7 +16,10 @@ licensed full articles, shipped.py step 8).
 For "which further topics are present", a long body is also read as windows of about two
 sentences (its paragraphs, cut or joined to `window_tokens`): each window is a text of the length
 the model and its thresholds know, so a topic that fills one paragraph of a long story is seen.
-Windows are slices of the article's token ids: no text is tokenised twice.
+Windows are slices of the article's token ids: no text is tokenised twice. An article is
+tokenised once for the whole topic stage (`article_tokens`: its title, and each paragraph's
+sentences with a break token between them): the classifier reads the paragraphs, the depth index
+(depth.py) the sentences.
 
 Features are unigrams and adjacent bigrams of known unigrams. Speed is the point of the layout: a
 batch is tokenised with a byte table per text and one dict lookup per token (C-level `map`),
