@@ -310,11 +310,16 @@ class DepthIndex:
         within a sentence. With `level1`, only codes under those level-1 topics are counted (the
         phrases matched are the same: a phrase of another branch still takes its words).
         `tokens`: the article's features.article_tokens, when the caller has them."""
-        counts, sentences, lead, n_sentences, phrases = self._evidence(title, body, level1, tokens)
-        return Counter(counts), Counter(sentences), lead, n_sentences, Counter(phrases)
+        stats, lead, n_sentences = self._evidence(title, body, level1, tokens)
+        return (
+            Counter({c: v[0] for c, v in stats.items()}), Counter({c: v[1] for c, v in stats.items()}), lead, n_sentences,
+            Counter({c: v[3] for c, v in stats.items()}),
+        )
 
-    def _evidence(self, title: str, body: str, level1: Container[str] | None, tokens: ArticleTokens | None = None) -> tuple[dict[str, int], dict[str, int], set[str], int, dict[str, int]]:
-        """evidence() with plain dicts (candidates() reads only the codes they have)."""
+    def _evidence(self, title: str, body: str, level1: Container[str] | None, tokens: ArticleTokens | None = None) -> tuple[dict[str, list[int]], set[str], int]:
+        """evidence() as (code -> [hits, sentences with a hit, the last of them, distinct
+        phrases], codes hit in the title or lead, the number of sentences): one record per
+        code, one dict lookup per code of a match."""
         # One pass: the title's tokens, then a break token before each sentence's
         # (features.article_tokens, tokenised once for the classifier too; no phrase runs across a
         # sentence end), then one C-level scan for the tokens that start a phrase or a sentence;
@@ -322,13 +327,9 @@ class DepthIndex:
         # breaks. Without a title the first break opens sentence 0.
         art = tokens if tokens is not None else article_tokens(title or "", body)
         toks = art.sentence_stream()
-        # Plain dicts in the loop (a Counter's missing key is a Python-level call).
-        counts: dict[str, int] = {}
-        sentences: dict[str, int] = {}
+        stats: dict[str, list[int]] = {}
         lead: set[str] = set()
-        last: dict[str, int] = {}
         matched: set[tuple[bytes, ...]] = set()
-        phrases: dict[str, int] = {}
         # The lead: the title and the first LEAD_SENTENCES sentences of the body.
         last_lead = LEAD_SENTENCES - 1 + bool(title)
         title_hits = self.title_hits
@@ -368,18 +369,22 @@ class DepthIndex:
                     if not codes:
                         continue
             weight = title_hits if (title and sentence == 0) else 1
-            if phrase not in matched:
+            new_phrase = phrase not in matched
+            if new_phrase:
                 matched.add(phrase)
-                for c in codes:
-                    phrases[c] = phrases.get(c, 0) + 1
             for c in codes:
-                counts[c] = counts.get(c, 0) + weight
-                if last.get(c) != sentence:
-                    last[c] = sentence
-                    sentences[c] = sentences.get(c, 0) + 1
+                record = stats.get(c)
+                if record is None:
+                    stats[c] = [weight, 1, sentence, int(new_phrase)]
+                    continue
+                record[0] += weight
+                if record[2] != sentence:
+                    record[2] = sentence
+                    record[1] += 1
+                record[3] += new_phrase
             if sentence <= last_lead:
                 lead.update(codes)
-        return counts, sentences, lead, art.sentences + bool(title), phrases
+        return stats, lead, art.sentences + bool(title)
 
     def probability(self, code: str, hits: int) -> float:
         """The open-text calibration's probability that `code` is right given its level-1 topic
@@ -401,19 +406,18 @@ class DepthIndex:
         # Only codes under the given level-1 topics (about a tenth of those with hits); a code's
         # siblings share its level-1 topic, so they are all among them for `dominant`. The index
         # counts codes at levels 2 and 3 only.
-        counts, sentences, lead, n_sentences, phrases = self._evidence(title, body, level1, tokens)
+        stats, lead, n_sentences = self._evidence(title, body, level1, tokens)
         root, level_of, parent_of = self.root, self.level, self.parent
-        kept = list(counts.items())
         best_sibling: dict[str, int] = {}
-        for c, n in kept:
+        for c, (n, *_) in stats.items():
             parent = parent_of[c]
             if n > best_sibling.get(parent, 0):
                 best_sibling[parent] = n
         calibrated = self.calibration is not None
         out = []
-        for c, n in kept:
+        for c, (n, sentences, _, phrases) in stats.items():
             p_open = self.probability(c, n) if calibrated else 0.5
-            out.append(Candidate(c, level_of[c], n, sentences[c], c in lead, n >= best_sibling[parent_of[c]], p_open, float(level1[root[c]]), phrases[c]))
+            out.append(Candidate(c, level_of[c], n, sentences, c in lead, n >= best_sibling[parent_of[c]], p_open, float(level1[root[c]]), phrases))
         return out, n_sentences
 
     def article_probability(self, c: Candidate, article_sentences: int) -> float:
