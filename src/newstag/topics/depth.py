@@ -44,14 +44,13 @@ probability times the open one (1 without a calibration).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Container, Mapping
 from itertools import compress, count
 from operator import mul
 from typing import NamedTuple
 
-from newstag.topics.features import PART_BREAK, ArticleTokens, article_tokens, sentences_of, tokens
+from newstag.topics.features import PART_BREAK, ArticleTokens, article_tokens, tokens
 
 DEPTH_FORMAT = "newstag-depth/1"
 MIN_HITS = 2
