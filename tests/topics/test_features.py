@@ -1,4 +1,6 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newstag.topics.features import FeatureConfig, Featurizer, terms, tokens
 
@@ -122,3 +124,42 @@ def test_parted_tokens_are_the_tokens_of_each_part_with_a_break_between():
         expected += [PART_BREAK, *token_bytes(p)]
     assert parted_token_bytes(parts) == expected
     assert expected[:4] == [b"minister", b"visits", b"ottawa", PART_BREAK]
+
+
+def test_article_tokens_are_the_sentences_tokens_and_the_bodys_tokens():
+    # One tokenising serves the classifier (title, then the body's tokens, paragraph by paragraph)
+    # and the depth index (a break before each sentence): both must be what tokenising the text
+    # their own way gives. Written for this test: wire-style paragraphs, a paragraph ending in a
+    # mark, a lone mark as a "sentence", an indented paragraph and entities.
+    from newstag.topics.features import _PARAGRAPH, PART_BREAK, article_tokens, parted_token_bytes, sentences_of, token_bytes
+
+    title = "Talks resume &amp; envoys meet"
+    body = (
+        "The envoy arrived on Monday. Talks began at noon!\n\n"
+        "Officials said: \"We are hopeful.\" . .\n\n"
+        "   An indented wire paragraph follows? Yes.\n"
+        "  Another one, then a blank line.\n\n\n"
+        "Café owners said #39;no#39;. The end."
+    )
+    art = article_tokens(title, body)
+    assert art.title == token_bytes(title)
+    assert art.sentence_stream() == parted_token_bytes([title, *sentences_of(body)])
+    assert art.sentences == len(sentences_of(body)) == 8
+    paragraphs = [[t for t in toks if t != PART_BREAK] for toks, _ in art.paragraphs]
+    assert paragraphs == [token_bytes(p) for p in _PARAGRAPH.split(body)]
+    assert [t for p in paragraphs for t in p] == token_bytes(body)
+
+
+# Texts of the characters that end sentences and paragraphs, with words, entities and NULs.
+_PIECES = st.sampled_from(["a", "B", " ", ".", "!", "?", "\n", "\n\n", "\n   ", "\t", "é", "&amp;", "\x00", "-", "1"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=4).map("".join), st.lists(_PIECES, max_size=24).map("".join))
+def test_article_tokens_agree_with_each_readers_own_tokenising(title, body):
+    from newstag.topics.features import PART_BREAK, article_tokens, parted_token_bytes, sentences_of, token_bytes
+
+    art = article_tokens(title, body)
+    assert art.sentence_stream() == parted_token_bytes([title, *sentences_of(body)])
+    assert art.sentences == len(sentences_of(body))
+    assert [t for toks, _ in art.paragraphs for t in toks if t != PART_BREAK] == token_bytes(body)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newstag.topics.features import ArticleTokens, article_tokens
 from newstag.types import Article, TopicScore
 
 __all__ = ["NO_KNOWN_WORDS", "TopicTagger"]
@@ -59,8 +60,10 @@ class TopicTagger:
         if not articles:
             return []
         parts = [(a.title or "", a.body_text) for a in articles]
-        scores, best, known, thresholds = self.model.score_top_known_thresholds(parts)
-        return [self._select(row, int(b), max_topics, p, t) if k else () for row, b, k, p, t in zip(scores, best, known, parts, thresholds)]
+        # Tokenised once: the classifier reads the paragraphs, the depth index the sentences.
+        tokens = [article_tokens(title, body) for title, body in parts]
+        scores, best, known, thresholds = self.model.score_top_known_thresholds(parts, tokens=tokens)
+        return [self._select(row, int(b), max_topics, p, t, tk) if k else () for row, b, k, p, t, tk in zip(scores, best, known, parts, thresholds, tokens)]
 
     @property
     def depth(self):
@@ -71,11 +74,14 @@ class TopicTagger:
         """Calibrated scores (articles x model labels), for evaluation."""
         return self.model.score_articles([(a.title or "", a.body_text) for a in articles])
 
-    def _select(self, row: np.ndarray, best: int, max_topics: int, part: tuple[str, str], thresholds: np.ndarray) -> tuple[TopicScore, ...]:
+    def _select(self, row_scores: np.ndarray, best: int, max_topics: int, part: tuple[str, str], thresholds: np.ndarray, tokens: ArticleTokens | None = None) -> tuple[TopicScore, ...]:
         model = self.model
         labels = model.labels
-        above = row >= thresholds
-        firsts = given_level1(model, row, best, thresholds)
+        # Python lists: this runs per article on a few dozen labels, where reading a numpy
+        # scalar costs more than the comparison it feeds (the values are the same floats).
+        above = (row_scores >= thresholds).tolist()
+        row = row_scores.tolist()
+        firsts = _given_level1(model, row, best, above)
         out: list[TopicScore] = []
         children = model.children
         depth = self.depth
@@ -83,11 +89,11 @@ class TopicTagger:
         # classifier's own level-2 scores were fitted on one-sentence texts and give a branch
         # to any article near it (international relations to most politics stories).
         article_calibrated = depth is not None and depth.index.article_calibrated
-        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if above[c] and not article_calibrated), key=lambda c: -row[c]) for j in firsts}
+        kids_of = {labels[j].code: sorted((c for c in children.get(labels[j].code, ()) if not article_calibrated and above[c]), key=lambda c: -row[c]) for j in firsts}
         deeper = {}
         if depth is not None:
             given2 = frozenset(labels[c].code for kids in kids_of.values() for c in kids)
-            deeper = depth.index.deeper(part[0], part[1], {labels[j].code: float(row[j]) for j in firsts}, given2)
+            deeper = depth.index.deeper(part[0], part[1], {labels[j].code: float(row[j]) for j in firsts}, given2, tokens)
         leads: list[int] = []  # where in `out` the level-1 topics are
         for j in firsts:
             leads.append(len(out))
@@ -132,8 +138,13 @@ def given_level1(model, row: np.ndarray, best: int, thresholds: np.ndarray | Non
     TopicModel.score_top_known_thresholds; default the model's) follow, best first, then
     weak-label ones."""
     above = row >= (model.thresholds if thresholds is None else thresholds)
-    firsts = [best, *sorted((j for j in model.top_level if above[j] and j != best), key=lambda j: -row[j])]
-    return firsts + sorted((j for j in model.weak_top_level if above[j]), key=lambda j: -row[j])
+    return _given_level1(model, row.tolist(), best, above.tolist())
+
+
+def _given_level1(model, row: list[float], best: int, above: list[bool]) -> list[int]:
+    """given_level1 on a row and its above-threshold flags as Python lists."""
+    firsts = [best, *sorted((j for j in model.top_level_list if above[j] and j != best), key=lambda j: -row[j])]
+    return firsts + sorted((j for j in model.weak_top_level_list if above[j]), key=lambda j: -row[j])
 
 
 class _Depth:

@@ -44,13 +44,13 @@ probability times the open one (1 without a calibration).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from itertools import compress, count
-from dataclasses import dataclass
+from operator import mul
+from typing import NamedTuple
 
-from newstag.topics.features import PART_BREAK, parted_token_bytes, tokens
+from newstag.topics.features import PART_BREAK, ArticleTokens, article_tokens, tokens
 
 DEPTH_FORMAT = "newstag-depth/1"
 MIN_HITS = 2
@@ -59,7 +59,6 @@ MAX_PER_PARENT = 2
 DEEPEST_GIVEN = 3
 # The lead: what an editor puts first. Two sentences, as the news lead is usually one or two.
 LEAD_SENTENCES = 2
-_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 # Before each sentence of the body in evidence()'s token list: no phrase has this word.
 _BREAK = PART_BREAK
 # Single words too general to stand for a topic when a label is split into its parts
@@ -168,9 +167,11 @@ DEPTH_FEATURES = ("logit deeper-right rate", "log hits", "level 3", "logit level
 _LOG_HITS = DEPTH_FEATURES.index("log hits")
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A level-2/3 code under one of the article's level-1 topics, with its evidence there."""
+class Candidate(NamedTuple):
+    """A level-2/3 code under one of the article's level-1 topics, with its evidence there.
+
+    A named tuple, not a frozen dataclass: a few are made per article, and a frozen dataclass's
+    __init__ (a setattr call per field) cost four times as much."""
 
     code: str
     level: int
@@ -207,12 +208,6 @@ ARTICLE_FEATURES = (
 _ARTICLE_AT = {name: k for k, name in enumerate(ARTICLE_FEATURES)}
 
 
-def sentences_of(body: str) -> list[str]:
-    """The body's sentences and paragraph lines (a full stop, question or exclamation mark before
-    a space, or a line break, ends one): where an article's evidence is counted."""
-    return list(filter(str.strip, _SENTENCE_END.split(body)))
-
-
 class DepthIndex:
     """Finds the level-2/3 topics of articles from a `depth.json` document and the taxonomy."""
 
@@ -230,7 +225,8 @@ class DepthIndex:
             # with, by name (stored with it): one fitted before a feature was added (the first
             # seven, unnamed in hand-made test documents) reads only its own.
             names = art.get("features", ARTICLE_FEATURES[: len(art["coef"])])
-            self._article_weights = [(float(w), _ARTICLE_AT[n]) for w, n in zip(art["coef"], names)]
+            self._article_coef = [float(w) for w in art["coef"]]
+            self._article_at = [_ARTICLE_AT[n] for n in names][: len(self._article_coef)]
             self._article_intercept = float(art["intercept"])
         # Each phrase's codes expanded to the codes it counts for (itself and ancestors at
         # levels 2..DEEPEST_GIVEN), keyed for a scan over the article's tokens: a one-word phrase
@@ -240,6 +236,15 @@ class DepthIndex:
         self.single: dict[bytes, tuple[str, ...]] = {}
         self.multi: dict[bytes, dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]]] = {}
         self.longest = 1
+        self.level = {c: t.level for c, t in tax.topics.items()}
+        self.parent = {c: t.parent for c, t in tax.topics.items()}
+        self.root = {}
+        for c, t in tax.topics.items():
+            anc = tax.ancestor_at(c, 1)
+            self.root[c] = anc.code if anc is not None else None
+        # A phrase's codes by their level-1 topic (codes tuple -> ((level-1 code, its codes), ...)):
+        # evidence() under given level-1 topics counts only theirs, a tenth of the codes hit.
+        self._by_root: dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]] = {}
         for phrase, codes in doc["phrases"].items():
             toks = tuple(t.encode("utf-8") for t in phrase.split())
             counted: set[str] = set()
@@ -250,6 +255,12 @@ class DepthIndex:
                         counted.add(t.code)
                     t = tax.topics.get(t.parent) if t.parent else None
             if toks and counted:
+                key = tuple(sorted(counted))
+                if key not in self._by_root:
+                    roots: dict[str, list[str]] = {}
+                    for c in key:
+                        roots.setdefault(self.root[c], []).append(c)
+                    self._by_root[key] = tuple((r, tuple(cs)) for r, cs in roots.items())
                 if len(toks) == 1:
                     self.single.setdefault(toks[0], tuple(sorted(counted)))
                 else:
@@ -260,12 +271,6 @@ class DepthIndex:
                 entries.sort(key=lambda e: -len(e[0]))  # longest match first at each position
         # The tokens evidence() stops at: a phrase's first word, or a sentence break.
         self._starts = frozenset(self.single) | frozenset(self.multi) | {_BREAK}
-        self.level = {c: t.level for c, t in tax.topics.items()}
-        self.parent = {c: t.parent for c, t in tax.topics.items()}
-        self.root = {}
-        for c, t in tax.topics.items():
-            anc = tax.ancestor_at(c, 1)
-            self.root[c] = anc.code if anc is not None else None
 
     def phrase_at(self, toks: list[bytes], i: int) -> tuple[tuple[bytes, ...], tuple[str, ...]] | None:
         """The longest phrase of the index that starts at toks[i], with the codes it counts for,
@@ -298,28 +303,36 @@ class DepthIndex:
         """Hits per code in an article (a title occurrence counts `title_hits` times)."""
         return self.evidence(title, body)[0]
 
-    def evidence(self, title: str, body: str) -> tuple[Counter, Counter, set[str], int, Counter]:
+    def evidence(self, title: str, body: str, level1: Container[str] | None = None, tokens: ArticleTokens | None = None) -> tuple[Counter, Counter, set[str], int, Counter]:
         """(hits per code, sentences with a hit per code, codes hit in the title or lead, the
         number of sentences, distinct phrases per code) of an article. Phrases are matched
-        within a sentence."""
-        # One pass: the title and the sentences tokenised in one call (features.parted_token_bytes,
-        # a break token before each sentence, so no phrase runs across a sentence end), then one
-        # C-level scan for the tokens that start a phrase or a sentence; the Python loop visits only
-        # those (a few dozen per article) and counts sentences at the breaks. Without a title the
-        # first part is empty and the first break opens sentence 0.
-        body_sentences = sentences_of(body)
-        toks = parted_token_bytes([title or "", *body_sentences])
-        # Plain dicts in the loop (a Counter's missing key is a Python-level call), Counters out.
-        counts: dict[str, int] = {}
-        sentences: dict[str, int] = {}
+        within a sentence. With `level1`, only codes under those level-1 topics are counted (the
+        phrases matched are the same: a phrase of another branch still takes its words).
+        `tokens`: the article's features.article_tokens, when the caller has them."""
+        stats, lead, n_sentences = self._evidence(title, body, level1, tokens)
+        return (
+            Counter({c: v[0] for c, v in stats.items()}), Counter({c: v[1] for c, v in stats.items()}), lead, n_sentences,
+            Counter({c: v[3] for c, v in stats.items()}),
+        )
+
+    def _evidence(self, title: str, body: str, level1: Container[str] | None, tokens: ArticleTokens | None = None) -> tuple[dict[str, list[int]], set[str], int]:
+        """evidence() as (code -> [hits, sentences with a hit, the last of them, distinct
+        phrases], codes hit in the title or lead, the number of sentences): one record per
+        code, one dict lookup per code of a match."""
+        # One pass: the title's tokens, then a break token before each sentence's
+        # (features.article_tokens, tokenised once for the classifier too; no phrase runs across a
+        # sentence end), then one C-level scan for the tokens that start a phrase or a sentence;
+        # the Python loop visits only those (a few dozen per article) and counts sentences at the
+        # breaks. Without a title the first break opens sentence 0.
+        art = tokens if tokens is not None else article_tokens(title or "", body)
+        toks = art.sentence_stream()
+        stats: dict[str, list[int]] = {}
         lead: set[str] = set()
-        last: dict[str, int] = {}
         matched: set[tuple[bytes, ...]] = set()
-        phrases: dict[str, int] = {}
         # The lead: the title and the first LEAD_SENTENCES sentences of the body.
         last_lead = LEAD_SENTENCES - 1 + bool(title)
         title_hits = self.title_hits
-        multi, single, n_toks = self.multi, self.single, len(toks)
+        multi, single, n_toks, by_root = self.multi, self.single, len(toks), self._by_root
         end = -1
         sentence = 0 if title else -1
         for i in compress(count(), map(self._starts.__contains__, toks)):
@@ -344,20 +357,33 @@ class DepthIndex:
                 if codes is None:
                     continue
                 phrase = (first,)
+            end = i + len(phrase)
+            if level1 is not None:
+                groups = by_root[codes]
+                if len(groups) == 1:
+                    if groups[0][0] not in level1:
+                        continue
+                else:
+                    codes = tuple(c for root, cs in groups if root in level1 for c in cs)
+                    if not codes:
+                        continue
             weight = title_hits if (title and sentence == 0) else 1
-            if phrase not in matched:
+            new_phrase = phrase not in matched
+            if new_phrase:
                 matched.add(phrase)
-                for c in codes:
-                    phrases[c] = phrases.get(c, 0) + 1
             for c in codes:
-                counts[c] = counts.get(c, 0) + weight
-                if last.get(c) != sentence:
-                    last[c] = sentence
-                    sentences[c] = sentences.get(c, 0) + 1
+                record = stats.get(c)
+                if record is None:
+                    stats[c] = [weight, 1, sentence, int(new_phrase)]
+                    continue
+                record[0] += weight
+                if record[2] != sentence:
+                    record[2] = sentence
+                    record[1] += 1
+                record[3] += new_phrase
             if sentence <= last_lead:
                 lead.update(codes)
-            end = i + len(phrase)
-        return Counter(counts), Counter(sentences), lead, len(body_sentences) + bool(title), Counter(phrases)
+        return stats, lead, art.sentences + bool(title)
 
     def probability(self, code: str, hits: int) -> float:
         """The open-text calibration's probability that `code` is right given its level-1 topic
@@ -370,33 +396,33 @@ class DepthIndex:
             base = self._open_base[code] = cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x))
         return _sigmoid(base + cal["coef"][_LOG_HITS] * math.log(max(hits, 1)))
 
-    def candidates(self, title: str, body: str, level1: Mapping[str, float] | set[str]) -> tuple[list[Candidate], int]:
+    def candidates(self, title: str, body: str, level1: Mapping[str, float] | set[str], tokens: ArticleTokens | None = None) -> tuple[list[Candidate], int]:
         """The level-2/3 codes with evidence in the article under one of `level1` (level-1 code
         -> the classifier's probability; a set: probability 1), and the article's number of
-        sentences (for article_features)."""
+        sentences (for article_features). `tokens`: as for evidence()."""
         if not isinstance(level1, Mapping):
             level1 = dict.fromkeys(level1, 1.0)
-        counts, sentences, lead, n_sentences, phrases = self.evidence(title, body)
         # Only codes under the given level-1 topics (about a tenth of those with hits); a code's
-        # siblings share its level-1 topic, so they are all among them for `dominant`.
+        # siblings share its level-1 topic, so they are all among them for `dominant`. The index
+        # counts codes at levels 2 and 3 only.
+        stats, lead, n_sentences = self._evidence(title, body, level1, tokens)
         root, level_of, parent_of = self.root, self.level, self.parent
-        kept = [(c, n) for c, n in counts.items() if root.get(c) in level1 and level_of.get(c) in (2, DEEPEST_GIVEN)]
         best_sibling: dict[str, int] = {}
-        for c, n in kept:
+        for c, (n, *_) in stats.items():
             parent = parent_of[c]
             if n > best_sibling.get(parent, 0):
                 best_sibling[parent] = n
         calibrated = self.calibration is not None
         out = []
-        for c, n in kept:
+        for c, (n, sentences, _, phrases) in stats.items():
             p_open = self.probability(c, n) if calibrated else 0.5
-            out.append(Candidate(c, level_of[c], n, sentences[c], c in lead, n >= best_sibling[parent_of[c]], p_open, float(level1[root[c]]), phrases[c]))
+            out.append(Candidate(c, level_of[c], n, sentences, c in lead, n >= best_sibling[parent_of[c]], p_open, float(level1[root[c]]), phrases))
         return out, n_sentences
 
     def article_probability(self, c: Candidate, article_sentences: int) -> float:
         """The article calibration's probability that the candidate is right (needs one)."""
         x = article_features(c, article_sentences)
-        return _sigmoid(self._article_intercept + sum(w * x[k] for w, k in self._article_weights))
+        return _sigmoid(self._article_intercept + sum(map(mul, self._article_coef, map(x.__getitem__, self._article_at))))
 
     @property
     def article_calibrated(self) -> bool:
@@ -437,12 +463,12 @@ class DepthIndex:
                         given2.add(c)
         return {p: kids for p, kids in chosen.items() if kids}
 
-    def deeper(self, title: str, body: str, level1: Mapping[str, float] | set[str], level2: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, float]]]:
+    def deeper(self, title: str, body: str, level1: Mapping[str, float] | set[str], level2: frozenset[str] = frozenset(), tokens: ArticleTokens | None = None) -> dict[str, list[tuple[str, float]]]:
         """Parent code -> [(code, probability)] of the level-2/3 topics given under `level1`
         (level-1 code -> its probability, or a set), most probable first (level-2 topics under their level-1 parent,
         level-3 under a level-2 topic given here or in `level2`, the classifier's own level-2
         topics). Without a calibration every probability is 1.0 and most hits come first."""
-        candidates, n_sentences = self.candidates(title, body, level1)
+        candidates, n_sentences = self.candidates(title, body, level1, tokens)
         return self.select(self.weights(candidates, n_sentences), level2)
 
 

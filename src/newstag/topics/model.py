@@ -42,7 +42,7 @@ import numpy as np
 
 from newstag.errors import ArtifactError
 from newstag.topics.depth import DEPTH_FORMAT
-from newstag.topics.features import FeatureConfig, Featurizer
+from newstag.topics.features import ArticleTokens, FeatureConfig, Featurizer
 
 MODEL_FORMAT = "newstag-topics/2"
 SHIPPED_RESOURCE = ("data", "topics", "iptc")
@@ -129,6 +129,9 @@ class TopicModel:
         strong = [j for j, lab in enumerate(labels) if lab.level == top and not lab.weak]
         self.top_level = np.array(strong or [j for j, lab in enumerate(labels) if lab.level == top], dtype=np.int64)
         self.weak_top_level = np.array([j for j, lab in enumerate(labels) if lab.level == top and lab.weak and strong], dtype=np.int64)
+        # The same as lists of ints, for the per-article selection (topics/__init__.py).
+        self.top_level_list: list[int] = self.top_level.tolist()
+        self.weak_top_level_list: list[int] = self.weak_top_level.tolist()
         # The top head scores the strong top-level classes (columns in `top_level` order); without
         # one, the best calibrated one-vs-rest score picks the guaranteed topic.
         self.top_coef = None if top_coef is None else np.asarray(top_coef, dtype=np.float32)
@@ -174,12 +177,13 @@ class TopicModel:
         scores, top, _, _ = self.score_top_known_thresholds(parts, config)
         return scores, top
 
-    def score_top_known_thresholds(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def score_top_known_thresholds(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None, tokens: list[ArticleTokens] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """`score_and_top`, whether each row has any word or word pair of the vocabulary (a row
         without one scores only the model's biases, which say nothing about the text), and each
         row's thresholds (rows x labels): a full article's top-level scores are the article
-        calibration's probabilities, at its threshold."""
-        r = self.article_readings(parts, config)
+        calibration's probabilities, at its threshold. `tokens`: the pairs' features.article_tokens,
+        when the caller has them."""
+        r = self.article_readings(parts, config, tokens)
         scores, thresholds = r.scores, np.broadcast_to(self.thresholds, r.scores.shape).copy()
         full = np.flatnonzero(r.n_windows > 0)
         if len(full) and self.article_calibration is not None:
@@ -201,9 +205,9 @@ class TopicModel:
         """The label indexes the article calibration scores: the top-level ones, strong then weak."""
         return np.concatenate([self.top_level, self.weak_top_level]).astype(np.int64)
 
-    def article_readings(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None) -> ArticleReadings:
+    def article_readings(self, parts: list[tuple[str, str]], config: FeatureConfig | None = None, tokens: list[ArticleTokens] | None = None) -> ArticleReadings:
         """What scoring reads of each (title, body) pair, before the article calibration."""
-        x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config)
+        x, n_tokens, windows, owners = self.featurizer.transform_articles_with_windows(parts, config or self.config, tokens)
         known = np.diff(x.indptr) > 0
         d = np.asarray(x @ self._all_weights())
         k = len(self.labels)
