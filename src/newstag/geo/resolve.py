@@ -382,9 +382,14 @@ class Resolver:
         """
         weak: dict[str, set[str]] = {}
         for d, (_, cs, _, _, _, _, _) in zip(detected, facts):
+            text = d.mention.text
             for cc in cs:
                 if cc is not None:
-                    weak.setdefault(cc, set()).add(d.mention.text)
+                    names = weak.get(cc)
+                    if names is None:  # (no set made and thrown away per name, as setdefault would)
+                        weak[cc] = {text}
+                    else:
+                        names.add(text)
         return weak
 
     def _home(self, detected: list[Detected], first: list[Resolution]) -> str | None:
