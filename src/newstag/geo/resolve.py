@@ -404,7 +404,11 @@ class Resolver:
         for r in first:
             p = r.place
             if p is not None and p.country is not None and r.type != "demonym":
-                by_country.setdefault(p.country, set()).add(r.mention.text)
+                names = by_country.get(p.country)
+                if names is None:
+                    by_country[p.country] = {r.mention.text}
+                else:
+                    names.add(r.mention.text)
         if not by_country:
             return None
         if len(by_country) == 1:  # most stories: no runner-up to rank
