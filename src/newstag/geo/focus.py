@@ -89,15 +89,17 @@ def focus(resolutions: list[Resolution], g: Gazetteer) -> list[RegionScore]:
     for cc, w in weight.items():
         score = w / top
         about = score >= ABOUT_RATIO or cc in about_forced
+        rounded = round(score, 4)  # (weights are positive: the score is too)
         out[("country", cc)] = _region_score(cc, m49_countries[cc]["name"], "country", "about" if about else "mentioned",
-                                             round(score, 4))
+                                             rounded)
         for area in rollup[cc]:
             prev = areas.get(area)
             if prev is None:
-                areas[area] = [about, round(max(score, 0.0), 4)]
+                areas[area] = [about, rounded]
             else:
                 prev[0] = about or prev[0]
-                prev[1] = round(max(score, prev[1]), 4)
+                if rounded > prev[1]:  # the best member's score, rounded (rounding keeps the order)
+                    prev[1] = rounded
     for code, w in region_weight.items():
         kind = m49_areas[code]["kind"]
         score = min(1.0, w / top)

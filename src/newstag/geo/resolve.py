@@ -382,9 +382,14 @@ class Resolver:
         """
         weak: dict[str, set[str]] = {}
         for d, (_, cs, _, _, _, _, _) in zip(detected, facts):
+            text = d.mention.text
             for cc in cs:
                 if cc is not None:
-                    weak.setdefault(cc, set()).add(d.mention.text)
+                    names = weak.get(cc)
+                    if names is None:  # (no set made and thrown away per name, as setdefault would)
+                        weak[cc] = {text}
+                    else:
+                        names.add(text)
         return weak
 
     def _home(self, detected: list[Detected], first: list[Resolution]) -> str | None:
@@ -399,9 +404,16 @@ class Resolver:
         for r in first:
             p = r.place
             if p is not None and p.country is not None and r.type != "demonym":
-                by_country.setdefault(p.country, set()).add(r.mention.text)
+                names = by_country.get(p.country)
+                if names is None:
+                    by_country[p.country] = {r.mention.text}
+                else:
+                    names.add(r.mention.text)
         if not by_country:
             return None
+        if len(by_country) == 1:  # most stories: no runner-up to rank
+            ((home, names),) = by_country.items()
+            return home if len(names) >= HOME_MIN_NAMES else None
         ranked = sorted(((len(v), cc) for cc, v in by_country.items()), reverse=True)
         n, home = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
@@ -425,7 +437,10 @@ class Resolver:
         detected = self._carry_qualifiers(detected)
         spelling = _Spelling(dialect)
         counts = _count_names(detected)
-        facts = [self._facts_of(d.candidates) for d in detected]
+        # (_facts_of's cache read in place for each mention: a call fewer per name.)
+        known, facts_of = self._facts, self._facts_of
+        facts = [got[1] if (got := known.get(id(c := d.candidates))) is not None and got[0] is c else facts_of(c)
+                 for d in detected]
         context = self._context(detected, counts, facts, spelling)
         # Counties the story names (any reading of the name): evidence for a town named like a
         # famous place (see COUNTY_AROUND_KM). Most stories name none.
