@@ -104,7 +104,9 @@ class Backend:
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         raise NotImplementedError
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]], seq_base: int = 0) -> None:
+        """Insert `rows` (values in the order of `columns`) into `table`; `seq_base` is added to
+        each row's first value (store.ChunkRows: a position in the chunk, made a seq here)."""
         raise NotImplementedError
 
     def index_text(self, seqs: Sequence[int]) -> None:
@@ -233,9 +235,11 @@ class SqliteBackend(Backend):
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]], seq_base: int = 0) -> None:
         if rows:
-            marks = ", ".join("?" * len(columns))
+            # The base is a literal of the statement (one statement a chunk), not a value per
+            # row: the rows are inserted as they were built, no tuple made again.
+            marks = ", ".join([f"? + {int(seq_base)}" if seq_base else "?"] + ["?"] * (len(columns) - 1))
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def index_text(self, seqs: Sequence[int]) -> None:
@@ -339,12 +343,16 @@ class PostgresBackend(Backend):
         with self.conn.cursor() as cursor:
             cursor.executemany(self._sql(sql), list(rows))
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]], seq_base: int = 0) -> None:
         if not rows:
             return
         with self.conn.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            if seq_base:
+                for row in rows:
+                    copy.write_row((row[0] + seq_base, *row[1:]))
+            else:
+                for row in rows:
+                    copy.write_row(row)
 
     def index_text(self, seqs: Sequence[int]) -> None:
         if not seqs:
