@@ -46,6 +46,7 @@ BUSY_TIMEOUT_S = 120
 # default is 1,000 pages). With 4,096 (64 MB) the commits of 30,000 articles took 0.7-1.4 s
 # against 0.2-0.3 s (measured, load ~2.8): a checkpoint copies and syncs the WAL's pages.
 BULK_CHECKPOINT_PAGES = 16384
+VECTOR_SESSIONS = 2  # PostgreSQL sessions computing a bulk load's text search vectors (one per core here)
 CHECKPOINT_EVERY_S = 0.5  # a bulk load's checkpoints, by SqliteBackend.loading's thread
 # FTS5's merge settings outside a bulk load into an empty archive (its defaults), and within it.
 FTS_AUTOMERGE, FTS_CRISIS_MERGE, BULK_CRISIS_MERGE = 4, 16, 64
@@ -113,8 +114,10 @@ class Backend:
         each row's first value (store.ChunkRows: a position in the chunk, made a seq here)."""
         raise NotImplementedError
 
-    def index_text(self, seqs: Sequence[int]) -> None:
-        """Add the articles `seqs`, just inserted, to the full-text index."""
+    def index_text(self, seqs: Sequence[int], documents: Iterable[tuple[int, str, str | None, str | None]] = ()) -> None:
+        """Add the articles `seqs`, just inserted, to the full-text index. `documents`: the same
+        articles' (seq, published, title, text), which a backend may index from instead of
+        reading them back (PostgreSQL during a bulk load); left unread otherwise."""
 
     def unindex_text(self, seqs: Sequence[int]) -> None:
         """Take the articles `seqs`, about to be deleted, out of the full-text index."""
@@ -246,7 +249,7 @@ class SqliteBackend(Backend):
             marks = ", ".join([f"? + {int(seq_base)}" if seq_base else "?"] + ["?"] * (len(columns) - 1))
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
-    def index_text(self, seqs: Sequence[int]) -> None:
+    def index_text(self, seqs: Sequence[int], documents: Iterable[tuple[int, str, str | None, str | None]] = ()) -> None:
         if not seqs:
             return
         where, params = seqs_condition("seq", seqs)
@@ -352,6 +355,9 @@ class PostgresBackend(Backend):
         except ImportError as exc:
             raise ArchiveError(_MISSING_PSYCOPG) from exc
         self.url = url
+        self._vector_sessions: list = []  # Backend.loading's (see there)
+        self._vectors_pending: list = []  # futures of (seq, published, vector text) rows
+        self._vector_pool = None
         try:
             # Autocommit outside writing(): a read is never left holding a transaction open.
             # prepare_threshold=None: every query is planned for its own values. Prepared after 5
@@ -387,9 +393,36 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        with self.conn.transaction():
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITER_LOCK,))
-            yield
+        try:
+            with self.conn.transaction():
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITER_LOCK,))
+                yield
+                self._copy_vectors()  # those index_text had computed beside: in this transaction
+        finally:
+            self._drop_vectors()
+
+    def _index_text_beside(self, documents: list[tuple[int, str, str | None, str | None]]) -> None:
+        """The vectors of `documents` computed by the vector sessions, each a share, while this
+        session goes on with the chunk's other rows; writing() copies them in before it commits."""
+        share = -(-len(documents) // len(self._vector_sessions))
+        for i, session in enumerate(self._vector_sessions):
+            part = documents[i * share : (i + 1) * share]
+            if part:
+                self._vectors_pending.append(self._vector_pool.submit(_vectors, session, part))
+
+    def _copy_vectors(self) -> None:
+        if not self._vectors_pending:
+            return
+        with self.conn.cursor() as cursor, cursor.copy(f"COPY {FULL_TEXT.fts_table} (seq, published, fts) FROM STDIN") as copy:
+            while self._vectors_pending:
+                for row in self._vectors_pending.pop(0).result():
+                    copy.write_row(row)
+
+    def _drop_vectors(self) -> None:
+        while self._vectors_pending:  # a chunk that failed: its vectors are waited for, not stored
+            future = self._vectors_pending.pop(0)
+            if not future.cancel():
+                future.exception()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.conn.execute(self._sql(sql), params)
@@ -409,8 +442,11 @@ class PostgresBackend(Backend):
                 for row in rows:
                     copy.write_row(row)
 
-    def index_text(self, seqs: Sequence[int]) -> None:
+    def index_text(self, seqs: Sequence[int], documents: Iterable[tuple[int, str, str | None, str | None]] = ()) -> None:
         if not seqs:
+            return
+        if self._vector_sessions:
+            self._index_text_beside(list(documents))
             return
         where, params = seqs_condition("b.seq", seqs)
         document = pg_document(FULL_TEXT, "b.")
@@ -431,9 +467,22 @@ class PostgresBackend(Backend):
         # client loses nothing committed.
         before = self.query("SHOW synchronous_commit")[0][0]
         self.execute("SET synchronous_commit = off")
+        # The text search vectors (to_tsvector: ~200 us an article, most of a chunk's time in the
+        # server) computed by VECTOR_SESSIONS sessions of their own, each a share of the chunk, in
+        # parallel with this session's COPY of the other rows; this session copies the vectors
+        # in (their text form read back: the same vector) inside the chunk's transaction.
+        import psycopg
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._vector_sessions = [psycopg.connect(self.url, autocommit=True, prepare_threshold=None) for _ in range(VECTOR_SESSIONS)]
+        self._vector_pool = ThreadPoolExecutor(max_workers=VECTOR_SESSIONS, thread_name_prefix="newstag-vectors")
         try:
             yield
         finally:
+            self._vector_pool.shutdown(wait=True)
+            for session in self._vector_sessions:
+                session.close()
+            self._vector_sessions = []
             self.execute(f"SET synchronous_commit = {before}")
 
     def close(self) -> None:
@@ -457,6 +506,19 @@ class PostgresBackend(Backend):
         self.execute("CREATE TABLE IF NOT EXISTS archive_schema (version INTEGER NOT NULL)")
         self.execute("DELETE FROM archive_schema")
         self.execute("INSERT INTO archive_schema (version) VALUES (?)", (version,))
+
+
+def _vectors(session: Any, documents: list[tuple[int, str, str | None, str | None]]) -> list[tuple[int, str, str]]:
+    """(seq, published, to_tsvector of title and text as text) of `documents`, computed by
+    `session` (PostgresBackend.loading's): the document joined as schema.pg_document joins it."""
+    texts = [f"{title or ''} {text or ''}" for _, _, title, text in documents]
+    with session.cursor() as cursor:
+        cursor.execute(
+            f"SELECT to_tsvector('{FTS_CONFIG}', d)::text FROM unnest(%s::text[]) WITH ORDINALITY AS u(d, i) ORDER BY i",
+            (texts,),
+        )
+        vectors = cursor.fetchall()
+    return [(seq, published, vector) for (seq, published, _, _), (vector,) in zip(documents, vectors, strict=True)]
 
 
 def _without_password(url: str) -> str:

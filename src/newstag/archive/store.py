@@ -333,7 +333,10 @@ class Store:
             added_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
             backend.insert_rows(ARTICLES.name, ARTICLES.column_names, [(*row, added_at) for row in rows.articles], first_seq)
             backend.insert_rows(ARTICLE_BODIES.name, ARTICLE_BODIES.column_names, rows.bodies, first_seq)
-            backend.index_text(range(first_seq, first_seq + len(prepared.ids)))
+            backend.index_text(
+                range(first_seq, first_seq + len(prepared.ids)),
+                documents=((first_seq + a[0], a[3], b[1], b[2]) for a, b in zip(rows.articles, rows.bodies)),
+            )
             tag_rows = rows.by_table()
             for table in TAG_TABLES:
                 backend.insert_rows(table.name, table.column_names, tag_rows[table.name], first_seq)
