@@ -15,8 +15,10 @@ dialect. What differs between the two is here and in schema.py only:
     bulk rows  SQLite `executemany`, PostgreSQL `COPY`
     SQLite     WAL journal: the page reads while `archive add` writes; `synchronous=NORMAL` keeps
                every committed transaction through a killed process (not through a power cut)
-    bulk loads Backend.loading(), for store.Store.bulk: SQLite checkpoints its WAL less often,
-               PostgreSQL commits without waiting for the WAL flush (`synchronous_commit=off`)
+    bulk loads Backend.loading(), for store.Store.bulk: SQLite checkpoints its WAL from a thread
+               of its own; PostgreSQL commits without waiting for the WAL flush
+               (`synchronous_commit=off`) and has the text search vectors computed by two
+               sessions beside the writing one, copied in by it inside the chunk's transaction
     PostgreSQL long texts and records are compressed with LZ4 where the server has it
 """
 

@@ -13,12 +13,16 @@
                        chunk stored whole or not at all.
     Store.bulk()       a large load (`archive add --tagged`, in chunks of BULK_CHUNK): into an
                        empty archive, the indexes no write reads are dropped first and built once
-                       at the end (schema.deferrable_indexes). Killed before the end, the archive
+                       at the end (schema.deferrable_indexes; SQLite's FTS5 merges too, see
+                       SqliteBackend.drop_deferrable_indexes). Killed before the end, the archive
                        keeps its committed chunks whole; the next write (any Store's first chunk,
                        or the next bulk load's end) builds the indexes. Readers never build them:
                        a page opened while a bulk load runs must not undo it. Its session
                        settings: Backend.loading().
-    ChunkRows          the rows of a chunk for every table, in one pass over each record
+    prepare_chunk()    a chunk's rows built ahead of Store.write, in another process for a bulk
+                       load (commands.add_tagged), so that the writer only binds rows
+    ChunkRows          the rows of a chunk for every table, in one pass over each record; each
+                       row keyed by its article's position in the chunk, made a seq as inserted
 """
 
 from __future__ import annotations
