@@ -9,7 +9,7 @@
    transaction each; into an empty archive the tag indexes are built once at the end):
    records/s is the time from tagged record to committed rows and built indexes (the record's
    JSON, its hash, the tag rows; tagging excluded; as `archive add --tagged`, the next chunk is
-   made on another thread while one is written). --chunk 256 --no-bulk measures the way
+   made and its rows built in a worker process while one is written). --chunk 256 --no-bulk measures the way
    `archive add` writes as it tags. PostgreSQL runs on a server the benchmark starts and stops
    itself (archive/pgserver.py), with fsync off like the tests' server.
 3. Size: the database (SQLite: the file and its WAL after a checkpoint; PostgreSQL:

@@ -477,7 +477,7 @@ class PostgresBackend(Backend):
         from concurrent.futures import ThreadPoolExecutor
 
         self._vector_sessions = [psycopg.connect(self.url, autocommit=True, prepare_threshold=None) for _ in range(VECTOR_SESSIONS)]
-        self._vector_pool = ThreadPoolExecutor(max_workers=VECTOR_SESSIONS, thread_name_prefix="newstag-vectors")
+        self._vector_pool = ThreadPoolExecutor(max_workers=max(1, VECTOR_SESSIONS), thread_name_prefix="newstag-vectors")
         try:
             yield
         finally:

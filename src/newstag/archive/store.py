@@ -162,7 +162,7 @@ class ChunkRows:
     """The rows a chunk inserts into each table, built in one pass over each record. A row's
     first value is its article's position in the chunk: Store.write adds the chunk's first seq
     as it inserts (Backend.insert_rows' seq_base), so that the rows can be built before the
-    writer lock is taken and the seqs are known (Store.prepare, on the read-ahead thread)."""
+    writer lock is taken and the seqs are known (prepare_chunk, in a worker process)."""
 
     __slots__ = ("articles", "bodies", "topics", "regions", "places", "agencies", "names", "_named")
 
@@ -221,12 +221,11 @@ class ChunkRows:
             ARTICLE_AGENCIES.name: self.agencies,
         }
 
-
     def only(self, positions: set[int]) -> ChunkRows:
         """These rows less those of the articles at positions not in `positions` (tag names
         kept: a name stored for a code no stored article has is never shown, and harmless)."""
         kept = ChunkRows(self._named)
-        for name in ChunkRows.__slots__[:6]:
+        for name in ("articles", "bodies", "topics", "regions", "places", "agencies"):
             setattr(kept, name, [row for row in getattr(self, name) if row[0] in positions])
         kept.names = self.names
         return kept
