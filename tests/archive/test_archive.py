@@ -479,3 +479,28 @@ def test_a_postgresql_bulk_load_stores_the_vectors_the_server_computes(postgres_
         )
         assert rows == [(len(tagged_records),) * 3]
         assert backend.query("SELECT count(*) FROM articles_fts WHERE length(fts) > 0")[0][0] == len(tagged_records)
+
+
+def test_a_bulk_chunk_with_an_id_twice_and_an_unchanged_record_stores_the_right_rows(archive_url, tagged_records, tmp_path):
+    # add --tagged builds a chunk's rows before it knows which articles it stores (prepare_chunk);
+    # with one unchanged and an id given twice, the rows stored are those of the stored versions.
+    first, new, twice_a, twice_b = (dict(r) for r in tagged_records[:4])
+    twice_a["id"] = twice_b["id"] = "twice"
+    stored = tmp_path / "stored.jsonl"
+    stored.write_bytes(orjson.dumps(first) + b"\n")
+    chunk = tmp_path / "chunk.jsonl"
+    chunk.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in (first, new, twice_a, twice_b)))
+    with open_archive(archive_url) as backend:
+        commands.add_tagged(backend, [str(stored)])
+        counts = commands.add_tagged(backend, [str(chunk)]).counts
+        assert (counts.added, counts.replaced, counts.unchanged) == (2, 1, 1)
+        assert total(backend) == 3
+        assert get_article(backend, "twice").record == twice_b
+        expected: dict[str, int] = {}
+        for record in (first, new, twice_b):
+            for code in {t["code"] for t in record["general"]}:
+                expected[code] = expected.get(code, 0) + 1
+        assert {code: n for code, _, n in stats(backend, "topic")} == expected
+        seqs = [seq for (seq,) in backend.query("SELECT seq FROM articles")]
+        assert len(set(seqs)) == 3
+        assert backend.query("SELECT count(DISTINCT seq) FROM article_bodies")[0][0] == 3
