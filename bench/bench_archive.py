@@ -9,7 +9,7 @@
    transaction each; into an empty archive the tag indexes are built once at the end):
    records/s is the time from tagged record to committed rows and built indexes (the record's
    JSON, its hash, the tag rows; tagging excluded; as `archive add --tagged`, the next chunk is
-   made on another thread while one is written). --chunk 256 --no-bulk measures the way
+   made and its rows built in a worker process while one is written). --chunk 256 --no-bulk measures the way
    `archive add` writes as it tags. PostgreSQL runs on a server the benchmark starts and stops
    itself (archive/pgserver.py), with fsync off like the tests' server.
 3. Size: the database (SQLite: the file and its WAL after a checkpoint; PostgreSQL:
@@ -84,14 +84,15 @@ def _originals(shared: Path) -> list[dict]:
     return [dict(a, id=a["id"].split("#")[0]) for a in build_mix(shared, n)]
 
 
-def copies(tagged, count: int):
-    """Chunks of StoredArticle: the tagged articles again and again with new ids and dates."""
+def copies(tagged, count: int, start: int = 0, stop: int | None = None) -> list:
+    """StoredArticles number `start` to `stop` of `count`: the tagged articles again and again
+    with new ids and dates."""
     from newstag.archive.store import from_tagged
     from newstag.types import RawDocument
 
     first = date(2000, 1, 1)
-    chunk = []
-    for i in range(count):
+    out = []
+    for i in range(start, count if stop is None else stop):
         doc, record = tagged[i % len(tagged)]
         new_id = f"{doc.id}#{i // len(tagged)}"
         # Dates rise with the copy number, ~110 articles a day over 2000-2024 at a million: an
@@ -101,12 +102,20 @@ def copies(tagged, count: int):
         copy = dict(record, id=new_id)
         # The copy made directly (dataclasses.replace took ~7 us an article, none of it storing).
         copy_doc = RawDocument(id=new_id, text=doc.text, title=doc.title, kind=doc.kind)
-        chunk.append(from_tagged(copy_doc, copy, orjson.dumps(copy), published))
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        out.append(from_tagged(copy_doc, copy, orjson.dumps(copy), published))
+    return out
+
+
+_TAGGED: list = []  # the tagged mix, for prepared_copies in the forked worker
+
+
+def prepared_copies(span: tuple[int, int, int]):
+    """(start, stop, count) -> the rows of those copies (store.prepare_chunk), made in the worker
+    process as `archive add --tagged` makes its chunks' (commands.add_tagged)."""
+    from newstag.archive.store import prepare_chunk
+
+    start, stop, count = span
+    return prepare_chunk(copies(_TAGGED, count, start, stop))
 
 
 def store_all(url: str, tagged, count: int, bulk: bool = True) -> dict:
@@ -114,15 +123,17 @@ def store_all(url: str, tagged, count: int, bulk: bool = True) -> dict:
 
     from newstag.archive.backends import open_archive
     from newstag.archive.store import Store
-    from newstag.batch.stream import read_ahead
+    from newstag.batch.stream import made_in_process
 
     with open_archive(url) as backend:
         store = Store(backend)
         start = time.perf_counter()
         prepare = 0.0
-        # As `archive add --tagged` does (commands.add_tagged): the next chunk made on another
-        # thread while this one is written; "preparing" is the time spent waiting for it.
-        chunks = read_ahead(copies(tagged, count))
+        # As `archive add --tagged` does (commands.add_tagged): the next chunks made and their
+        # rows built (prepare_chunk) in a worker process while this one is written; "preparing"
+        # is the time spent waiting for them.
+        _TAGGED[:] = tagged
+        chunks = made_in_process(prepared_copies, ((i, min(i + CHUNK, count), count) for i in range(0, count, CHUNK)))
         with store.bulk() if bulk else nullcontext():
             while True:
                 t0 = time.perf_counter()

@@ -338,7 +338,7 @@ def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(pos
     from newstag.archive.schema import PG_FTS_STATISTICS
 
     class VersionOneBackend(PostgresBackend):
-        def index_text(self, seqs) -> None:
+        def index_text(self, seqs, documents=()) -> None:
             pass
 
         def unindex_text(self, seqs) -> None:
@@ -460,3 +460,47 @@ def test_a_page_counts_its_total_up_to_a_cap(filled, given):
     deep = search_page(filled, filters, limit=3, offset=exact - 1, cap=1)  # the last match, alone on its page
     assert _ids(deep.hits) == _ids(search(filled, filters, limit=3, offset=exact - 1)) and len(deep.hits) == 1
     assert deep.total == Total(exact, False)
+
+
+def test_a_postgresql_bulk_load_stores_the_vectors_the_server_computes(postgres_server, tagged_records, tmp_path):
+    # add --tagged (a bulk load) has the vectors computed by sessions of their own and copied in
+    # as text (PostgresBackend.loading): each must equal to_tsvector of the stored title and
+    # text, for every article, as `archive add` (no bulk) has the server compute it in place.
+    from newstag.archive.schema import FTS_CONFIG, FULL_TEXT, pg_document
+
+    tagged = tmp_path / "tagged.jsonl"
+    tagged.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in tagged_records))
+    with open_archive(postgres_server.new_database()) as backend:
+        assert commands.add_tagged(backend, [str(tagged)]).counts.added == len(tagged_records)
+        rows = backend.query(
+            f"SELECT count(*), count(*) FILTER (WHERE f.fts = to_tsvector('{FTS_CONFIG}', {pg_document(FULL_TEXT, 'b.')})), "
+            f"count(*) FILTER (WHERE f.published = a.published) "
+            f"FROM article_bodies b JOIN articles_fts f ON f.seq = b.seq JOIN articles a ON a.seq = b.seq"
+        )
+        assert rows == [(len(tagged_records),) * 3]
+        assert backend.query("SELECT count(*) FROM articles_fts WHERE length(fts) > 0")[0][0] == len(tagged_records)
+
+
+def test_a_bulk_chunk_with_an_id_twice_and_an_unchanged_record_stores_the_right_rows(archive_url, tagged_records, tmp_path):
+    # add --tagged builds a chunk's rows before it knows which articles it stores (prepare_chunk);
+    # with one unchanged and an id given twice, the rows stored are those of the stored versions.
+    first, new, twice_a, twice_b = (dict(r) for r in tagged_records[:4])
+    twice_a["id"] = twice_b["id"] = "twice"
+    stored = tmp_path / "stored.jsonl"
+    stored.write_bytes(orjson.dumps(first) + b"\n")
+    chunk = tmp_path / "chunk.jsonl"
+    chunk.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in (first, new, twice_a, twice_b)))
+    with open_archive(archive_url) as backend:
+        commands.add_tagged(backend, [str(stored)])
+        counts = commands.add_tagged(backend, [str(chunk)]).counts
+        assert (counts.added, counts.replaced, counts.unchanged) == (2, 1, 1)
+        assert total(backend) == 3
+        assert get_article(backend, "twice").record == twice_b
+        expected: dict[str, int] = {}
+        for record in (first, new, twice_b):
+            for code in {t["code"] for t in record["general"]}:
+                expected[code] = expected.get(code, 0) + 1
+        assert {code: n for code, _, n in stats(backend, "topic")} == expected
+        seqs = [seq for (seq,) in backend.query("SELECT seq FROM articles")]
+        assert len(set(seqs)) == 3
+        assert backend.query("SELECT count(DISTINCT seq) FROM article_bodies")[0][0] == 3

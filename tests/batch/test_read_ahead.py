@@ -1,13 +1,15 @@
-"""batch.stream.read_ahead: items in order from a background thread, its errors raised in place."""
+"""batch.stream.read_ahead and made_in_process: items in order from a background thread or a worker
+process, its errors raised in place."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
 import pytest
 
-from newstag.batch.stream import read_ahead
+from newstag.batch.stream import made_in_process, read_ahead
 
 
 def test_items_come_in_order_and_all_of_them() -> None:
@@ -61,3 +63,24 @@ def test_closing_early_stops_the_thread() -> None:
     time.sleep(0.3)
     assert len(made) == count <= 6  # at most the queue's slot and the item being put
     assert not any(t.name == "newstag-read-ahead" and t.is_alive() for t in threading.enumerate())
+
+
+def _square_and_pid(n: int) -> tuple[int, int]:
+    if n == 7:
+        raise ValueError("seven")
+    return n * n, os.getpid()
+
+
+def test_made_in_process_gives_each_result_in_order_from_another_process() -> None:
+    results = list(made_in_process(_square_and_pid, range(6), depth=2))
+    assert [square for square, _ in results] == [0, 1, 4, 9, 16, 25]
+    assert {pid for _, pid in results} != {os.getpid()} and len({pid for _, pid in results}) == 1
+    assert list(made_in_process(_square_and_pid, [])) == []
+
+
+def test_made_in_process_raises_the_workers_error_where_its_result_would_be() -> None:
+    got = []
+    with pytest.raises(ValueError, match="seven"):
+        for square, _ in made_in_process(_square_and_pid, range(5, 10)):
+            got.append(square)
+    assert got == [25, 36]  # the results before it, none after

@@ -15,8 +15,10 @@ dialect. What differs between the two is here and in schema.py only:
     bulk rows  SQLite `executemany`, PostgreSQL `COPY`
     SQLite     WAL journal: the page reads while `archive add` writes; `synchronous=NORMAL` keeps
                every committed transaction through a killed process (not through a power cut)
-    bulk loads Backend.loading(), for store.Store.bulk: SQLite checkpoints its WAL less often,
-               PostgreSQL commits without waiting for the WAL flush (`synchronous_commit=off`)
+    bulk loads Backend.loading(), for store.Store.bulk: SQLite checkpoints its WAL from a thread
+               of its own; PostgreSQL commits without waiting for the WAL flush
+               (`synchronous_commit=off`) and has the text search vectors computed by two
+               sessions beside the writing one, copied in by it inside the chunk's transaction
     PostgreSQL long texts and records are compressed with LZ4 where the server has it
 """
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,6 +48,10 @@ BUSY_TIMEOUT_S = 120
 # default is 1,000 pages). With 4,096 (64 MB) the commits of 30,000 articles took 0.7-1.4 s
 # against 0.2-0.3 s (measured, load ~2.8): a checkpoint copies and syncs the WAL's pages.
 BULK_CHECKPOINT_PAGES = 16384
+VECTOR_SESSIONS = 2  # PostgreSQL sessions computing a bulk load's text search vectors (one per core here)
+CHECKPOINT_EVERY_S = 0.5  # a bulk load's checkpoints, by SqliteBackend.loading's thread
+# FTS5's merge settings outside a bulk load into an empty archive (its defaults), and within it.
+FTS_AUTOMERGE, FTS_CRISIS_MERGE, BULK_CRISIS_MERGE = 4, 16, 64
 PAGE_SIZE = 16384  # bytes, of a new SQLite archive (see SqliteBackend)
 CACHE_KIB = 262_144  # SQLite's page cache per connection, at most (256 MB)
 # SQLite maps at most this much of the file (builds cap it: 2 GB, 0x7fff0000, in Python's here).
@@ -104,11 +111,15 @@ class Backend:
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         raise NotImplementedError
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]], seq_base: int = 0) -> None:
+        """Insert `rows` (values in the order of `columns`) into `table`; `seq_base` is added to
+        each row's first value (store.ChunkRows: a position in the chunk, made a seq here)."""
         raise NotImplementedError
 
-    def index_text(self, seqs: Sequence[int]) -> None:
-        """Add the articles `seqs`, just inserted, to the full-text index."""
+    def index_text(self, seqs: Sequence[int], documents: Iterable[tuple[int, str, str | None, str | None]] = ()) -> None:
+        """Add the articles `seqs`, just inserted, to the full-text index. `documents`: the same
+        articles' (seq, published, title, text), which a backend may index from instead of
+        reading them back (PostgreSQL during a bulk load); left unread otherwise."""
 
     def unindex_text(self, seqs: Sequence[int]) -> None:
         """Take the articles `seqs`, about to be deleted, out of the full-text index."""
@@ -233,12 +244,14 @@ class SqliteBackend(Backend):
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]], seq_base: int = 0) -> None:
         if rows:
-            marks = ", ".join("?" * len(columns))
+            # The base is a literal of the statement (one statement a chunk), not a value per
+            # row: the rows are inserted as they were built, no tuple made again.
+            marks = ", ".join([f"? + {int(seq_base)}" if seq_base else "?"] + ["?"] * (len(columns) - 1))
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
-    def index_text(self, seqs: Sequence[int]) -> None:
+    def index_text(self, seqs: Sequence[int], documents: Iterable[tuple[int, str, str | None, str | None]] = ()) -> None:
         if not seqs:
             return
         where, params = seqs_condition("seq", seqs)
@@ -257,14 +270,65 @@ class SqliteBackend(Backend):
 
     @contextmanager
     def loading(self) -> Iterator[None]:
-        # A checkpoint (the WAL copied into the database, then synced) every 256 MB of WAL instead
-        # of every 16 MB: fewer syncs, each commit as safe as before.
+        # Checkpoints (the WAL copied into the database, then synced) are made by a thread of
+        # their own on a connection of its own, beside the writer, instead of by the commit that
+        # crosses the WAL's threshold (~10 us an article of the writer's time at 200,000,
+        # measured); each commit as safe as before. The writer's own checkpoint stays, at 256 MB
+        # of WAL, should the thread fall behind. Sorts (the indexes built at the load's end) may
+        # use a second thread.
         before = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        self.conn.execute("PRAGMA threads = 2")
+        stop = threading.Event()
+        checkpointer = threading.Thread(target=self._checkpoint_until, args=(stop,), name="newstag-checkpoint", daemon=True)
+        checkpointer.start()
         try:
             yield
         finally:
+            stop.set()
+            checkpointer.join()
+            self.conn.execute("PRAGMA threads = 0")
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
+
+    def _checkpoint_until(self, stop: threading.Event) -> None:
+        """PASSIVE checkpoints every CHECKPOINT_EVERY_S until `stop`: they copy what is committed
+        and never wait for (nor block) the writer or a reader."""
+        try:
+            conn = sqlite3.connect(self.url, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        except sqlite3.Error:
+            return  # the writer's own checkpoints remain
+        try:
+            while not stop.wait(CHECKPOINT_EVERY_S):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass  # as above
+        finally:
+            conn.close()
+
+    def drop_deferrable_indexes(self) -> None:
+        # And FTS5's merges of its segments: a bulk chunk writes one segment (migration 2), and
+        # automerge merged them 4 at a time, level by level, as they came: every entry written
+        # again at each level (index_text 36 -> 25 us an article at 200,000 without, measured).
+        # create_missing_indexes merges them all once (`optimize`) and turns automerge back on.
+        # Crisis merges stay, of 64 segments (FTS5 allows 2,000 at most).
+        super().drop_deferrable_indexes()
+        fts = FULL_TEXT.fts_table
+        self.conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0)")
+        self.conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('crisismerge', {BULK_CRISIS_MERGE})")
+
+    def create_missing_indexes(self) -> None:
+        super().create_missing_indexes()
+        fts = FULL_TEXT.fts_table
+        if self._fts_automerge_off():
+            with self.writing():
+                if self._fts_automerge_off():  # another process may have merged meanwhile
+                    self.conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
+                    self.conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', {FTS_AUTOMERGE})")
+                    self.conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('crisismerge', {FTS_CRISIS_MERGE})")
+
+    def _fts_automerge_off(self) -> bool:
+        rows = self.conn.execute(f"SELECT v FROM {FULL_TEXT.fts_table}_config WHERE k = 'automerge'").fetchall()
+        return bool(rows) and int(rows[0][0]) == 0
 
     def close(self) -> None:
         self.conn.close()
@@ -293,6 +357,9 @@ class PostgresBackend(Backend):
         except ImportError as exc:
             raise ArchiveError(_MISSING_PSYCOPG) from exc
         self.url = url
+        self._vector_sessions: list = []  # Backend.loading's (see there)
+        self._vectors_pending: list = []  # futures of (seq, published, vector text) rows
+        self._vector_pool = None
         try:
             # Autocommit outside writing(): a read is never left holding a transaction open.
             # prepare_threshold=None: every query is planned for its own values. Prepared after 5
@@ -328,9 +395,36 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        with self.conn.transaction():
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITER_LOCK,))
-            yield
+        try:
+            with self.conn.transaction():
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITER_LOCK,))
+                yield
+                self._copy_vectors()  # those index_text had computed beside: in this transaction
+        finally:
+            self._drop_vectors()
+
+    def _index_text_beside(self, documents: list[tuple[int, str, str | None, str | None]]) -> None:
+        """The vectors of `documents` computed by the vector sessions, each a share, while this
+        session goes on with the chunk's other rows; writing() copies them in before it commits."""
+        share = -(-len(documents) // len(self._vector_sessions))
+        for i, session in enumerate(self._vector_sessions):
+            part = documents[i * share : (i + 1) * share]
+            if part:
+                self._vectors_pending.append(self._vector_pool.submit(_vectors, session, part))
+
+    def _copy_vectors(self) -> None:
+        if not self._vectors_pending:
+            return
+        with self.conn.cursor() as cursor, cursor.copy(f"COPY {FULL_TEXT.fts_table} (seq, published, fts) FROM STDIN") as copy:
+            while self._vectors_pending:
+                for row in self._vectors_pending.pop(0).result():
+                    copy.write_row(row)
+
+    def _drop_vectors(self) -> None:
+        while self._vectors_pending:  # a chunk that failed: its vectors are waited for, not stored
+            future = self._vectors_pending.pop(0)
+            if not future.cancel():
+                future.exception()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.conn.execute(self._sql(sql), params)
@@ -339,15 +433,22 @@ class PostgresBackend(Backend):
         with self.conn.cursor() as cursor:
             cursor.executemany(self._sql(sql), list(rows))
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]], seq_base: int = 0) -> None:
         if not rows:
             return
         with self.conn.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            if seq_base:
+                for row in rows:
+                    copy.write_row((row[0] + seq_base, *row[1:]))
+            else:
+                for row in rows:
+                    copy.write_row(row)
 
-    def index_text(self, seqs: Sequence[int]) -> None:
+    def index_text(self, seqs: Sequence[int], documents: Iterable[tuple[int, str, str | None, str | None]] = ()) -> None:
         if not seqs:
+            return
+        if self._vector_sessions:
+            self._index_text_beside(list(documents))
             return
         where, params = seqs_condition("b.seq", seqs)
         document = pg_document(FULL_TEXT, "b.")
@@ -368,9 +469,22 @@ class PostgresBackend(Backend):
         # client loses nothing committed.
         before = self.query("SHOW synchronous_commit")[0][0]
         self.execute("SET synchronous_commit = off")
+        # The text search vectors (to_tsvector: ~200 us an article, most of a chunk's time in the
+        # server) computed by VECTOR_SESSIONS sessions of their own, each a share of the chunk, in
+        # parallel with this session's COPY of the other rows; this session copies the vectors
+        # in (their text form read back: the same vector) inside the chunk's transaction.
+        import psycopg
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._vector_sessions = [psycopg.connect(self.url, autocommit=True, prepare_threshold=None) for _ in range(VECTOR_SESSIONS)]
+        self._vector_pool = ThreadPoolExecutor(max_workers=max(1, VECTOR_SESSIONS), thread_name_prefix="newstag-vectors")
         try:
             yield
         finally:
+            self._vector_pool.shutdown(wait=True)
+            for session in self._vector_sessions:
+                session.close()
+            self._vector_sessions = []
             self.execute(f"SET synchronous_commit = {before}")
 
     def close(self) -> None:
@@ -394,6 +508,19 @@ class PostgresBackend(Backend):
         self.execute("CREATE TABLE IF NOT EXISTS archive_schema (version INTEGER NOT NULL)")
         self.execute("DELETE FROM archive_schema")
         self.execute("INSERT INTO archive_schema (version) VALUES (?)", (version,))
+
+
+def _vectors(session: Any, documents: list[tuple[int, str, str | None, str | None]]) -> list[tuple[int, str, str]]:
+    """(seq, published, to_tsvector of title and text as text) of `documents`, computed by
+    `session` (PostgresBackend.loading's): the document joined as schema.pg_document joins it."""
+    texts = [f"{title or ''} {text or ''}" for _, _, title, text in documents]
+    with session.cursor() as cursor:
+        cursor.execute(
+            f"SELECT to_tsvector('{FTS_CONFIG}', d)::text FROM unnest(%s::text[]) WITH ORDINALITY AS u(d, i) ORDER BY i",
+            (texts,),
+        )
+        vectors = cursor.fetchall()
+    return [(seq, published, vector) for (seq, published, _, _), (vector,) in zip(documents, vectors, strict=True)]
 
 
 def _without_password(url: str) -> str:

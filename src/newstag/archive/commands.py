@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +23,10 @@ import orjson
 from newstag.archive.backends import Backend
 from newstag.archive.filters import Filters
 from newstag.archive.queries import Hit, iter_records, iter_sources, search, stats
-from newstag.archive.store import BULK_CHUNK, BULK_CHUNK_BYTES, Store, StoredArticle, WriteCounts, date_field, from_record, from_tagged, input_hash
+from newstag.archive.store import (
+    BULK_CHUNK, BULK_CHUNK_BYTES, PreparedChunk, Store, StoredArticle, WriteCounts, date_field,
+    from_record, from_tagged, input_hash, prepare_chunk,
+)
 from newstag.errors import InputError
 from newstag.options import TagOptions
 from newstag.types import RawDocument
@@ -43,6 +47,11 @@ class AddSummary:
         self.errors += 1
         if len(self.error_lines) < MAX_ERRORS_SHOWN:
             self.error_lines.append(f"{record_id}: {reason}")
+
+    def absorb(self, other: AddSummary) -> None:
+        """Count `other`'s errors here too (a worker's, for one chunk)."""
+        self.errors += other.errors
+        self.error_lines.extend(other.error_lines[: MAX_ERRORS_SHOWN - len(self.error_lines)])
 
     def report(self) -> str:
         c = self.counts
@@ -155,7 +164,7 @@ def _line_date(line: bytes) -> object:
 def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = None, chunk_docs: int = BULK_CHUNK) -> AddSummary:
     """Store records that `newstag tag` wrote as JSON Lines (or an archive wrote as Parquet:
     archive/parquet.py), as they are."""
-    from newstag.batch.stream import chunked, read_ahead
+    from newstag.batch.stream import chunked
 
     for path in paths:
         if path.lower().endswith((".csv", ".tsv")):
@@ -169,17 +178,40 @@ def add_tagged(backend: Backend, paths: list[str], *, progress: bool | None = No
         items: Iterable = _record_lines(paths)
         if bar is not None:
             items = bar.count_read(items)
-        # The next chunk's lines parsed into articles (JSON, hashes) on another thread while
-        # this one is written: the writes wait mostly in SQLite / libpq, outside the GIL.
-        chunks = read_ahead((chunk, record_articles(chunk, summary))
-                            for chunk in chunked(items, max_docs=chunk_docs, max_bytes=BULK_CHUNK_BYTES))
+        # The next chunks' lines parsed into articles (JSON, hashes) and their rows built in a
+        # worker process while this one is written (batch.stream.made_in_process: a thread would
+        # take turns with the writer's row binding for the GIL), lines read here for the bar.
+        chunks = _prepared_in_worker(chunked(items, max_docs=chunk_docs, max_bytes=BULK_CHUNK_BYTES))
         with store.bulk():
-            for chunk, articles in chunks:
-                summary.counts += store.write(articles)
+            for chunk, (prepared, errors) in chunks:
+                summary.absorb(errors)
+                summary.counts += store.write(prepared)
                 if bar is not None:
                     bar.written(chunk)
     _optimize_after(backend, summary)
     return summary
+
+
+def _prepared_in_worker(chunks: Iterable[list]) -> Iterator[tuple[list, tuple[PreparedChunk, AddSummary]]]:
+    """(chunk, prepared_records(chunk)) for each of `chunks`, the second made in a worker process."""
+    from newstag.batch.stream import made_in_process
+
+    sent: deque = deque()  # the chunks handed to the worker, whose results are still to come
+
+    def tracked() -> Iterator[list]:
+        for chunk in chunks:
+            sent.append(chunk)
+            yield chunk
+
+    for result in made_in_process(prepared_records, tracked()):
+        yield sent.popleft(), result
+
+
+def prepared_records(items: list[Any]) -> tuple[PreparedChunk, AddSummary]:
+    """The rows of the newstag records among JSON Lines items (store.prepare_chunk), and the
+    summary of the others (errors)."""
+    summary = AddSummary()
+    return prepare_chunk(record_articles(items, summary)), summary
 
 
 def _record_lines(paths: list[str]) -> Iterator:

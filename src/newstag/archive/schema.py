@@ -161,7 +161,8 @@ def deferrable_indexes(dialect: str) -> list[tuple[str, str]]:
     again at its end (store.Store.bulk): every index no write reads, i.e. all but the primary
     keys and `articles_id` (a write looks its ids up). Built once over sorted rows, an index
     costs a fraction of what a million inserts into it do. The SQLite FTS5 index is not among
-    them: filled chunk by chunk it costs ~30 us an article, no more than a rebuild."""
+    them: filled chunk by chunk it costs ~30 us an article, no more than a rebuild (its merges
+    are deferred instead: SqliteBackend.drop_deferrable_indexes)."""
     out = [(index.name, render_index(table.name, index)) for table in TABLES for index in table.indexes if not index.unique]
     if dialect == "postgresql":
         out += [_gin_index(FULL_TEXT), _pg_published_index(FULL_TEXT)]

@@ -13,12 +13,16 @@
                        chunk stored whole or not at all.
     Store.bulk()       a large load (`archive add --tagged`, in chunks of BULK_CHUNK): into an
                        empty archive, the indexes no write reads are dropped first and built once
-                       at the end (schema.deferrable_indexes). Killed before the end, the archive
+                       at the end (schema.deferrable_indexes; SQLite's FTS5 merges too, see
+                       SqliteBackend.drop_deferrable_indexes). Killed before the end, the archive
                        keeps its committed chunks whole; the next write (any Store's first chunk,
                        or the next bulk load's end) builds the indexes. Readers never build them:
                        a page opened while a bulk load runs must not undo it. Its session
                        settings: Backend.loading().
-    ChunkRows          the rows of a chunk for every table, in one pass over each record
+    prepare_chunk()    a chunk's rows built ahead of Store.write, in another process for a bulk
+                       load (commands.add_tagged), so that the writer only binds rows
+    ChunkRows          the rows of a chunk for every table, in one pass over each record; each
+                       row keyed by its article's position in the chunk, made a seq as inserted
 """
 
 from __future__ import annotations
@@ -155,12 +159,15 @@ def parse_date(value: object) -> str:
 
 
 class ChunkRows:
-    """The rows one chunk inserts into each table, built in one pass over each record."""
+    """The rows a chunk inserts into each table, built in one pass over each record. A row's
+    first value is its article's position in the chunk: Store.write adds the chunk's first seq
+    as it inserts (Backend.insert_rows' seq_base), so that the rows can be built before the
+    writer lock is taken and the seqs are known (prepare_chunk, in a worker process)."""
 
     __slots__ = ("articles", "bodies", "topics", "regions", "places", "agencies", "names", "_named")
 
     def __init__(self, named: set[tuple[str, str]]) -> None:
-        self.articles: list[tuple] = []
+        self.articles: list[tuple] = []  # (position, id, hash, published, title, source); added_at at write
         self.bodies: list[tuple] = []
         self.topics: list[tuple] = []
         self.regions: list[tuple] = []
@@ -169,20 +176,19 @@ class ChunkRows:
         self._named = named  # (facet, code) already in tag_names: not collected again
         self.names: set[tuple[str, str, str]] = set()  # (facet, code, name) of the others
 
-    def add(self, seq: int, article: StoredArticle, added_at: str) -> None:
+    def add(self, position: int, article: StoredArticle) -> None:
         record, published, named, names = article.record, article.published, self._named, self.names
         self.articles.append((
-            seq, article.id, article.content_hash, published, article.title,
-            orjson.dumps(article.source).decode(), added_at,
+            position, article.id, article.content_hash, published, article.title, orjson.dumps(article.source).decode(),
         ))
-        self.bodies.append((seq, article.title, article.text, article.record_json))
+        self.bodies.append((position, article.title, article.text, article.record_json))
         # A code listed twice in a record is one row, its first entry's.
         seen: set = set()
         for t in record.get("general") or ():
             code = t["code"]
             if code not in seen:
                 seen.add(code)
-                self.topics.append((seq, code, published, t["level"], t["score"]))
+                self.topics.append((position, code, published, t["level"], t["score"]))
                 if ("topic", code) not in named:
                     names.add(("topic", code, t["label"]))
         seen.clear()
@@ -190,7 +196,7 @@ class ChunkRows:
             code = r["code"]
             if code not in seen:
                 seen.add(code)
-                self.regions.append((seq, code, published, r["relevance"], r["kind"], r["score"]))
+                self.regions.append((position, code, published, r["relevance"], r["kind"], r["score"]))
                 if ("region", code) not in named:
                     names.add(("region", code, r["name"]))
         places: dict[int, list] = {}
@@ -201,11 +207,11 @@ class ChunkRows:
             if gid in places:
                 places[gid][5] += 1
             else:
-                places[gid] = [seq, gid, published, p["start"], p["end"], 1]
+                places[gid] = [position, gid, published, p["start"], p["end"], 1]
                 if ("place", str(gid)) not in named:
                     names.add(("place", str(gid), p["name"]))
         self.places.extend(tuple(p) for p in places.values())
-        self.agencies.extend((seq, name, published) for name in dict.fromkeys(record.get("agencies") or ()))
+        self.agencies.extend((position, name, published) for name in dict.fromkeys(record.get("agencies") or ()))
 
     def by_table(self) -> dict[str, list[tuple]]:
         return {
@@ -214,6 +220,36 @@ class ChunkRows:
             ARTICLE_PLACES.name: self.places,
             ARTICLE_AGENCIES.name: self.agencies,
         }
+
+    def only(self, positions: set[int]) -> ChunkRows:
+        """These rows less those of the articles at positions not in `positions` (tag names
+        kept: a name stored for a code no stored article has is never shown, and harmless)."""
+        kept = ChunkRows(self._named)
+        for name in ("articles", "bodies", "topics", "regions", "places", "agencies"):
+            setattr(kept, name, [row for row in getattr(self, name) if row[0] in positions])
+        kept.names = self.names
+        return kept
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedChunk:
+    """A chunk's ids and content hashes (in chunk order) and its rows (prepare_chunk), ready for
+    Store.write. No record is kept: a chunk prepared in another process is sent as this."""
+
+    ids: list[str]
+    hashes: list[str]
+    rows: ChunkRows
+
+
+def prepare_chunk(articles: Sequence[StoredArticle], named: set[tuple[str, str]] | frozenset = frozenset()) -> PreparedChunk:
+    """The rows of `articles`, built ahead of Store.write on any thread or process (`archive add
+    --tagged` builds them in a worker process: batch.stream.made_in_process), so that the
+    writer spends its time in the database. Tag names of (facet, code) in `named` are not
+    collected; Store.write stores the others it does not know to be stored already."""
+    rows = ChunkRows(named)
+    for position, article in enumerate(articles):
+        rows.add(position, article)
+    return PreparedChunk([a.id for a in articles], [a.content_hash for a in articles], rows)
 
 
 class Store:
@@ -242,6 +278,10 @@ class Store:
                 backend.create_missing_indexes()  # those dropped above, or by an earlier load killed
                 self._indexes_checked = True
 
+    def prepare(self, articles: Sequence[StoredArticle]) -> PreparedChunk:
+        """prepare_chunk, less the tag names this Store knows to be stored."""
+        return prepare_chunk(articles, self._named)
+
     def stored_hashes(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """id -> (seq, content hash) of those of `ids` that are stored."""
         if not ids:
@@ -250,31 +290,33 @@ class Store:
         rows = self.backend.query(f"SELECT id, seq, content_hash FROM articles WHERE id IN ({placeholders(unique)})", unique)
         return {id_: (seq, content_hash) for id_, seq, content_hash in rows}
 
-    def write(self, articles: Sequence[StoredArticle], *, replace: bool = False) -> WriteCounts:
-        """Store one chunk in one transaction; see the module docstring. `replace`: a stored
-        article is replaced even when its hash is the same (`archive retag`: same input, new record)."""
+    def write(self, chunk: Sequence[StoredArticle] | PreparedChunk, *, replace: bool = False) -> WriteCounts:
+        """Store one chunk (articles, or prepare_chunk's) in one transaction; see the module
+        docstring. `replace`: a stored article is replaced even when its hash is the same
+        (`archive retag`: same input, new record)."""
         counts = WriteCounts()
-        if not articles:
+        prepared = chunk if isinstance(chunk, PreparedChunk) else self.prepare(chunk)
+        if not prepared.ids:
             return counts
         backend = self.backend
         if not (self._in_bulk or self._indexes_checked):
             backend.create_missing_indexes()
             self._indexes_checked = True
         with backend.writing():
-            stored = self.stored_hashes([a.id for a in articles])
+            stored = self.stored_hashes(prepared.ids)
             current = {id_: content_hash for id_, (_, content_hash) in stored.items()}
-            chosen: dict[str, StoredArticle] = {}  # the last version of each id to write
-            for article in articles:
-                before = current.get(article.id)
+            chosen: dict[str, int] = {}  # id -> the position of its last version to write
+            for position, (id_, content_hash) in enumerate(zip(prepared.ids, prepared.hashes)):
+                before = current.get(id_)
                 if before is None:
                     counts.added += 1
-                elif before == article.content_hash and not replace:
+                elif before == content_hash and not replace:
                     counts.unchanged += 1
                     continue
                 else:
                     counts.replaced += 1
-                current[article.id] = article.content_hash
-                chosen[article.id] = article
+                current[id_] = content_hash
+                chosen[id_] = position
             if not chosen:
                 return counts
             old = [stored[id_][0] for id_ in chosen if id_ in stored]
@@ -285,19 +327,24 @@ class Store:
                     backend.execute(f"DELETE FROM {table.name} WHERE seq IN ({marks})", old)
                 backend.execute(f"DELETE FROM article_bodies WHERE seq IN ({marks})", old)
                 backend.execute(f"DELETE FROM articles WHERE seq IN ({marks})", old)
-            # Writers hold the writer lock, so max(seq) + 1 is ours alone.
-            next_seq = (backend.query("SELECT max(seq) FROM articles")[0][0] or 0) + 1
+            rows = prepared.rows
+            if len(chosen) != len(prepared.ids):  # some unchanged, or an id twice: the stored ones' rows
+                rows = rows.only(set(chosen.values()))
+            # An article's seq is the chunk's first seq plus its position in the chunk (the seqs of
+            # those not stored are left out). Writers hold the writer lock, so max(seq) + 1 is ours alone.
+            first_seq = (backend.query("SELECT max(seq) FROM articles")[0][0] or 0) + 1
             added_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            rows = ChunkRows(self._named)
-            for seq, article in enumerate(chosen.values(), start=next_seq):
-                rows.add(seq, article, added_at)
-            backend.insert_rows(ARTICLES.name, ARTICLES.column_names, rows.articles)
-            backend.insert_rows(ARTICLE_BODIES.name, ARTICLE_BODIES.column_names, rows.bodies)
-            backend.index_text(range(next_seq, next_seq + len(rows.bodies)))
+            backend.insert_rows(ARTICLES.name, ARTICLES.column_names, [(*row, added_at) for row in rows.articles], first_seq)
+            backend.insert_rows(ARTICLE_BODIES.name, ARTICLE_BODIES.column_names, rows.bodies, first_seq)
+            backend.index_text(
+                range(first_seq, first_seq + len(prepared.ids)),
+                documents=((first_seq + a[0], a[3], b[1], b[2]) for a, b in zip(rows.articles, rows.bodies)),
+            )
             tag_rows = rows.by_table()
             for table in TAG_TABLES:
-                backend.insert_rows(table.name, table.column_names, tag_rows[table.name])
-            new_names = sorted(rows.names)  # of two names for a code, the first inserted stays
+                backend.insert_rows(table.name, table.column_names, tag_rows[table.name], first_seq)
+            # Of two names for a code, the first inserted stays.
+            new_names = sorted(name for name in rows.names if name[:2] not in self._named)
             if new_names:
                 backend.execute_many(
                     "INSERT INTO tag_names (facet, code, name) VALUES (?, ?, ?) ON CONFLICT (facet, code) DO NOTHING",

@@ -161,7 +161,7 @@ def _worker_main(inbox: Connection, outbox: Connection, options: TagOptions, fmt
     parent's ends of every pipe (`inherited`, the fork copied them): while a worker held another
     worker's pipe open, a worker whose parent was killed blocked on it forever.
     """
-    _die_with_parent(parent)
+    die_with_parent(parent)
     for conn in inherited:
         conn.close()
     # Ctrl-C goes to the whole process group; the parent alone decides what to do about it. A
@@ -180,7 +180,7 @@ def _worker_main(inbox: Connection, outbox: Connection, options: TagOptions, fmt
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Ask Linux to SIGKILL this process when its parent dies; if the parent died before the ask
     took effect, exit now. Elsewhere a no-op: the worker then exits when its pipes close."""
     if sys.platform.startswith("linux"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TypeVar, Union
 
@@ -203,6 +203,58 @@ def read_ahead(items: Iterable[T], depth: int = 1) -> Iterator[T]:
     finally:
         stopped.set()
         thread.join(timeout=5)
+
+
+U = TypeVar("U")
+
+
+def made_in_process(make: Callable[[T], U], items: Iterable[T], depth: int = 2) -> Iterator[U]:
+    """`make(item)` of each of `items`, in order, computed in one worker process up to `depth`
+    items ahead of the one the caller holds; an exception raised by `make` is raised here, where
+    its result would be. `make` and the items must pickle (a module's function; bytes, tuples).
+
+    For a loop whose body holds the GIL in many short turns (a database's executemany: the rows
+    bound in Python, each stepped in C): a thread making the next chunk meanwhile takes the GIL
+    between every two rows, and the two then run in turn, not side by side (read_ahead). A
+    process runs beside it; the caller pays the pickled result's unpickling (measured: 6 us
+    for one article's rows, against 39 us to build them). The worker is forked (it starts at
+    once, with the modules loaded), stopped when the iteration ends or is closed, and killed
+    when the caller's process dies however it dies (SIGKILL included: a worker left behind
+    would hold the caller's output pipes open)."""
+    import multiprocessing
+    import os
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+        pending: deque = deque()
+        source = iter(items)
+        try:
+            while True:
+                while len(pending) < max(1, depth):
+                    item = next(source, _END)
+                    if item is _END:
+                        break
+                    pending.append(pool.submit(make, item))
+                if not pending:
+                    return
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _start_worker(parent: int) -> None:
+    """made_in_process's worker: dies with its parent; Ctrl-C is the parent's to handle."""
+    import signal
+
+    from newstag.batch.parallel import die_with_parent
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def sniff_format(path: str) -> str:
