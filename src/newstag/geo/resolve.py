@@ -199,9 +199,10 @@ class _Spelling:
         """The spelling bonus of a candidate in country `cc` of type `t`."""
         if not DIALECT_BONUS or cc not in _ENGLISH or t == "country":
             return 0.0
-        if self._countries is None:
-            self._countries = DIALECT_COUNTRIES.get(self._dialect_of(), frozenset())
-        return DIALECT_BONUS if cc in self._countries else 0.0
+        countries = self._countries
+        if countries is None:
+            countries = self.countries()
+        return DIALECT_BONUS if cc in countries else 0.0
 
     def countries(self) -> frozenset[str]:
         """The countries the story's spelling lifts (asks for the spelling, as `bonus` would)."""
@@ -242,7 +243,7 @@ class Resolver:
         # contexts, and scoring every namesake again was a tenth of the stage. Values keep the
         # candidate tuple, so that its id stays its own.
         self._several: dict[tuple, tuple] = {}
-        self._reads: dict[int, tuple] = {}
+        self._reads: dict[int, tuple] = {}  # _Reads per candidate tuple, as self._facts
 
     def _facts_of(self, cands: tuple[Candidate, ...]) -> _Facts:
         """What _Facts holds of `cands`: their rows in candidate order and in place-id order, the
