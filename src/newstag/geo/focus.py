@@ -37,7 +37,7 @@ _RANK = itemgetter(0, 1, 2)
 
 
 def _region_score(code: str, name: str, kind: str, relevance: str, score: float) -> RegionScore:
-    key = (code, kind, relevance, score)
+    key = (code, name, kind, relevance, score)  # every field: another gazetteer may name a code otherwise
     made = _MADE.get(key)
     if made is None:
         made = make_region_score(code, name, kind, relevance, score)
