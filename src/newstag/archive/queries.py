@@ -178,8 +178,8 @@ def stats(backend: Backend, by: str, limit: int | None = None) -> list[tuple[str
     tail = f" LIMIT {int(limit)}" if limit else ""
     if by == "month":
         rows = backend.query(
-            "SELECT substr(published, 1, 7) AS month, count(*) FROM articles WHERE published <> '' "
-            "GROUP BY month ORDER BY month" + tail
+            "SELECT month, articles FROM tag_months WHERE facet = 'all' AND code = '' AND relevance = '' AND articles > 0 "
+            "ORDER BY month" + tail
         )
         return [(month, month, n) for month, n in rows]
     table, column, facet = {
@@ -199,7 +199,18 @@ def stats(backend: Backend, by: str, limit: int | None = None) -> list[tuple[str
 
 
 def months(backend: Backend, filters: Filters) -> list[tuple[str, int]]:
-    """(YYYY-MM, articles) for the matching articles with a date, in month order (the tag pages' chart)."""
+    """(YYYY-MM, articles) for the matching articles with a date, in month order (the tag pages' chart).
+    A topic alone, a region alone (with or without a relevance), or no filter: read from the
+    counts kept per month (schema.TAG_MONTHS); other filters: counted over the matches."""
+    given = filters.given()
+    kept = _kept_months_key(given)
+    if kept is not None:
+        return [
+            (month, n) for month, n in backend.query(
+                "SELECT month, articles FROM tag_months WHERE facet = ? AND code = ? AND relevance = ? AND articles > 0 "
+                "ORDER BY month", kept
+            )
+        ]
     selection = plan(backend, filters)
     return [
         (month, n) for month, n in backend.query(
@@ -208,6 +219,17 @@ def months(backend: Backend, filters: Filters) -> list[tuple[str, int]]:
             selection.params,
         )
     ]
+
+
+def _kept_months_key(given: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(facet, code, relevance) of the tag_months rows that answer Filters `given`, or None."""
+    if not given:
+        return ("all", "", "")
+    if set(given) == {"topic"}:
+        return ("topic", given["topic"], "")
+    if set(given) <= {"region", "relevance"} and "region" in given:
+        return ("region", given["region"], given.get("relevance") or "")
+    return None
 
 
 def iter_records(backend: Backend) -> Iterator[str]:

@@ -23,11 +23,15 @@
                        load (commands.add_tagged), so that the writer only binds rows
     ChunkRows          the rows of a chunk for every table, in one pass over each record; each
                        row keyed by its article's position in the chunk, made a seq as inserted
+    month_counts()     what a chunk's rows add to schema.TAG_MONTHS (the month charts' counts);
+                       Store.write adds them, less those of the articles it replaces, in the
+                       chunk's transaction
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +49,7 @@ from newstag.archive.schema import (
     ARTICLE_REGIONS,
     ARTICLE_TOPICS,
     ARTICLES,
+    TAG_MONTHS,
     TAG_TABLES,
 )
 from newstag.types import RawDocument
@@ -164,7 +169,7 @@ class ChunkRows:
     as it inserts (Backend.insert_rows' seq_base), so that the rows can be built before the
     writer lock is taken and the seqs are known (prepare_chunk, in a worker process)."""
 
-    __slots__ = ("articles", "bodies", "topics", "regions", "places", "agencies", "names", "_named")
+    __slots__ = ("articles", "bodies", "topics", "regions", "places", "agencies", "names", "months", "_named")
 
     def __init__(self, named: set[tuple[str, str]]) -> None:
         self.articles: list[tuple] = []  # (position, id, hash, published, title, source); added_at at write
@@ -175,6 +180,7 @@ class ChunkRows:
         self.agencies: list[tuple] = []
         self._named = named  # (facet, code) already in tag_names: not collected again
         self.names: set[tuple[str, str, str]] = set()  # (facet, code, name) of the others
+        self.months: Counter = Counter()  # month_counts(self), once the chunk's rows are all added
 
     def add(self, position: int, article: StoredArticle) -> None:
         record, published, named, names = article.record, article.published, self._named, self.names
@@ -228,7 +234,48 @@ class ChunkRows:
         for name in ("articles", "bodies", "topics", "regions", "places", "agencies"):
             setattr(kept, name, [row for row in getattr(self, name) if row[0] in positions])
         kept.names = self.names
+        kept.months = month_counts(kept)
         return kept
+
+
+MonthKey = tuple[str, str, str, str]  # (facet, code, relevance, month): a row of schema.TAG_MONTHS
+
+
+def month_counts(rows: ChunkRows) -> Counter:
+    """(facet, code, relevance, month) -> articles, over the dated articles of `rows`: each
+    article once under "all", once under each of its topics, and under each of its regions once
+    with relevance '' and once with its own (a code is one row of an article: ChunkRows.add)."""
+    counts: Counter = Counter()
+    for row in rows.articles:
+        if row[3]:
+            counts["all", "", "", row[3][:7]] += 1
+    for row in rows.topics:
+        if row[2]:
+            counts["topic", row[1], "", row[2][:7]] += 1
+    for row in rows.regions:
+        if row[2]:
+            month = row[2][:7]
+            counts["region", row[1], "", month] += 1
+            counts["region", row[1], row[3], month] += 1
+    return counts
+
+
+def _stored_month_counts(backend: Backend, seqs: list[int]) -> Counter:
+    """month_counts of the stored articles `seqs`, read from their rows (before a replacement deletes them)."""
+    marks = placeholders(seqs)
+    counts: Counter = Counter()
+    for (published,) in backend.query(f"SELECT published FROM articles WHERE seq IN ({marks}) AND published <> ''", seqs):
+        counts["all", "", "", published[:7]] += 1
+    for code, published in backend.query(
+        f"SELECT code, published FROM article_topics WHERE seq IN ({marks}) AND published <> ''", seqs
+    ):
+        counts["topic", code, "", published[:7]] += 1
+    for code, relevance, published in backend.query(
+        f"SELECT code, relevance, published FROM article_regions WHERE seq IN ({marks}) AND published <> ''", seqs
+    ):
+        counts["region", code, "", published[:7]] += 1
+        counts["region", code, relevance, published[:7]] += 1
+    return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +296,7 @@ def prepare_chunk(articles: Sequence[StoredArticle], named: set[tuple[str, str]]
     rows = ChunkRows(named)
     for position, article in enumerate(articles):
         rows.add(position, article)
+    rows.months = month_counts(rows)
     return PreparedChunk([a.id for a in articles], [a.content_hash for a in articles], rows)
 
 
@@ -320,7 +368,9 @@ class Store:
             if not chosen:
                 return counts
             old = [stored[id_][0] for id_ in chosen if id_ in stored]
+            months = Counter()
             if old:
+                months.subtract(_stored_month_counts(backend, old))
                 marks = placeholders(old)
                 backend.unindex_text(old)
                 for table in TAG_TABLES:
@@ -343,6 +393,8 @@ class Store:
             tag_rows = rows.by_table()
             for table in TAG_TABLES:
                 backend.insert_rows(table.name, table.column_names, tag_rows[table.name], first_seq)
+            months.update(rows.months)
+            self._count_months(months)
             # Of two names for a code, the first inserted stays.
             new_names = sorted(name for name in rows.names if name[:2] not in self._named)
             if new_names:
@@ -352,3 +404,14 @@ class Store:
                 )
         self._named.update((facet, code) for facet, code, _ in new_names)
         return counts
+
+    def _count_months(self, changes: Counter) -> None:
+        """Add `changes` (month_counts, less those of replaced articles) to schema.TAG_MONTHS."""
+        rows = [(*key, n) for key, n in sorted(changes.items()) if n]
+        if rows:
+            table = TAG_MONTHS.name
+            self.backend.execute_many(
+                f"INSERT INTO {table} ({', '.join(TAG_MONTHS.column_names)}) VALUES (?, ?, ?, ?, ?) "
+                f"ON CONFLICT (facet, code, relevance, month) DO UPDATE SET articles = {table}.articles + excluded.articles",
+                rows,
+            )
