@@ -439,6 +439,44 @@ def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(pos
     assert (again.counts.added, again.counts.unchanged) == (0, 10)
 
 
+ACCENTED = [  # written for this test: one article with accents, one without
+    {"id": "accents", "title": "Flights resume in São Paulo", "text": "Flights resumed at São Paulo's airport and in Bogotá on Monday, officials in Zürich said."},
+    {"id": "plain", "title": "Sao Paulo traffic eases", "text": "Traffic in Sao Paulo and Bogota eased on Monday, officials in Zurich said."},
+]
+
+
+def _add_accented(url, tmp_path):
+    path = tmp_path / "accented.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(obj) + b"\n" for obj in ACCENTED))
+    return _add(url, str(path))
+
+
+def test_full_text_finds_a_word_with_or_without_its_accents(archive_url, tmp_path):
+    assert _add_accented(archive_url, tmp_path).counts.added == 2
+    with open_archive(archive_url) as backend:
+        for query in ("São", "Sao", "bogotá", "Bogota", "Zürich", "ZURICH", '"sao paulo"'):
+            assert sorted(_ids(search(backend, Filters(query=query)))) == ["accents", "plain"], query
+        assert _ids(search(backend, Filters(query="Saopaulo"))) == []
+
+
+def test_a_version_4_postgresql_archive_gets_its_vectors_without_accents(postgres_server, tmp_path):
+    from newstag.archive.schema import FTS_CONFIG, FULL_TEXT, pg_document
+
+    url = postgres_server.new_database()
+    _add_accented(url, tmp_path)
+    with open_archive(url) as backend:
+        # Version 4 as it was: `simple` vectors, no configuration of our own.
+        with backend.writing():
+            backend.execute(f"UPDATE articles_fts f SET fts = to_tsvector('simple', {pg_document(FULL_TEXT, 'b.')}) "
+                            "FROM article_bodies b WHERE b.seq = f.seq")
+            backend.execute(f"DROP TEXT SEARCH CONFIGURATION {FTS_CONFIG}")
+            backend._set_schema_version(4)
+        assert backend.query("SELECT count(*) FROM articles_fts WHERE fts @@ to_tsquery('simple', 'sao')") == [(1,)]
+    with open_archive(url) as backend:
+        assert backend.schema_version() == latest_version() >= 5
+        assert sorted(_ids(search(backend, Filters(query="Sao")))) == ["accents", "plain"]
+
+
 def test_filter_values_are_checked():
     with pytest.raises(FilterError, match="give a region"):
         Filters(relevance="about")

@@ -21,8 +21,11 @@ Every tag table carries the article's `published` date beside its `seq`, so that
 `published` is the ISO date the input gave (YYYY-MM-DD), or '' when it gave none: never NULL,
 so that both dialects sort it the same way (NULL sorts last in SQLite and first in PostgreSQL).
 
-Full text uses no stemming and no stop words in either dialect (FTS5 `unicode61`, PostgreSQL
-`simple`), so that a query finds the same articles in both.
+Full text uses no stemming and no stop words in either dialect, and both remove accents (FTS5
+`unicode61`; PostgreSQL `newstag_text`, the `simple` configuration with the `unaccent`
+dictionary before it), so that a query finds the same articles in both: "Sao Paulo" finds "São
+Paulo" and the other way round. (Letters with no accent to remove in Unicode, like ł, ø and ß,
+unaccent folds, FTS5 keeps: "Lodz" finds "Łódź" in PostgreSQL only.)
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DIALECTS = ("sqlite", "postgresql")
-FTS_CONFIG = "simple"  # PostgreSQL text search configuration (see the module docstring)
+# PostgreSQL's text search configuration (schema version 5, m0005): `simple` with accents
+# removed (the `unaccent` extension), as SQLite's FTS5 `unicode61` removes them.
+FTS_CONFIG = "newstag_text"
 PG_FTS_STATISTICS = 1000  # PostgreSQL's statistics target of the tsvector column (render_full_text)
 
 # Abstract column types -> each dialect's.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from newstag.archive.schema import FTS_CONFIG, FULL_TEXT, TABLES, pg_document, render_full_text, render_table
+from newstag.archive.schema import FULL_TEXT, TABLES, pg_document, render_full_text, render_table
 
 VERSION = 1
+V1_FTS_CONFIG = "simple"  # version 1's PostgreSQL text search configuration (m0005 changes it)
 
 
 def statements(dialect: str) -> list[str]:
@@ -20,7 +21,7 @@ def statements(dialect: str) -> list[str]:
         # moves it to a table of its own, m0003_narrow_pg_full_text).
         out += [
             f"ALTER TABLE {FULL_TEXT.table} ADD COLUMN fts tsvector "
-            f"GENERATED ALWAYS AS (to_tsvector('{FTS_CONFIG}', {pg_document(FULL_TEXT)})) STORED",
+            f"GENERATED ALWAYS AS (to_tsvector('{V1_FTS_CONFIG}', {pg_document(FULL_TEXT)})) STORED",
             f"CREATE INDEX {FULL_TEXT.table}_fts_gin ON {FULL_TEXT.table} USING GIN (fts)",
         ]
     return out
