@@ -440,8 +440,8 @@ def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(pos
 
 
 ACCENTED = [  # written for this test: one article with accents, one without
-    {"id": "accents", "title": "Flights resume in São Paulo", "text": "Flights resumed at São Paulo's airport and in Bogotá on Monday, officials in Zürich said."},
-    {"id": "plain", "title": "Sao Paulo traffic eases", "text": "Traffic in Sao Paulo and Bogota eased on Monday, officials in Zurich said."},
+    {"id": "accents", "title": "Flights resume in São Paulo", "text": "Flights resumed at São Paulo's airport and in Bogotá on Monday, officials in Zürich said. Nguyễn Văn An flew in from Hà Nội."},
+    {"id": "plain", "title": "Sao Paulo traffic eases", "text": "Traffic in Sao Paulo and Bogota eased on Monday, officials in Zurich said. Nguyen Van An flew in from Ha Noi."},
 ]
 
 
@@ -454,9 +454,36 @@ def _add_accented(url, tmp_path):
 def test_full_text_finds_a_word_with_or_without_its_accents(archive_url, tmp_path):
     assert _add_accented(archive_url, tmp_path).counts.added == 2
     with open_archive(archive_url) as backend:
-        for query in ("São", "Sao", "bogotá", "Bogota", "Zürich", "ZURICH", '"sao paulo"'):
+        for query in ("São", "Sao", "bogotá", "Bogota", "Zürich", "ZURICH", '"sao paulo"', "Nguyễn", "nguyen", '"ha noi"'):
             assert sorted(_ids(search(backend, Filters(query=query)))) == ["accents", "plain"], query
         assert _ids(search(backend, Filters(query="Saopaulo"))) == []
+
+
+def test_a_version_4_sqlite_archive_gets_its_index_made_again_without_accents(tmp_path):
+    from newstag.archive.migrations.m0002_fts_pending_terms import FTS_PENDING_TERMS_BYTES
+
+    path = str(tmp_path / "v4.db")
+    _add_accented(path, tmp_path)
+    with open_archive(path) as backend:
+        # Version 4's index: unicode61 with its default remove_diacritics 1 (Nguyễn kept whole).
+        with backend.writing():
+            backend.execute("DROP TABLE articles_fts")
+            backend.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='article_bodies', "
+                            "content_rowid='seq', tokenize='unicode61')")
+            backend.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+            backend._set_schema_version(4)
+        assert _ids(search(backend, Filters(query="nguyen"))) == ["plain"]
+    with open_archive(path) as backend:
+        assert backend.schema_version() == latest_version() >= 5
+        assert sorted(_ids(search(backend, Filters(query="nguyen")))) == ["accents", "plain"]
+        assert backend.query("SELECT v FROM articles_fts_config WHERE k = 'hashsize'") == [(FTS_PENDING_TERMS_BYTES,)]
+    # The index stays in step with later writes: a replaced text is found by its new words only.
+    changed = [dict(ACCENTED[0], text="Nguyễn Văn An stayed in Hà Nội.")]
+    (tmp_path / "changed.jsonl").write_bytes(orjson.dumps(changed[0]) + b"\n")
+    assert _add(path, str(tmp_path / "changed.jsonl")).counts.replaced == 1
+    with open_archive(path) as backend:
+        assert _ids(search(backend, Filters(query="Bogota"))) == ["plain"]
+        assert sorted(_ids(search(backend, Filters(query="stayed nguyen")))) == ["accents"]
 
 
 def test_a_version_4_postgresql_archive_gets_its_vectors_without_accents(postgres_server, tmp_path):
