@@ -273,7 +273,9 @@ def _every_month_chart(backend) -> dict:
     """For every filter a month chart is read from the kept counts: (kept, counted over the matches)."""
     topics = [code for code, _, _ in stats(backend, "topic")]
     regions = [code for code, _, _ in stats(backend, "region")]
-    cases = [Filters()] + [Filters(topic=code) for code in topics] + [
+    agencies = [name for name, _, _ in stats(backend, "agency")]
+    assert topics and regions and agencies
+    cases = [Filters()] + [Filters(topic=code) for code in topics] + [Filters(agency=name) for name in agencies] + [
         Filters(region=code, relevance=relevance) for code in regions for relevance in (None, "about", "mentioned")
     ]
     return {case: (months(backend, case), _months_of_matches(backend, case)) for case in cases}
@@ -304,6 +306,19 @@ def test_month_counts_follow_adds_replacements_and_retags(archive_url, article_l
         assert all(kept == counted for kept, counted in charts.values())
         assert dict((m, n) for m, _, n in stats(backend, "month")) == dict(_months_of_matches(backend, Filters()))
         assert backend.query("SELECT count(*) FROM tag_months WHERE articles < 0") == [(0,)]
+        # The counts per tag are the kept counts' sums, undated articles included.
+        records = [h.record for h in search(backend, Filters(), limit=1000)]
+        for by, field, key in (("topic", "general", "code"), ("region", "regions", "code")):
+            expected: dict[str, int] = {}
+            for r in records:
+                for entry in r[field]:
+                    expected[entry[key]] = expected.get(entry[key], 0) + 1
+            assert {v: n for v, _, n in stats(backend, by)} == expected, by
+        expected_agencies: dict[str, int] = {}
+        for r in records:
+            for name in r["agencies"]:
+                expected_agencies[name] = expected_agencies.get(name, 0) + 1
+        assert {v: n for v, _, n in stats(backend, "agency")} == expected_agencies
 
 
 def test_an_archive_of_schema_version_3_gets_its_month_counts_from_its_tags(archive_url):

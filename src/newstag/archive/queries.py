@@ -178,37 +178,38 @@ def stats(backend: Backend, by: str, limit: int | None = None) -> list[tuple[str
     tail = f" LIMIT {int(limit)}" if limit else ""
     if by == "month":
         rows = backend.query(
-            "SELECT month, articles FROM tag_months WHERE facet = 'all' AND code = '' AND relevance = '' AND articles > 0 "
-            "ORDER BY month" + tail
+            "SELECT month, articles FROM tag_months WHERE facet = 'all' AND code = '' AND relevance = '' AND month <> '' "
+            "AND articles > 0 ORDER BY month" + tail
         )
         return [(month, month, n) for month, n in rows]
-    table, column, facet = {
-        "topic": ("article_topics", "code", "topic"),
-        "region": ("article_regions", "code", "region"),
-        "agency": ("article_agencies", "name", None),
-        "place": ("article_places", "geonameid", "place"),
-    }[by]
-    value = f"CAST(c.value AS TEXT)" if by == "place" else "c.value"
+    if by == "place":
+        counted = "(SELECT geonameid AS value, count(*) AS n FROM article_places GROUP BY geonameid) c"
+        value, facet = "CAST(c.value AS TEXT)", "place"
+    else:
+        # The sums of the month counts (schema.TAG_MONTHS): a few rows per tag and month, where
+        # counting the tag table reads every row of it.
+        counted = (f"(SELECT code AS value, sum(articles) AS n FROM tag_months WHERE facet = '{by}' AND relevance = '' "
+                   f"GROUP BY code HAVING sum(articles) > 0) c")
+        value, facet = "c.value", {"topic": "topic", "region": "region", "agency": ""}[by]
     rows = backend.query(
-        f"SELECT {value}, coalesce(t.name, {value}), c.n FROM "
-        f"(SELECT {column} AS value, count(*) AS n FROM {table} GROUP BY {column}) c "
+        f"SELECT {value}, coalesce(t.name, {value}), c.n FROM {counted} "
         f"LEFT JOIN tag_names t ON t.facet = ? AND t.code = {value} ORDER BY c.n DESC, {value}" + tail,
-        (facet or "",),
+        (facet,),
     )
     return [(str(v), name, n) for v, name, n in rows]
 
 
 def months(backend: Backend, filters: Filters) -> list[tuple[str, int]]:
     """(YYYY-MM, articles) for the matching articles with a date, in month order (the tag pages' chart).
-    A topic alone, a region alone (with or without a relevance), or no filter: read from the
-    counts kept per month (schema.TAG_MONTHS); other filters: counted over the matches."""
+    A topic, a region (with or without a relevance) or an agency alone, or no filter: read from
+    the counts kept per month (schema.TAG_MONTHS); other filters: counted over the matches."""
     given = filters.given()
     kept = _kept_months_key(given)
     if kept is not None:
         return [
             (month, n) for month, n in backend.query(
-                "SELECT month, articles FROM tag_months WHERE facet = ? AND code = ? AND relevance = ? AND articles > 0 "
-                "ORDER BY month", kept
+                "SELECT month, articles FROM tag_months WHERE facet = ? AND code = ? AND relevance = ? AND month <> '' "
+                "AND articles > 0 ORDER BY month", kept
             )
         ]
     selection = plan(backend, filters)
@@ -229,6 +230,8 @@ def _kept_months_key(given: dict[str, Any]) -> tuple[str, str, str] | None:
         return ("topic", given["topic"], "")
     if set(given) <= {"region", "relevance"} and "region" in given:
         return ("region", given["region"], given.get("relevance") or "")
+    if set(given) == {"agency"}:
+        return ("agency", given["agency"], "")
     return None
 
 

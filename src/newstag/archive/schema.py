@@ -9,7 +9,8 @@
                       offsets and the number of mentions (every mention stays in the record)
     article_agencies  (article, agency name)
     tag_names         (facet, code) -> the name to show (topic label, region name, place name)
-    tag_months        (facet, code, relevance, month) -> articles: the month charts' counts, kept
+    tag_months        (facet, code, relevance, month) -> articles: the month charts' and the
+                      stats' counts, kept
                       in step by every write (schema version 4; see m0004 and store.month_counts)
     full text         title and text of article_bodies: SQLite FTS5 (an external-content table
                       the backend keeps in step); PostgreSQL a narrow table `articles_fts`
@@ -243,12 +244,13 @@ TAG_NAMES = Table(
     primary_key=("facet", "code"),
     without_rowid=True,
 )
-# Articles per month of every topic and region (and of the whole archive), so that a tag page's
-# chart reads a few hundred rows, not every index entry of its tag: at a million articles the
-# chart of a region page counted up to 600,000 entries (p99 ~200 ms on both backends, measured).
-# facet: "topic", "region", or "all" (code ''); relevance: '' (any), or a region's about /
-# mentioned; month: YYYY-MM of `published` (articles without a date are not counted). A row may
-# hold 0 once its articles are replaced; readers skip those.
+# Articles per month of every topic, region and agency (and of the whole archive), so that a tag
+# page's chart reads a few hundred rows, not every index entry of its tag: at a million articles
+# the chart of a region page counted up to 600,000 entries (p99 ~200 ms on both backends,
+# measured); the counts per tag (`archive stats`) are their sums. facet: "topic", "region",
+# "agency", or "all" (code ''); relevance: '' (any), or a region's about / mentioned; month:
+# YYYY-MM of `published`, '' for articles without a date. A row may hold 0 once its articles
+# are replaced; readers skip those.
 TAG_MONTHS = Table(
     "tag_months",
     (Column("facet", "text"), Column("code", "text"), Column("relevance", "text"), Column("month", "text"),

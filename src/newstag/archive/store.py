@@ -242,21 +242,21 @@ MonthKey = tuple[str, str, str, str]  # (facet, code, relevance, month): a row o
 
 
 def month_counts(rows: ChunkRows) -> Counter:
-    """(facet, code, relevance, month) -> articles, over the dated articles of `rows`: each
-    article once under "all", once under each of its topics, and under each of its regions once
-    with relevance '' and once with its own (a code is one row of an article: ChunkRows.add)."""
+    """(facet, code, relevance, month) -> articles, over the articles of `rows` (month '' for
+    those without a date): each article once under "all", once under each of its topics and
+    agencies, and under each of its regions once with relevance '' and once with its own (a
+    code is one row of an article: ChunkRows.add)."""
     counts: Counter = Counter()
     for row in rows.articles:
-        if row[3]:
-            counts["all", "", "", row[3][:7]] += 1
+        counts["all", "", "", row[3][:7]] += 1
     for row in rows.topics:
-        if row[2]:
-            counts["topic", row[1], "", row[2][:7]] += 1
+        counts["topic", row[1], "", row[2][:7]] += 1
     for row in rows.regions:
-        if row[2]:
-            month = row[2][:7]
-            counts["region", row[1], "", month] += 1
-            counts["region", row[1], row[3], month] += 1
+        month = row[2][:7]
+        counts["region", row[1], "", month] += 1
+        counts["region", row[1], row[3], month] += 1
+    for row in rows.agencies:
+        counts["agency", row[1], "", row[2][:7]] += 1
     return counts
 
 
@@ -264,17 +264,17 @@ def _stored_month_counts(backend: Backend, seqs: list[int]) -> Counter:
     """month_counts of the stored articles `seqs`, read from their rows (before a replacement deletes them)."""
     marks = placeholders(seqs)
     counts: Counter = Counter()
-    for (published,) in backend.query(f"SELECT published FROM articles WHERE seq IN ({marks}) AND published <> ''", seqs):
+    for (published,) in backend.query(f"SELECT published FROM articles WHERE seq IN ({marks})", seqs):
         counts["all", "", "", published[:7]] += 1
-    for code, published in backend.query(
-        f"SELECT code, published FROM article_topics WHERE seq IN ({marks}) AND published <> ''", seqs
-    ):
+    for code, published in backend.query(f"SELECT code, published FROM article_topics WHERE seq IN ({marks})", seqs):
         counts["topic", code, "", published[:7]] += 1
     for code, relevance, published in backend.query(
-        f"SELECT code, relevance, published FROM article_regions WHERE seq IN ({marks}) AND published <> ''", seqs
+        f"SELECT code, relevance, published FROM article_regions WHERE seq IN ({marks})", seqs
     ):
         counts["region", code, "", published[:7]] += 1
         counts["region", code, relevance, published[:7]] += 1
+    for name, published in backend.query(f"SELECT name, published FROM article_agencies WHERE seq IN ({marks})", seqs):
+        counts["agency", name, "", published[:7]] += 1
     return counts
 
 
