@@ -17,7 +17,8 @@
 4. Latency, p50 / p99 over --queries runs each, of what the pages ask (first 20 newest + total,
    counted up to queries.COUNT_CAP as the pages count it):
    a topic page, a region page (about), a full-text query, a full-text query with a topic and
-   a region filter, the facet counts of a region page, and a region page's month chart.
+   a region filter, the facet counts of a region page, a region page's month chart, and the
+   50 commonest topics with their counts (`archive stats`, /v1/stats).
    Parameters are drawn (fixed seed) from the tags and title words of the records.
 Prints a table with the load average beside it, and writes the figures to --out (JSON).
 
@@ -185,7 +186,7 @@ def latencies(url: str, pools: dict, runs: int) -> dict:
     from newstag.archive.backends import open_archive
     from newstag.archive.facets import facet_counts
     from newstag.archive.filters import Filters
-    from newstag.archive.queries import months, search_page
+    from newstag.archive.queries import months, search_page, stats
 
     rng = pools["rng"]
 
@@ -199,6 +200,7 @@ def latencies(url: str, pools: dict, runs: int) -> dict:
         "full text + topic + region": lambda: page(Filters(**dict(zip(("query", "topic", "region"), rng.choice(pools["combos"]))))),
         "facets of a region page": lambda: facet_counts(backend, Filters(region=rng.choice(pools["regions"]), relevance="about")),
         "month chart of a region page": lambda: months(backend, Filters(region=rng.choice(pools["regions"]), relevance="about")),
+        "stats by topic (top 50)": lambda: stats(backend, "topic", 50),
     }
     out = {}
     with open_archive(url) as backend:
