@@ -7,7 +7,8 @@
 The rest of the archive writes SQL once, with `?` placeholders, and the Backend runs it in its
 dialect. What differs between the two is here and in schema.py only:
     full text  the backend adds and removes the rows of the full-text index in the article's
-               transaction: SQLite's FTS5 table, PostgreSQL's `articles_fts` (to_tsvector)
+               transaction: SQLite's FTS5 table, PostgreSQL's `articles_fts` (to_tsvector, and
+               the tag keys read from the tag tables at the transaction's end)
     writes     one transaction per chunk, writers one at a time: SQLite `BEGIN IMMEDIATE` (its
                write lock, waited for up to `busy_timeout`), PostgreSQL a transaction-scoped
                advisory lock, so that two `archive add` runs decide added / replaced / unchanged
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from newstag.archive.migrations import migrations
-from newstag.archive.schema import FTS_CONFIG, FULL_TEXT, deferrable_indexes, pg_document
+from newstag.archive.schema import FTS_CONFIG, FULL_TEXT, deferrable_indexes, pg_document, pg_tag_keys_of
 from newstag.errors import InputError
 
 DEFAULT_DB = "newstag.db"
@@ -48,6 +49,7 @@ BUSY_TIMEOUT_S = 120
 # default is 1,000 pages). With 4,096 (64 MB) the commits of 30,000 articles took 0.7-1.4 s
 # against 0.2-0.3 s (measured, load ~2.8): a checkpoint copies and syncs the WAL's pages.
 BULK_CHECKPOINT_PAGES = 16384
+_PENDING_VECTORS = "newstag_pending_vectors"  # PostgreSQL: a bulk chunk's vectors (_copy_vectors)
 VECTOR_SESSIONS = 2  # PostgreSQL sessions computing a bulk load's text search vectors (one per core here)
 CHECKPOINT_EVERY_S = 0.5  # a bulk load's checkpoints, by SqliteBackend.loading's thread
 # FTS5's merge settings outside a bulk load into an empty archive (its defaults), and within it.
@@ -360,6 +362,7 @@ class PostgresBackend(Backend):
         self._vector_sessions: list = []  # Backend.loading's (see there)
         self._vectors_pending: list = []  # futures of (seq, published, vector text) rows
         self._vector_pool = None
+        self._text_pending: list[tuple[str, list[int]]] = []  # index_text's (seq condition, params)
         try:
             # Autocommit outside writing(): a read is never left holding a transaction open.
             # prepare_threshold=None: every query is planned for its own values. Prepared after 5
@@ -399,8 +402,12 @@ class PostgresBackend(Backend):
             with self.conn.transaction():
                 self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITER_LOCK,))
                 yield
+                # articles_fts rows are written last: their tag keys are read from the tag rows
+                # the chunk has inserted since index_text (store.Store.write writes them after).
+                self._insert_pending_text()
                 self._copy_vectors()  # those index_text had computed beside: in this transaction
         finally:
+            self._text_pending = []
             self._drop_vectors()
 
     def _index_text_beside(self, documents: list[tuple[int, str, str | None, str | None]]) -> None:
@@ -415,10 +422,28 @@ class PostgresBackend(Backend):
     def _copy_vectors(self) -> None:
         if not self._vectors_pending:
             return
-        with self.conn.cursor() as cursor, cursor.copy(f"COPY {FULL_TEXT.fts_table} (seq, published, fts) FROM STDIN") as copy:
+        # Copied into a temporary table, then inserted with their tag keys: a COPY cannot read
+        # the tag tables, and an UPDATE after it would write every row twice.
+        self.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_PENDING_VECTORS} (seq BIGINT, published TEXT, fts tsvector) "
+                     "ON COMMIT DELETE ROWS")
+        with self.conn.cursor() as cursor, cursor.copy(f"COPY {_PENDING_VECTORS} (seq, published, fts) FROM STDIN") as copy:
             while self._vectors_pending:
                 for row in self._vectors_pending.pop(0).result():
                     copy.write_row(row)
+        self.execute(
+            f"INSERT INTO {FULL_TEXT.fts_table} (seq, published, fts, tags) "
+            f"SELECT v.seq, v.published, v.fts, {pg_tag_keys_of('v.seq')} FROM {_PENDING_VECTORS} v"
+        )
+
+    def _insert_pending_text(self) -> None:
+        document = pg_document(FULL_TEXT, "b.")
+        for where, params in self._text_pending:
+            self.execute(
+                f"INSERT INTO {FULL_TEXT.fts_table} (seq, published, fts, tags) SELECT b.seq, a.published, "
+                f"to_tsvector('{FTS_CONFIG}', {document}), {pg_tag_keys_of('b.seq')} "
+                f"FROM {FULL_TEXT.table} b JOIN articles a ON a.seq = b.seq WHERE {where}", params
+            )
+        self._text_pending = []
 
     def _drop_vectors(self) -> None:
         while self._vectors_pending:  # a chunk that failed: its vectors are waited for, not stored
@@ -450,13 +475,7 @@ class PostgresBackend(Backend):
         if self._vector_sessions:
             self._index_text_beside(list(documents))
             return
-        where, params = seqs_condition("b.seq", seqs)
-        document = pg_document(FULL_TEXT, "b.")
-        self.execute(
-            f"INSERT INTO {FULL_TEXT.fts_table} (seq, published, fts) SELECT b.seq, a.published, "
-            f"to_tsvector('{FTS_CONFIG}', {document}) FROM {FULL_TEXT.table} b JOIN articles a ON a.seq = b.seq "
-            f"WHERE {where}", params
-        )
+        self._text_pending.append(seqs_condition("b.seq", seqs))  # inserted at the end of writing()
 
     def unindex_text(self, seqs: Sequence[int]) -> None:
         if seqs:

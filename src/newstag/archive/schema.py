@@ -11,8 +11,9 @@
     tag_names         (facet, code) -> the name to show (topic label, region name, place name)
     full text         title and text of article_bodies: SQLite FTS5 (an external-content table
                       the backend keeps in step); PostgreSQL a narrow table `articles_fts`
-                      (seq, published, tsvector) with a GIN index, filled by the backend in the same
-                      transaction as the article (schema version 3; see m0003)
+                      (seq, published, tsvector, tags) with a GIN index over the vector and the tags,
+                      filled by the backend in the same transaction as the article (schema
+                      versions 3 and 4; see m0003, m0004)
 
 Every tag table carries the article's `published` date beside its `seq`, so that a tag page
 (newest first, LIMIT n) walks one index in order instead of sorting every match.
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 DIALECTS = ("sqlite", "postgresql")
 FTS_CONFIG = "simple"  # PostgreSQL text search configuration (see the module docstring)
 PG_FTS_STATISTICS = 1000  # PostgreSQL's statistics target of the tsvector column (render_full_text)
+PG_PUBLISHED_STATISTICS = 1000  # and of articles_fts.published (render_full_text)
 
 # Abstract column types -> each dialect's.
 _TYPES = {
@@ -125,17 +127,22 @@ def render_full_text(ft: FullText, dialect: str) -> list[str]:
     # (128 bytes) instead of to ~2 KB, so long articles take no more room in the row than a
     # pointer. `published` lets a full-text search without a tag filter sort its matches here,
     # or walk (published, seq) newest first testing each row, without a join to `articles`
-    # (filters.select).
+    # (filters.select). `tags` (schema version 4): the article's tag keys (pg_tag_key), so that
+    # full text with tag filters is answered by this table's GIN index alone (see m0004).
     return [
         f"CREATE TABLE {ft.fts_table} (\n  {ft.key} BIGINT NOT NULL,\n  published TEXT NOT NULL DEFAULT '',\n"
-        f"  fts tsvector NOT NULL,\n  PRIMARY KEY ({ft.key})\n) WITH (toast_tuple_target = 128)",
+        f"  fts tsvector NOT NULL,\n  tags TEXT[] NOT NULL DEFAULT '{{}}',\n  PRIMARY KEY ({ft.key})\n) WITH (toast_tuple_target = 128)",
         # ANALYZE keeps the frequencies of 10 x this many words (default 100 -> 1,000 words); a
         # word outside them is estimated at half the rarest kept one's frequency (~5,000 of a
         # million with the default, for words in 1,678 and in 18,458 articles alike), and the
         # search plans its sort from that estimate (queries.plan). With 1,000: the slowest
         # benchmark words' estimates within 1% of their counts; ANALYZE of a million ~6 s (measured).
         f"ALTER TABLE {ft.fts_table} ALTER COLUMN fts SET STATISTICS {PG_FTS_STATISTICS}",
-        _gin_index(ft)[1],
+        # The dates' histogram, in 1,000 parts rather than 100: a search reads its matches newest
+        # first in date slices cut at its bounds (queries.newest_seqs), the first slice as narrow
+        # as a thousandth of the archive for a query that matches many articles.
+        f"ALTER TABLE {ft.fts_table} ALTER COLUMN published SET STATISTICS {PG_PUBLISHED_STATISTICS}",
+        pg_gin_index(ft)[1],
         _pg_published_index(ft)[1],
     ]
 
@@ -146,9 +153,36 @@ def pg_document(ft: FullText, prefix: str = "") -> str:
     return " || ' ' || ".join(f"coalesce({prefix}{c}, '')" for c in ft.columns)
 
 
-def _gin_index(ft: FullText) -> tuple[str, str]:
+def pg_gin_index(ft: FullText) -> tuple[str, str]:
+    # Both columns in one GIN index: a scan for a word and two tags steps through the three
+    # posting lists together, skipping ahead in the long ones (a region's 600,000 entries) to the
+    # next entry of the shortest, instead of building a bitmap of each and ANDing them.
     name = f"{ft.fts_table}_gin"
-    return name, f"CREATE INDEX {name} ON {ft.fts_table} USING GIN (fts)"
+    return name, f"CREATE INDEX {name} ON {ft.fts_table} USING GIN (fts, tags)"
+
+
+# PostgreSQL: the tag tables whose values articles_fts.tags holds, as (key prefix, table, column).
+# A key is `prefix:value`, a region's also `r:value:relevance`: `t:medtop:11000000`, `r:CU`,
+# `r:CU:about`, `p:3553478`, `a:Reuters`. Equality of a key is equality of the tag table's
+# column, so `tags @> keys` selects what the tag tables' EXISTS select (filters.select).
+PG_TAG_KEYS = (("t", "article_topics", "code"), ("r", "article_regions", "code"), ("p", "article_places", "geonameid"),
+               ("a", "article_agencies", "name"))
+
+
+def pg_tag_key(prefix: str, value: object, relevance: str | None = None) -> str:
+    """The key of one tag value in articles_fts.tags (PG_TAG_KEYS)."""
+    return f"{prefix}:{value}" if relevance is None else f"{prefix}:{value}:{relevance}"
+
+
+def pg_tag_keys_of(seq: str) -> str:
+    """SQL: the text[] of the tag keys (pg_tag_key) of the article whose seq is the SQL `seq`,
+    read from the tag tables (each by its primary key, seq first)."""
+    parts = []
+    for prefix, table, column in PG_TAG_KEYS:
+        parts.append(f"SELECT '{prefix}:' || x.{column} FROM {table} x WHERE x.seq = {seq}")
+        if table == "article_regions":
+            parts.append(f"SELECT '{prefix}:' || x.{column} || ':' || x.relevance FROM {table} x WHERE x.seq = {seq}")
+    return "ARRAY(" + " UNION ALL ".join(parts) + ")"
 
 
 def _pg_published_index(ft: FullText) -> tuple[str, str]:
@@ -165,7 +199,7 @@ def deferrable_indexes(dialect: str) -> list[tuple[str, str]]:
     are deferred instead: SqliteBackend.drop_deferrable_indexes)."""
     out = [(index.name, render_index(table.name, index)) for table in TABLES for index in table.indexes if not index.unique]
     if dialect == "postgresql":
-        out += [_gin_index(FULL_TEXT), _pg_published_index(FULL_TEXT)]
+        out += [pg_gin_index(FULL_TEXT), _pg_published_index(FULL_TEXT)]
     return out
 
 
