@@ -258,7 +258,7 @@ def test_postgresql_full_text_with_tags_is_one_scan_of_the_gin_index(filled):
 
 @pytest.mark.parametrize("given", [dict(query="the"), dict(query="Havana"), dict(query="the", region="US"),
                                    dict(query="the", since="2024-02-01", until="2024-04-02"), dict(query="zzzunknownword")])
-def test_full_text_read_in_date_slices_returns_what_one_query_does(filled, given, monkeypatch):
+def test_full_text_read_in_date_slices_returns_what_one_query_does(filled, given, dates, monkeypatch):
     """queries.newest_seqs: PostgreSQL full text estimated at many matches is read newest first in
     date slices; here every query is sliced, the first slice the newest tenth, to give the same
     articles in the same order as one query over all, for every page."""
@@ -273,14 +273,13 @@ def test_full_text_read_in_date_slices_returns_what_one_query_does(filled, given
     asked = []
     real_plan = queries.plan
     monkeypatch.setattr(queries, "plan", lambda b, f, published=(None, None): asked.append(published) or real_plan(b, f, published))
-    monkeypatch.setattr(queries, "SLICE_ABOVE", 0)
-    monkeypatch.setattr(queries, "_estimated_rows", lambda *_: 20 * 10)  # n = 1, 2, ... -> reach 1% .. 20%
+    monkeypatch.setattr(queries, "_estimated_rows", lambda *_: 1_000)  # n + offset = 1, 2, ... -> first reach 0.2% ..
     for n in range(1, len(whole) + 2):
         for offset in (0, 1):
             asked.clear()
             assert queries.newest_seqs(filled, filters, n, offset) == whole[offset : offset + n], (n, offset)
             slices = asked[1:]  # asked[0]: the whole selection's, estimated
-            assert slices[0][0] is not None and slices[0][1] is None  # the newest slice first, bounded
+            assert slices[0][0] is not None and slices[0][1] > max(dates.values())  # the newest slice first, bounded
             assert all(a[0] == b[1] for a, b in zip(slices, slices[1:]))  # each next one adjoins it
 
 
@@ -357,39 +356,62 @@ def test_retag_replaces_what_the_installed_models_tag_differently(archive_url, t
         assert (again.counts.replaced, again.counts.unchanged) == (0, 10)
 
 
-def _tag_keys(record: dict) -> set[str]:
-    """The keys articles_fts.tags must hold for `record` (schema.pg_tag_key), from the record."""
+def _tag_keys(record: dict, published: str) -> set[str]:
+    """The keys articles_fts.tags must hold for `record` dated `published` (schema.pg_tag_keys_of)."""
     regions = {}
     for x in record["regions"]:
         regions.setdefault(x["code"], x["relevance"])  # a code listed twice: its first entry's
-    return ({f"t:{t['code']}" for t in record["general"]} | {f"r:{c}" for c in regions}
+    dated = {f"y:{published[:4]}", f"m:{published[:7]}", f"d:{published}"} if published else set()
+    return dated | ({f"t:{t['code']}" for t in record["general"]} | {f"r:{c}" for c in regions}
             | {f"r:{c}:{relevance}" for c, relevance in regions.items()}
             | {f"p:{p['geonameid']}" for p in record["places"] if p.get("geonameid") is not None}
             | {f"a:{name}" for name in record["agencies"]})
 
 
-def test_postgresql_full_text_rows_hold_their_records_tag_keys(postgres_server, tagged_records, tmp_path):
+def test_date_keys_cover_exactly_the_days_of_a_range():
+    # schema.pg_date_keys: a date slice as year, month and day keys; an article (its three keys,
+    # as pg_tag_keys_of writes them) is in the slice exactly when it has one of them.
+    import random
+    from datetime import date, timedelta
+
+    from newstag.archive.schema import pg_date_keys
+
+    rng = random.Random(3)
+    first = date(1999, 11, 20)
+    for _ in range(120):
+        lower = first + timedelta(days=rng.randrange(2000))
+        upper = lower + timedelta(days=rng.choice([1, 2, 31, 45, 366, rng.randrange(1, 1500)]))
+        keys = set(pg_date_keys(lower.isoformat(), upper.isoformat()))
+        assert len(keys) <= 12 + 2 * (30 + 11) + (upper.year - lower.year)
+        for day in (first + timedelta(days=i) for i in range(0, 3700, 1)):
+            has = {f"y:{day.year}", f"m:{day:%Y-%m}", f"d:{day.isoformat()}"} & keys
+            assert bool(has) == (lower <= day < upper) and len(has) <= 1, (lower, upper, day)
+
+
+def test_postgresql_full_text_rows_hold_their_records_tag_keys(postgres_server, tagged_records, dates, tmp_path):
     # Written by `archive add` (vectors computed in place), by a bulk `add --tagged` (vectors
     # copied in) and by a retag that changes the topics: each article's keys are its record's.
     def stored_keys(backend) -> tuple[dict, dict]:
-        rows = backend.query("SELECT a.id, f.tags, b.record FROM articles a JOIN articles_fts f ON f.seq = a.seq "
+        rows = backend.query("SELECT a.id, f.tags, b.record, a.published FROM articles a JOIN articles_fts f ON f.seq = a.seq "
                              "JOIN article_bodies b ON b.seq = a.seq")
-        return {i: set(tags) for i, tags, _ in rows}, {i: _tag_keys(orjson.loads(record)) for i, _, record in rows}
+        return {i: set(tags) for i, tags, _, _ in rows}, {i: _tag_keys(orjson.loads(r), published) for i, _, r, published in rows}
 
     with open_archive(postgres_server.new_database()) as backend:
         commands.add(backend, [str(ARTICLES)], options=TagOptions(max_general=1))
         keys, expected = stored_keys(backend)
         assert len(keys) == 10 and keys == expected and all(any(k.startswith("r:") for k in v) for v in keys.values())
+        assert sum(any(k.startswith("d:") for k in v) for v in keys.values()) == len(dates)  # the dated ones
         summary = commands.retag(backend, options=TagOptions())
         assert summary.counts.replaced > 0
         keys, expected = stored_keys(backend)
-        assert keys == expected == {r["id"]: _tag_keys(r) for r in tagged_records}
-    tagged = tmp_path / "tagged.jsonl"
-    tagged.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in tagged_records))
+        assert keys == expected == {r["id"]: _tag_keys(r, dates.get(r["id"], "")) for r in tagged_records}
+    tagged = tmp_path / "tagged.jsonl"  # each with its input's date (store.from_record reads it)
+    tagged.write_bytes(b"".join(orjson.dumps(dict(r, date=dates[r["id"]]) if r["id"] in dates else r) + b"\n"
+                                for r in tagged_records))
     with open_archive(postgres_server.new_database()) as backend:
         commands.add_tagged(backend, [str(tagged)])
         keys, expected = stored_keys(backend)
-        assert keys == expected == {r["id"]: _tag_keys(r) for r in tagged_records}
+        assert keys == expected == {r["id"]: _tag_keys(r, dates.get(r["id"], "")) for r in tagged_records}
 
 
 # --- schema and bad input -----------------------------------------------------------------------
@@ -465,8 +487,8 @@ def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(pos
         assert backend.query(
             "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'articles_fts'::regclass AND attname = 'fts'"
         ) == [(PG_FTS_STATISTICS,)]
-        rows = backend.query("SELECT f.tags, b.record FROM articles_fts f JOIN article_bodies b ON b.seq = f.seq")
-        assert [set(tags) for tags, _ in rows] == [_tag_keys(orjson.loads(record)) for _, record in rows]  # version 4's
+        rows = backend.query("SELECT f.tags, b.record, f.published FROM articles_fts f JOIN article_bodies b ON b.seq = f.seq")
+        assert [set(tags) for tags, _, _ in rows] == [_tag_keys(orjson.loads(r), published) for _, r, published in rows]  # version 4's
         hits = search(backend, Filters(query="Atacama"))
         assert len(hits) == 1 and "Atacama" in backend.query(
             "SELECT b.text FROM article_bodies b JOIN articles a ON a.seq = b.seq WHERE a.id = ?", (hits[0].id,))[0][0]

@@ -432,7 +432,7 @@ class PostgresBackend(Backend):
                     copy.write_row(row)
         self.execute(
             f"INSERT INTO {FULL_TEXT.fts_table} (seq, published, fts, tags) "
-            f"SELECT v.seq, v.published, v.fts, {pg_tag_keys_of('v.seq')} FROM {_PENDING_VECTORS} v"
+            f"SELECT v.seq, v.published, v.fts, {pg_tag_keys_of('v.seq', 'v.published')} FROM {_PENDING_VECTORS} v"
         )
 
     def _insert_pending_text(self) -> None:
@@ -440,7 +440,7 @@ class PostgresBackend(Backend):
         for where, params in self._text_pending:
             self.execute(
                 f"INSERT INTO {FULL_TEXT.fts_table} (seq, published, fts, tags) SELECT b.seq, a.published, "
-                f"to_tsvector('{FTS_CONFIG}', {document}), {pg_tag_keys_of('b.seq')} "
+                f"to_tsvector('{FTS_CONFIG}', {document}), {pg_tag_keys_of('b.seq', 'a.published')} "
                 f"FROM {FULL_TEXT.table} b JOIN articles a ON a.seq = b.seq WHERE {where}", params
             )
         self._text_pending = []

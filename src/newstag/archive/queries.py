@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import orjson
@@ -33,16 +34,20 @@ FULL_TEXT_FIRST_BELOW = {"sqlite": 5_000}
 # rows; schema version 3 moved the tsvector to the narrow articles_fts).
 COUNT_CAP = 200
 # PostgreSQL full text: the newest n matches are read in date slices, newest first, when the
-# planner estimates more than SLICE_ABOVE x n matches (newest_seqs). Each match read costs a
-# heap page (articles_fts holds ~11 rows a page: a vector under PostgreSQL's 2 KB TOAST threshold
-# stays in the row), so sorting every match of a word in 10,000 articles read 10,000 pages for
-# the 201 a page needs (18 ms warm, up to 100 ms when they were not in shared buffers; 1M,
-# measured). The first slice is the newest SLICE_MARGIN x n / estimate of the archive, cut at
-# the dates' histogram; each next one, if the slices so far held fewer than n, reaches
-# SLICE_GROWTH times as far back, the last one to the oldest article.
-SLICE_ABOVE = 4
+# planner estimates more than n matches (newest_seqs). Each match read costs a heap page
+# (articles_fts holds ~11 rows a page: a vector under PostgreSQL's 2 KB TOAST threshold stays in
+# the row), so sorting every match of a word in 10,000 articles read 10,000 pages for the 201 a
+# page needs (18 ms warm, up to 100 ms when they were not in shared buffers; 1M, measured).
+# The first slice is the newest SLICE_MARGIN x n / estimate of the archive, cut at the dates'
+# histogram, but at most SLICE_FIRST_MAX of it: the estimate multiplies the words' and the tags'
+# frequencies as if they were independent, and they are not (`german` with DE and economy:
+# estimated 1,248, matched by 25,169), so a slice too wide costs matches read, one too narrow
+# only a query more (~1-2 ms). Each next slice, while the slices so far held fewer than n,
+# reaches as far back again as the matches found so far say n needs (x1.5), within
+# SLICE_GROWTH (x2 to x16); the last one reaches the oldest article.
 SLICE_MARGIN = 2
-SLICE_GROWTH = 4
+SLICE_FIRST_MAX = 1 / 32
+SLICE_GROWTH = (2, 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,36 +77,40 @@ def plan(backend: Backend, filters: Filters, published: tuple[str | None, str | 
 
 def newest_seqs(backend: Backend, filters: Filters, n: int, offset: int = 0) -> list[int]:
     """The seqs of the matches number offset + 1 to offset + n, newest first (then the most
-    recently stored first). PostgreSQL full text estimated at many matches: read in date slices
-    newest first (SLICE_ABOVE), stopping at the slice that completes them."""
+    recently stored first). PostgreSQL full text estimated at more matches than that: read in
+    date slices newest first (SLICE_MARGIN), stopping at the slice that completes them."""
     selection = plan(backend, filters)
     order = "ORDER BY d.published DESC, d.seq DESC LIMIT ?"
     bounds: list[str] = []
     if backend.dialect == "postgresql" and selection.by_full_text:
         estimate = _estimated_rows(backend, selection.seqs(), selection.params)
-        if estimate > SLICE_ABOVE * (offset + n):
+        if estimate > offset + n:
             bounds = _published_bounds(backend)
-            reach = SLICE_MARGIN * (offset + n) / estimate
+            reach = min(SLICE_MARGIN * (offset + n) / estimate, SLICE_FIRST_MAX)
+            newest = backend.query(f"SELECT max(published) FROM {FULL_TEXT.fts_table}")[0][0]
+            if not newest or newest == date.max.isoformat():
+                bounds = []  # no article has a date (or one has the last there is): one query
     if not bounds:
         rows = backend.query(f"{selection.seqs()} {order} OFFSET ?", (*selection.params, n, offset))
         return [seq for (seq,) in rows]
     wanted = offset + n
     seqs: list[int] = []
-    upper: str | None = None
+    upper: str | None = (date.fromisoformat(newest) + timedelta(days=1)).isoformat()  # every slice's bounds are dates
     while True:
         # The slice's lower bound: the date `reach` of the way back from the newest (by the
-        # histogram), moved further back past bounds equal to the upper one.
+        # histogram), moved further back past bounds not below the upper one; None: the rest.
         lower: str | None = None
         while reach < 1:
-            lower = bounds[int((1 - reach) * (len(bounds) - 1))]
-            if upper is None or lower < upper:
+            lower = bounds[int((1 - reach) * (len(bounds) - 1))] or None  # '' (no date) sorts first
+            if lower is not None and lower < upper:
                 break
-            reach, lower = reach * SLICE_GROWTH, None
+            reach, lower = reach * SLICE_GROWTH[0], None
         sliced = plan(backend, filters, published=(lower, upper))
         seqs += [seq for (seq,) in backend.query(f"{sliced.seqs()} {order}", (*sliced.params, wanted - len(seqs)))]
         if len(seqs) >= wanted or lower is None:
             return seqs[offset:]
-        upper, reach = lower, reach * SLICE_GROWTH
+        growth = 1.5 * wanted / len(seqs) if seqs else SLICE_GROWTH[1]
+        upper, reach = lower, reach * min(max(growth, SLICE_GROWTH[0]), SLICE_GROWTH[1])
 
 
 def _published_bounds(backend: Backend) -> list[str]:

@@ -27,6 +27,7 @@ Full text uses no stemming and no stop words in either dialect (FTS5 `unicode61`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 DIALECTS = ("sqlite", "postgresql")
 FTS_CONFIG = "simple"  # PostgreSQL text search configuration (see the module docstring)
@@ -127,8 +128,9 @@ def render_full_text(ft: FullText, dialect: str) -> list[str]:
     # (128 bytes) instead of to ~2 KB, so long articles take no more room in the row than a
     # pointer. `published` lets a full-text search without a tag filter sort its matches here,
     # or walk (published, seq) newest first testing each row, without a join to `articles`
-    # (filters.select). `tags` (schema version 4): the article's tag keys (pg_tag_key), so that
-    # full text with tag filters is answered by this table's GIN index alone (see m0004).
+    # (filters.select). `tags` (schema version 4): the article's tag and date keys (pg_tag_key,
+    # pg_tag_keys_of), so that full text with tag filters, in a date slice, is answered by this
+    # table's GIN index alone (see m0004).
     return [
         f"CREATE TABLE {ft.fts_table} (\n  {ft.key} BIGINT NOT NULL,\n  published TEXT NOT NULL DEFAULT '',\n"
         f"  fts tsvector NOT NULL,\n  tags TEXT[] NOT NULL DEFAULT '{{}}',\n  PRIMARY KEY ({ft.key})\n) WITH (toast_tuple_target = 128)",
@@ -167,6 +169,11 @@ def pg_gin_index(ft: FullText) -> tuple[str, str]:
 # column, so `tags @> keys` selects what the tag tables' EXISTS select (filters.select).
 PG_TAG_KEYS = (("t", "article_topics", "code"), ("r", "article_regions", "code"), ("p", "article_places", "geonameid"),
                ("a", "article_agencies", "name"))
+# Beside them, the article's date as a year, a month and a day key (`y:2024`, `m:2024-03`,
+# `d:2024-03-05`; none when it has no date): a date slice is then a condition of the GIN index
+# too (pg_date_keys), and a slice reads only the matches in it. As a `published` range ANDed
+# in by the planner it did not: estimating 401 of the 8,239 matches of a slice, it read all
+# 25,169 matches of the query and dropped those outside (1M articles, measured).
 
 
 def pg_tag_key(prefix: str, value: object, relevance: str | None = None) -> str:
@@ -174,15 +181,42 @@ def pg_tag_key(prefix: str, value: object, relevance: str | None = None) -> str:
     return f"{prefix}:{value}" if relevance is None else f"{prefix}:{value}:{relevance}"
 
 
-def pg_tag_keys_of(seq: str) -> str:
-    """SQL: the text[] of the tag keys (pg_tag_key) of the article whose seq is the SQL `seq`,
-    read from the tag tables (each by its primary key, seq first)."""
+def pg_tag_keys_of(seq: str, published: str) -> str:
+    """SQL: the text[] of the keys of the article whose seq and date are the SQL `seq` and
+    `published`: its tags' (pg_tag_key, read from the tag tables, each by its primary key, seq
+    first) and its date's."""
     parts = []
     for prefix, table, column in PG_TAG_KEYS:
         parts.append(f"SELECT '{prefix}:' || x.{column} FROM {table} x WHERE x.seq = {seq}")
         if table == "article_regions":
             parts.append(f"SELECT '{prefix}:' || x.{column} || ':' || x.relevance FROM {table} x WHERE x.seq = {seq}")
+    # `published` is YYYY-MM-DD or '' (store.parse_date).
+    parts.append(f"SELECT unnest(ARRAY['y:' || substr({published}, 1, 4), 'm:' || substr({published}, 1, 7), "
+                 f"'d:' || {published}]) WHERE {published} <> ''")
     return "ARRAY(" + " UNION ALL ".join(parts) + ")"
+
+
+def pg_date_keys(lower: str, upper: str) -> list[str]:
+    """The fewest date keys (years, months, days) that an article dated lower <= date < upper
+    (YYYY-MM-DD) has one of, and no other article has: 2016-10-22 .. 2018-03-01 is 2016-10-22
+    to 2016-10-31, 2016-11, 2016-12, 2017 and 2018-01, 2018-02."""
+    day, end = date.fromisoformat(lower), date.fromisoformat(upper)
+    keys = []
+    while day < end:
+        next_year = date(day.year + 1, 1, 1) if day.year < date.max.year else date.max
+        next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1) if day < date(date.max.year, 12, 1) else date.max
+        if (day.month, day.day) == (1, 1) and next_year <= end:
+            keys.append(f"y:{day.year:04d}")
+            day = next_year
+        elif day.day == 1 and next_month <= end:
+            keys.append(f"m:{day.year:04d}-{day.month:02d}")
+            day = next_month
+        else:
+            keys.append(f"d:{day.isoformat()}")
+            if day == date.max:
+                break
+            day += timedelta(days=1)
+    return keys
 
 
 def _pg_published_index(ft: FullText) -> tuple[str, str]:
