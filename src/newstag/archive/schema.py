@@ -196,6 +196,12 @@ def pg_tag_keys_of(seq: str, published: str) -> str:
     return "ARRAY(" + " UNION ALL ".join(parts) + ")"
 
 
+def pg_date_keys_of(published: str) -> list[str]:
+    """The date keys of an article dated `published` (YYYY-MM-DD, or '': none), as pg_tag_keys_of
+    writes them."""
+    return [f"y:{published[:4]}", f"m:{published[:7]}", f"d:{published}"] if published else []
+
+
 def pg_date_keys(lower: str, upper: str) -> list[str]:
     """The fewest date keys (years, months, days) that an article dated lower <= date < upper
     (YYYY-MM-DD) has one of, and no other article has: 2016-10-22 .. 2018-03-01 is 2016-10-22
