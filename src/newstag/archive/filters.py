@@ -100,7 +100,9 @@ class Selection:
     where: str
     params: tuple[Any, ...]
     full_text_only: bool = False  # the one filter is full text: counted from its index alone
-    by_full_text: bool = False  # the words' matches drive, each looked up in `d` by its key
+    # The words' matches drive: SQLite each looked up in `d` by its key; PostgreSQL always, `d`
+    # being articles_fts's matches of every filter (_pg_full_text; read in date slices).
+    by_full_text: bool = False
 
     def seqs(self) -> str:
         return f"SELECT d.seq FROM {self.source} WHERE {self.where}"
@@ -112,7 +114,6 @@ _TAG_FILTERS = (  # (filter, table, column), in the order that picks the driving
     ("place", "article_places", "geonameid"),
     ("agency", "article_agencies", "name"),
 )
-TAG_FILTER_NAMES = tuple(name for name, _, _ in _TAG_FILTERS)
 
 
 def select(filters: Filters, dialect: str, by_full_text: bool = False,
