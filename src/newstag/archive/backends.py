@@ -8,7 +8,8 @@ The rest of the archive writes SQL once, with `?` placeholders, and the Backend 
 dialect. What differs between the two is here and in schema.py only:
     full text  the backend adds and removes the rows of the full-text index in the article's
                transaction: SQLite's FTS5 table, PostgreSQL's `articles_fts` (to_tsvector, and
-               the tag keys read from the tag tables at the transaction's end)
+               the tag and date keys: at the transaction's end, read from the tag tables, or in
+               a bulk load taken from the tag rows it copied)
     writes     one transaction per chunk, writers one at a time: SQLite `BEGIN IMMEDIATE` (its
                write lock, waited for up to `busy_timeout`), PostgreSQL a transaction-scoped
                advisory lock, so that two `archive add` runs decide added / replaced / unchanged
