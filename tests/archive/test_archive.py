@@ -7,8 +7,12 @@ record satisfies it.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import orjson
 import pytest
+import hypothesis
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from newstag.archive import commands
@@ -157,6 +161,23 @@ def test_tag_filters_return_exactly_the_matching_records(filled, tagged_records,
     assert len(expected) < len(tagged_records) or case == "M49 region"
 
 
+@pytest.mark.parametrize("word", ["the", "Havana", "sugar"])
+@pytest.mark.parametrize("case", list(FILTER_CASES))
+def test_full_text_with_tag_filters_returns_exactly_the_matching_records(filled, tagged_records, dates, article_lines, case, word):
+    # PostgreSQL answers these from articles_fts alone (its tag keys, schema version 6), SQLite
+    # from the tag tables: both must return the articles whose record has the tags and whose
+    # title or text has the word (as a token: both indexes split on punctuation, ignore case).
+    import re
+
+    given, keep = FILTER_CASES[case]
+    texts = {obj["id"]: f"{obj.get('title') or ''} {obj['text']}" for obj in map(orjson.loads, article_lines)}
+    has_word = {i: word.lower() in {w.lower() for w in re.findall(r"\w+", text)} for i, text in texts.items()}
+    expected = [i for i in _expect(tagged_records, dates, keep) if has_word[i]]
+    filters = Filters(query=word, **given)
+    assert _ids(search(filled, filters, limit=100)) == expected
+    assert count(filled, filters) == len(expected)
+
+
 def test_place_filter(filled, tagged_records, dates):
     havana = next(p["geonameid"] for r in tagged_records for p in r["places"] if p["name"] == "Havana")
     expected = _expect(tagged_records, dates, lambda r: any(p["geonameid"] == havana for p in r["places"]))
@@ -205,12 +226,12 @@ def test_both_plans_of_full_text_with_tags_agree(filled, query):
 def test_full_text_with_tags_is_planned_from_the_rarer_side(filled, monkeypatch):
     from newstag.archive import queries
 
+    if filled.dialect != "sqlite":
+        pytest.skip("SQLite's plans: PostgreSQL full text is driven from its GIN index always (the next test)")
     assert queries.plan(filled, Filters(query="diesel", region="CU")).by_full_text
     monkeypatch.setitem(queries.FULL_TEXT_FIRST_BELOW, filled.dialect, 0)
     by_tag = queries.plan(filled, Filters(query="diesel", region="CU"))
     assert not by_tag.by_full_text and by_tag.source == "article_regions d"
-    if filled.dialect != "sqlite":
-        return  # PostgreSQL: the planner's estimate decided; what follows reads SQLite's plans
     # The tag's index drives, newest first (no sort), the words' matches probed as a set.
     steps = " | ".join(row[3] for row in filled.query(f"EXPLAIN QUERY PLAN {by_tag.seqs()} ORDER BY d.published DESC, d.seq DESC",
                                                         by_tag.params))
@@ -220,6 +241,50 @@ def test_full_text_with_tags_is_planned_from_the_rarer_side(filled, monkeypatch)
     steps = " | ".join(row[3] for row in filled.query(f"EXPLAIN QUERY PLAN {by_date.seqs()} ORDER BY d.published DESC, d.seq DESC",
                                                         by_date.params))
     assert not by_date.by_full_text and "INDEX articles_published" in steps and "TEMP B-TREE FOR ORDER BY" not in steps, steps
+
+
+def test_postgresql_full_text_with_tags_is_one_scan_of_the_gin_index(filled):
+    from newstag.archive import queries
+
+    if filled.dialect != "postgresql":
+        pytest.skip("PostgreSQL's plans")
+    selection = queries.plan(filled, Filters(query="diesel", topic="medtop:04000000", region="CU", relevance="about"))
+    assert selection.source.startswith("(SELECT f.seq, f.published FROM articles_fts f") and "article_regions" not in selection.source
+    # Ten articles would be read whole (a sequential scan); without that way out, the planner's
+    # way is the GIN index, both conditions in its one scan.
+    filled.execute("SET enable_seqscan = off")
+    try:
+        plan = "\n".join(row[0] for row in filled.query(f"EXPLAIN {selection.seqs()}", selection.params))
+    finally:
+        filled.execute("RESET enable_seqscan")
+    assert "Bitmap Index Scan on articles_fts_gin" in plan and "tags @>" in plan and "BitmapAnd" not in plan, plan
+
+
+@pytest.mark.parametrize("given", [dict(query="the"), dict(query="Havana"), dict(query="the", region="US"),
+                                   dict(query="the", since="2024-02-01", until="2024-04-02"), dict(query="zzzunknownword")])
+def test_full_text_read_in_date_slices_returns_what_one_query_does(filled, given, dates, monkeypatch):
+    """queries.newest_seqs: PostgreSQL full text estimated at many matches is read newest first in
+    date slices; here every query is sliced, the first slice the newest tenth, to give the same
+    articles in the same order as one query over all, for every page."""
+    from newstag.archive import queries
+
+    filters = Filters(**given)
+    whole = [h.seq for h in search(filled, filters, limit=100)]
+    if filled.dialect != "postgresql":
+        pytest.skip("SQLite reads its matches in one query")
+    filled.execute("ANALYZE articles_fts")
+    assert len(queries._published_bounds(filled)) >= 5  # the slices' dates
+    asked = []
+    real_plan = queries.plan
+    monkeypatch.setattr(queries, "plan", lambda b, f, published=(None, None): asked.append(published) or real_plan(b, f, published))
+    monkeypatch.setattr(queries, "_estimated_rows", lambda *_: 1_000)  # n + offset = 1, 2, ... -> first reach 0.2% ..
+    for n in range(1, len(whole) + 2):
+        for offset in (0, 1):
+            asked.clear()
+            assert queries.newest_seqs(filled, filters, n, offset) == whole[offset : offset + n], (n, offset)
+            slices = asked[1:]  # asked[0]: the whole selection's, estimated
+            assert slices[0][0] is not None and slices[0][1] > max(dates.values())  # the newest slice first, bounded
+            assert all(a[0] == b[1] for a, b in zip(slices, slices[1:]))  # each next one adjoins it
 
 
 def test_facets_count_the_whole_result(filled, tagged_records):
@@ -369,6 +434,60 @@ def test_retag_replaces_what_the_installed_models_tag_differently(archive_url, t
         assert (again.counts.replaced, again.counts.unchanged) == (0, 10)
 
 
+def _tag_keys(record: dict, published: str) -> set[str]:
+    """The keys articles_fts.tags must hold for `record` dated `published` (schema.pg_tag_keys_of)."""
+    regions = {}
+    for x in record["regions"]:
+        regions.setdefault(x["code"], x["relevance"])  # a code listed twice: its first entry's
+    dated = {f"y:{published[:4]}", f"m:{published[:7]}", f"d:{published}"} if published else set()
+    return dated | ({f"t:{t['code']}" for t in record["general"]} | {f"r:{c}" for c in regions}
+            | {f"r:{c}:{relevance}" for c, relevance in regions.items()}
+            | {f"p:{p['geonameid']}" for p in record["places"] if p.get("geonameid") is not None}
+            | {f"a:{name}" for name in record["agencies"]})
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(lower=st.dates(date(1990, 1, 1), date(2030, 12, 31)), days=st.integers(1, 4000),
+       probe=st.dates(date(1989, 12, 1), date(2042, 1, 31)))
+def test_date_keys_cover_exactly_the_days_of_a_range(lower, days, probe):
+    # schema.pg_date_keys: a date slice as year, month and day keys; an article (its three keys,
+    # as schema.pg_date_keys_of writes them) is in the slice exactly when it has one of them.
+    from newstag.archive.schema import pg_date_keys, pg_date_keys_of
+
+    upper = lower + timedelta(days=days)
+    keys = set(pg_date_keys(lower.isoformat(), upper.isoformat()))
+    assert len(keys) <= 2 * (30 + 11) + (upper.year - lower.year)  # days and months at the ends, years between
+    for day in (probe, lower, upper, lower - timedelta(days=1), upper - timedelta(days=1)):
+        has = set(pg_date_keys_of(day.isoformat())) & keys
+        assert bool(has) == (lower <= day < upper) and len(has) <= 1, (lower, upper, day)
+
+
+def test_postgresql_full_text_rows_hold_their_records_tag_keys(postgres_server, tagged_records, dates, tmp_path):
+    # Written by `archive add` (vectors computed in place), by a bulk `add --tagged` (vectors
+    # copied in) and by a retag that changes the topics: each article's keys are its record's.
+    def stored_keys(backend) -> tuple[dict, dict]:
+        rows = backend.query("SELECT a.id, f.tags, b.record, a.published FROM articles a JOIN articles_fts f ON f.seq = a.seq "
+                             "JOIN article_bodies b ON b.seq = a.seq")
+        return {i: set(tags) for i, tags, _, _ in rows}, {i: _tag_keys(orjson.loads(r), published) for i, _, r, published in rows}
+
+    with open_archive(postgres_server.new_database()) as backend:
+        commands.add(backend, [str(ARTICLES)], options=TagOptions(max_general=1))
+        keys, expected = stored_keys(backend)
+        assert len(keys) == 10 and keys == expected and all(any(k.startswith("r:") for k in v) for v in keys.values())
+        assert sum(any(k.startswith("d:") for k in v) for v in keys.values()) == len(dates)  # the dated ones
+        summary = commands.retag(backend, options=TagOptions())
+        assert summary.counts.replaced > 0
+        keys, expected = stored_keys(backend)
+        assert keys == expected == {r["id"]: _tag_keys(r, dates.get(r["id"], "")) for r in tagged_records}
+    tagged = tmp_path / "tagged.jsonl"  # each with its input's date (store.from_record reads it)
+    tagged.write_bytes(b"".join(orjson.dumps(dict(r, date=dates[r["id"]]) if r["id"] in dates else r) + b"\n"
+                                for r in tagged_records))
+    with open_archive(postgres_server.new_database()) as backend:
+        commands.add_tagged(backend, [str(tagged)])
+        keys, expected = stored_keys(backend)
+        assert keys == expected == {r["id"]: _tag_keys(r, dates.get(r["id"], "")) for r in tagged_records}
+
+
 # --- schema and bad input -----------------------------------------------------------------------
 
 
@@ -419,7 +538,7 @@ def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(pos
             pass
 
         def execute_many(self, sql, rows) -> None:
-            if "tag_months" not in sql:  # version 4's month counts (m0004 counts what was stored)
+            if "tag_months" not in sql:  # version 6's month counts (m0004 counts what was stored)
                 super().execute_many(sql, rows)
 
         def migrate(self) -> None:
@@ -446,6 +565,8 @@ def test_a_version_1_postgresql_archive_moves_its_full_text_to_its_own_table(pos
         assert backend.query(
             "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'articles_fts'::regclass AND attname = 'fts'"
         ) == [(PG_FTS_STATISTICS,)]
+        rows = backend.query("SELECT f.tags, b.record, f.published FROM articles_fts f JOIN article_bodies b ON b.seq = f.seq")
+        assert [set(tags) for tags, _, _ in rows] == [_tag_keys(orjson.loads(r), published) for _, r, published in rows]  # version 6's
         hits = search(backend, Filters(query="Atacama"))
         assert len(hits) == 1 and "Atacama" in backend.query(
             "SELECT b.text FROM article_bodies b JOIN articles a ON a.seq = b.seq WHERE a.id = ?", (hits[0].id,))[0][0]
@@ -568,18 +689,25 @@ def test_cli_add_twice_then_search_region_about(archive_url, tagged_records):
     assert result.stdout.splitlines()[1].startswith("cl-copper,2024-02-20,")
 
 
-def test_facets_of_a_large_result_count_its_newest_articles(filled, tagged_records, dates):
+@pytest.mark.parametrize("given", [dict(), dict(query="the"), dict(query="the", region="US")])
+def test_facets_of_a_large_result_count_its_newest_articles(filled, tagged_records, dates, given):
+    # With full text, PostgreSQL reads the newest matches in date slices (queries.newest_seqs).
     from newstag.archive.facets import facet_counts
 
-    facets = facet_counts(filled, Filters(), sample=4)
-    newest = _dated_order(tagged_records, dates)[:4]
-    assert facets.sampled and facets.counted == 4
+    filters = Filters(**given)
+    matching = _ids(search(filled, filters, limit=100))
+    assert len(matching) > 2
+    facets = facet_counts(filled, filters, sample=2)
+    newest = matching[:2]
+    assert facets.sampled and facets.counted == 2
     expected = {}
     for r in tagged_records:
         if r["id"] in newest:
             for t in r["general"]:
                 expected[t["code"]] = expected.get(t["code"], 0) + 1
     assert {f.value: f.count for f in facets.values["topic"]} == expected
+    if not given:
+        assert newest == _dated_order(tagged_records, dates)[:2]
 
 
 @pytest.mark.parametrize("given", [dict(), dict(region="CU"), dict(query="Havana"), dict(query="Havana", region="CU"),

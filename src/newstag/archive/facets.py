@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from newstag.archive.backends import Backend
 from newstag.archive.filters import Filters
-from newstag.archive.queries import plan
+from newstag.archive.queries import newest_seqs, plan
 
 FACETS = {"topic": ("article_topics", "code"), "region": ("article_regions", "code")}
 FACET_SIZE = 15
@@ -35,10 +35,16 @@ class Facets:
 
 def facet_counts(backend: Backend, filters: Filters, size: int = FACET_SIZE, sample: int = FACET_SAMPLE) -> Facets:
     selection = plan(backend, filters)
-    newest = f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT {int(sample) + 1}"
-    counted = backend.query(f"SELECT count(*) FROM ({newest}) m", selection.params)[0][0]
+    if backend.dialect == "postgresql" and selection.by_full_text:
+        # PostgreSQL full text: the newest matches read in date slices (queries.newest_seqs);
+        # sorted whole, every match of a common word is read (`the`: 7 s at a million, measured).
+        seqs = newest_seqs(backend, filters, int(sample) + 1)
+        counted, newest, params = len(seqs), "SELECT unnest(CAST(? AS bigint[])) AS seq", (seqs[: int(sample)],)
+    else:
+        newest = f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT {int(sample) + 1}"
+        counted = backend.query(f"SELECT count(*) FROM ({newest}) m", selection.params)[0][0]
+        newest, params = f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT {int(sample)}", selection.params
     sampled = counted > sample
-    newest = f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT {int(sample)}"
     values = {}
     for facet, (table, column) in FACETS.items():
         # A join from the matches, so that each is looked up by its seq (the tag table's key).
@@ -47,7 +53,7 @@ def facet_counts(backend: Backend, filters: Filters, size: int = FACET_SIZE, sam
             f"(SELECT x.{column} AS value, count(*) AS n FROM ({newest}) m JOIN {table} x ON x.seq = m.seq "
             f"GROUP BY x.{column}) c "
             f"LEFT JOIN tag_names t ON t.facet = ? AND t.code = c.value ORDER BY c.n DESC, c.value LIMIT ?",
-            (*selection.params, facet, size),
+            (*params, facet, size),
         )
         values[facet] = [FacetValue(value, name, n) for value, name, n in rows]
     return Facets(values, min(counted, sample), sampled)

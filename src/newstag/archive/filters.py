@@ -2,9 +2,11 @@
 
 A search is driven from one table, `d`, that holds (seq, published) for every article it can
 return: the tag table of the first tag filter given (region, topic, place, agency, in that
-order), else `articles` (PostgreSQL full text without a tag filter: `articles_fts`). Its index (tag, published, seq) yields the matches newest first, so a
+order), else `articles`. Its index (tag, published, seq) yields the matches newest first, so a
 page of 20 reads 20 index entries however many articles match. Every other filter is an EXISTS
 on its tag table's primary key (seq, tag), and full text a match on the dialect's index.
+PostgreSQL full text is the exception: `d` is articles_fts, whose GIN index holds the words and
+the tag keys, so one index scan finds the articles matching every filter (_pg_full_text).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-from newstag.archive.schema import FTS_CONFIG
+from newstag.archive.schema import FTS_CONFIG, FULL_TEXT, PG_TAG_KEYS, pg_date_keys, pg_tag_key
 from newstag.errors import InputError
 
 RELEVANCES = ("about", "mentioned")
@@ -98,7 +100,9 @@ class Selection:
     where: str
     params: tuple[Any, ...]
     full_text_only: bool = False  # the one filter is full text: counted from its index alone
-    by_full_text: bool = False  # the words' matches drive, each looked up in `d` by its key
+    # The words' matches drive: SQLite each looked up in `d` by its key; PostgreSQL always, `d`
+    # being articles_fts's matches of every filter (_pg_full_text; read in date slices).
+    by_full_text: bool = False
 
     def seqs(self) -> str:
         return f"SELECT d.seq FROM {self.source} WHERE {self.where}"
@@ -110,35 +114,33 @@ _TAG_FILTERS = (  # (filter, table, column), in the order that picks the driving
     ("place", "article_places", "geonameid"),
     ("agency", "article_agencies", "name"),
 )
-TAG_FILTER_NAMES = tuple(name for name, _, _ in _TAG_FILTERS)
 
 
-def select(filters: Filters, dialect: str, by_full_text: bool = False) -> Selection:
-    """`by_full_text` (with full text): drive from the full-text matches, each looked up in `d`
-    (the first tag filter's table, else `articles`) by its key, instead of walking d's index
-    newest first, (tag, published, seq) or (published, seq): right when the query matches few
-    articles (see queries.plan). A tag table holds `published`: with a tag filter, no `articles`
-    row is read to sort."""
+def select(filters: Filters, dialect: str, by_full_text: bool = False,
+           published: tuple[str | None, str | None] = (None, None)) -> Selection:
+    """`by_full_text` (SQLite, with full text): drive from the full-text matches, each looked up
+    in `d` (the first tag filter's table, else `articles`) by its key, instead of walking d's
+    index newest first, (tag, published, seq) or (published, seq): right when the query matches
+    few articles (see queries.plan). A tag table holds `published`: with a tag filter, no
+    `articles` row is read to sort. PostgreSQL full text is always driven from its GIN index,
+    tags included (_pg_full_text). `published` = (lower, upper): only the articles with
+    lower <= published < upper (either None: unbounded), a date slice of the result
+    (queries.newest_seqs)."""
+    matching = full_text_matches(filters.query, dialect)
+    if matching is not None and dialect == "postgresql":
+        return _pg_full_text(filters, published)
     where: list[str] = []
     params: list[Any] = []
     driving = next((spec for spec in _TAG_FILTERS if getattr(filters, spec[0]) is not None), None)
     source = f"{driving[1]} d" if driving else "articles d"
-    source_params: list[Any] = []
-    matching = full_text_matches(filters.query, dialect)
     by_full_text = by_full_text and matching is not None
-    # PostgreSQL, a few matches driving, with tag filters: each match is probed in every tag's
-    # primary key (seq, tag) by a subquery with LIMIT 1, which the planner cannot make a join.
-    # As a join (EXISTS, or the tag table driving) it hash-joined the matches with every index
-    # entry of the tag: for a word in 10,068 articles with US and a topic, 598,176 entries of
-    # US read, 145-200 ms; probed, 75-94 ms (1M articles, warm, measured).
-    probed = dialect == "postgresql" and by_full_text and driving is not None
-    if driving is not None and not probed:
+    if driving is not None:
         where.append(f"d.{driving[2]} = ?")
         params.append(getattr(filters, driving[0]))
         if driving[0] == "region" and filters.relevance:
             where.append("d.relevance = ?")
             params.append(filters.relevance)
-    if matching is not None and dialect == "sqlite":
+    if matching is not None:
         # SQLite: `+d.seq` (no index may serve it) keeps d's index driving, the matches a set
         # built once and probed per row; given `d.seq IN`, its planner drives from the matches
         # whatever their number (2.4 s for a word in 213,000 articles and US, measured).
@@ -146,56 +148,85 @@ def select(filters: Filters, dialect: str, by_full_text: bool = False) -> Select
         # set is cheaper than a lookup in a tag table (a page read, when not in the cache).
         where.append(f"{'d.seq' if by_full_text else '+d.seq'} IN ({matching[0]})")
         params.extend(matching[1])
-    elif matching is not None and driving is None:
-        # PostgreSQL without a tag filter: the full-text table itself drives (it holds
-        # `published`); no `articles` row is read. Joined to `articles`, a word in 13,000 of
-        # 200,000 articles took 60 ms (a hash join reading all of `articles`), at a million five
-        # times that. `by_full_text` (few matches, queries.plan): its matches are sorted, the
-        # subquery fenced by OFFSET 0; left to itself the planner walks (published, seq) newest
-        # first for any word outside its statistics (estimated at ~5,000 of a million): for a
-        # word in 1,678 articles, 160,000 rows tested (280 ms, measured). Else the planner
-        # chooses, from an estimate its statistics then hold.
-        condition, condition_params = _pg_full_text_condition(query_terms(filters.query), "f" if by_full_text else "d")
-        if by_full_text:
-            source = f"(SELECT f.seq, f.published FROM articles_fts f WHERE {condition} OFFSET 0) d"
-            source_params = condition_params
-        else:
-            source = "articles_fts d"
-            where.append(condition)
-            params.extend(condition_params)
-    elif matching is not None and by_full_text:
-        # PostgreSQL: OFFSET 0 keeps the subquery whole (not flattened into a semi-join), so that
-        # the GIN index's matches come first. Left to itself, the planner walks the tag's index
-        # newest first hoping for LIMIT matches soon: for a word in 839 articles and US, every
-        # one of 600,000 index entries with a heap fetch each (4 s, measured). The matches'
-        # `published` is articles_fts's; the tags are probed (`probed`, above).
-        condition, condition_params = _pg_full_text_condition(query_terms(filters.query), "f")
-        source = f"(SELECT f.seq, f.published FROM articles_fts f WHERE {condition} OFFSET 0) d"
-        source_params = condition_params
-    elif matching is not None:
-        where.append(f"d.seq IN ({matching[0]})")  # a semi-join: the planner chooses its side
-        params.extend(matching[1])
     for name, table, column in _TAG_FILTERS:
         value = getattr(filters, name)
-        if value is None or ((name, table, column) == driving and not probed):
+        if value is None or (name, table, column) == driving:
             continue
         extra = " AND x.relevance = ?" if name == "region" and filters.relevance else ""
-        if probed:
-            where.append(f"(SELECT 1 FROM {table} x WHERE x.seq = d.seq AND x.{column} = ?{extra} LIMIT 1) IS NOT NULL")
-        else:
-            where.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.seq = d.seq AND x.{column} = ?{extra})")
+        where.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.seq = d.seq AND x.{column} = ?{extra})")
         params.append(value)
         if extra:
             params.append(filters.relevance)
+    date_where, date_params = _dates(filters, published, "d")
+    where += date_where
+    params += date_params
+    only_full_text = matching is not None and set(filters.given()) == {"query"}
+    return Selection(source, " AND ".join(where) or "TRUE", tuple(params), full_text_only=only_full_text,
+                     by_full_text=by_full_text)
+
+
+def _dates(filters: Filters, published: tuple[str | None, str | None], alias: str) -> tuple[list[str], list[Any]]:
+    """The conditions on `alias`.published of --since / --until and of a date slice."""
+    where: list[str] = []
+    params: list[Any] = []
     if filters.since:
-        where.append("d.published >= ?")
+        where.append(f"{alias}.published >= ?")
         params.append(filters.since)
     if filters.until:
-        where.append("d.published <= ? AND d.published <> ''")  # '' (no date) sorts before every date
+        where.append(f"{alias}.published <= ? AND {alias}.published <> ''")  # '' (no date) sorts before every date
         params.append(filters.until)
-    only_full_text = matching is not None and set(filters.given()) == {"query"}
-    return Selection(source, " AND ".join(where) or "TRUE", (*source_params, *params), full_text_only=only_full_text,
-                     by_full_text=by_full_text)
+    lower, upper = published
+    if lower is not None:
+        where.append(f"{alias}.published >= ?")
+        params.append(lower)
+    if upper is not None:
+        where.append(f"{alias}.published < ?")
+        params.append(upper)
+    return where, params
+
+
+def pg_tag_keys(filters: Filters) -> list[str]:
+    """The keys (schema.pg_tag_key) that articles_fts.tags holds for an article matching every
+    tag filter of `filters`."""
+    keys = []
+    for prefix, table, _ in PG_TAG_KEYS:
+        name = next(name for name, tag_table, _ in _TAG_FILTERS if tag_table == table)
+        value = getattr(filters, name)
+        if value is not None:
+            keys.append(pg_tag_key(prefix, value, filters.relevance if name == "region" else None))
+    return keys
+
+
+def _pg_full_text(filters: Filters, published: tuple[str | None, str | None]) -> Selection:
+    """PostgreSQL full text, with any tag and date filters, as one condition on articles_fts:
+    its GIN index (over the vector and the tag keys, schema version 6) finds the articles with
+    the words and every tag, and only those rows are read; they hold `published` to sort by.
+    Joined to the tag tables instead, no plan was cheap for every query (m0006's docstring).
+    OFFSET 0 keeps the subquery whole, its matches found from the index first: left to itself,
+    for ORDER BY ... LIMIT the planner walks (published, seq) newest first testing each row's
+    vector (a TOAST read apiece) whenever its estimate promises LIMIT matches soon; for a word
+    outside its statistics (estimated at ~5,000 of a million) in 1,678 articles, 160,000 rows
+    tested (280 ms, measured). Newest first without reading every match: queries.newest_seqs
+    asks for date slices (`published`, both bounds YYYY-MM-DD), found in the index too."""
+    condition, params = _pg_full_text_condition(query_terms(filters.query), "f")
+    where = [condition]
+    keys = pg_tag_keys(filters)
+    if keys:
+        where.append("f.tags @> CAST(? AS text[])")
+        params.append(keys)
+    lower, upper = published
+    if lower is not None and upper is not None:
+        # The slice as date keys, which the GIN index ANDs with the rest (schema.pg_date_keys):
+        # exact, so no `published` range is given besides, which the planner might read by its
+        # own index instead, testing every row of the slice.
+        where.append("f.tags && CAST(? AS text[])")
+        params.append(pg_date_keys(lower, upper))
+        published = (None, None)
+    date_where, date_params = _dates(filters, published, "f")
+    where += date_where
+    params += date_params
+    source = f"(SELECT f.seq, f.published FROM {FULL_TEXT.fts_table} f WHERE {' AND '.join(where)} OFFSET 0) d"
+    return Selection(source, "TRUE", tuple(params), full_text_only=set(filters.given()) == {"query"}, by_full_text=True)
 
 
 def full_text_matches(query: str | None, dialect: str) -> tuple[str, list[str]] | None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import orjson
 
 from newstag.archive.backends import Backend, placeholders
-from newstag.archive.filters import TAG_FILTER_NAMES, Filters, Selection, full_text_matches, query_terms, select
+from newstag.archive.filters import Filters, Selection, full_text_matches, query_terms, select
+from newstag.archive.schema import FULL_TEXT
 
 STATS_BY = ("topic", "region", "agency", "month", "place")
 MAX_LIMIT = 1000
@@ -22,17 +24,30 @@ MAX_LIMIT = 1000
 # cached, and sorted by date), else from the tag's (or the date's) index newest first, the
 # matches a set probed per index entry. 5,000 rather than 20,000: at a million articles the p99
 # of full text + topic + region over the benchmark's queries fell from ~390 to ~280 ms (counting
-# up to 1,000; load ~10, so relative only). PostgreSQL the same, from its planner's estimates
-# (and only when the tags are estimated to match more; without a tag filter articles_fts
-# drives either way, see filters.select); 15,000 there, above its estimate of any
-# word outside its statistics (5,003 of a million here, see _full_text_matches_at_most).
-FULL_TEXT_FIRST_BELOW = {"sqlite": 5_000, "postgresql": 15_000}
+# up to 1,000; load ~10, so relative only). PostgreSQL drives full text from its GIN index
+# always (filters._pg_full_text), so it has no such threshold.
+FULL_TEXT_FIRST_BELOW = {"sqlite": 5_000}
 # A page's total is exact up to this many articles, then "more than COUNT_CAP" (search_page).
 # Counting costs the matches read: at a million articles (load ~9, so relative only), the p99
 # of full text + topic + region was ~370 ms on PostgreSQL with 200 against ~900 ms with 1,000,
 # each match of a common word costing a heap page read there (then of article_bodies' wide
 # rows; schema version 3 moved the tsvector to the narrow articles_fts).
 COUNT_CAP = 200
+# PostgreSQL full text: the newest n matches are read in date slices, newest first
+# (newest_seqs). Each match read costs a heap page
+# (articles_fts holds ~11 rows a page: a vector under PostgreSQL's 2 KB TOAST threshold stays in
+# the row), so sorting every match of a word in 10,000 articles read 10,000 pages for the 201 a
+# page needs (18 ms warm, up to 100 ms when they were not in shared buffers; 1M, measured).
+# The first slice is the newest SLICE_MARGIN x n / estimate of the archive, cut at the dates'
+# histogram, but at most SLICE_FIRST_MAX of it: the estimate multiplies the words' and the tags'
+# frequencies as if they were independent, and they are not (`german` with DE and economy:
+# estimated 1,248, matched by 25,169), so a slice too wide costs matches read, one too narrow
+# only a query more (~1-2 ms). Each next slice, while the slices so far held fewer than n,
+# reaches as far back again as the matches found so far say n needs (x1.5), within
+# SLICE_GROWTH (x2 to x16); the last one reaches the oldest article.
+SLICE_MARGIN = 2
+SLICE_FIRST_MAX = 1 / 32
+SLICE_GROWTH = (2, 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,48 +62,75 @@ class Hit:
 def search(backend: Backend, filters: Filters, limit: int = 20, offset: int = 0) -> list[Hit]:
     """Matching articles, newest first (then the most recently stored first)."""
     limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
-    selection = plan(backend, filters)
-    seqs = [
-        seq for (seq,) in backend.query(
-            f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT ? OFFSET ?",
-            (*selection.params, limit, offset),
-        )
-    ]
-    return articles_by_seq(backend, seqs)
+    return articles_by_seq(backend, newest_seqs(backend, filters, limit, offset))
 
 
-def plan(backend: Backend, filters: Filters) -> Selection:
-    """The Selection of `filters`, driven from the table that yields its matches soonest: with
-    full text, from its matches when the query matches at most FULL_TEXT_FIRST_BELOW articles."""
-    if not query_terms(filters.query):
-        return select(filters, backend.dialect)
+def plan(backend: Backend, filters: Filters, published: tuple[str | None, str | None] = (None, None)) -> Selection:
+    """The Selection of `filters` (within the date slice `published`, filters.select), driven
+    from the table that yields its matches soonest: SQLite full text from its matches when the
+    query matches at most FULL_TEXT_FIRST_BELOW articles."""
+    if backend.dialect == "postgresql" or not query_terms(filters.query):
+        return select(filters, backend.dialect, published=published)
     below = FULL_TEXT_FIRST_BELOW[backend.dialect]
-    if backend.dialect == "postgresql" and not any(getattr(filters, tag) is not None for tag in TAG_FILTER_NAMES):
-        # articles_fts drives (filters.select); its matches sorted when estimated at most `below`.
-        # An estimate above the one the planner gives any word outside its statistics comes
-        # from those statistics (a frequency ANALYZE counted), and a word outside them is rarer
-        # than the rarest counted, so sorting its matches stays bounded.
-        sql, params = full_text_matches(filters.query, backend.dialect)
-        return select(filters, backend.dialect, by_full_text=_estimated_rows(backend, sql, params) <= below)
-    return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, below))
+    return select(filters, backend.dialect, by_full_text=_full_text_matches_at_most(backend, filters, below), published=published)
+
+
+def newest_seqs(backend: Backend, filters: Filters, n: int, offset: int = 0) -> list[int]:
+    """The seqs of the matches number offset + 1 to offset + n, newest first (then the most
+    recently stored first). PostgreSQL full text: read in date slices newest first
+    (SLICE_MARGIN), stopping at the slice that completes them."""
+    selection = plan(backend, filters)
+    order = "ORDER BY d.published DESC, d.seq DESC LIMIT ?"
+    bounds: list[str] = []
+    if backend.dialect == "postgresql" and selection.by_full_text:
+        # Even when estimated at fewer than n matches: an estimate of a word with a tag it goes
+        # with (`turkey` with TR) may be a hundredth of the count, and sorting them all then cost
+        # 17 ms warm, 70 ms cold, where slices find no more than a few matches too many. A query
+        # with few matches indeed costs two or three slices, each a scan of the index.
+        estimate = max(_estimated_rows(backend, selection.seqs(), selection.params), 1.0)
+        bounds = _published_bounds(backend)
+        reach = min(SLICE_MARGIN * (offset + n) / estimate, SLICE_FIRST_MAX)
+        newest = backend.query(f"SELECT max(published) FROM {FULL_TEXT.fts_table}")[0][0]
+        if not newest or newest == date.max.isoformat():
+            bounds = []  # no article has a date (or one has the last there is): one query
+    if not bounds:
+        rows = backend.query(f"{selection.seqs()} {order} OFFSET ?", (*selection.params, n, offset))
+        return [seq for (seq,) in rows]
+    wanted = offset + n
+    seqs: list[int] = []
+    upper: str | None = (date.fromisoformat(newest) + timedelta(days=1)).isoformat()  # every slice's bounds are dates
+    while True:
+        # The slice's lower bound: the date `reach` of the way back from the newest (by the
+        # histogram), moved further back past bounds not below the upper one; None: the rest.
+        lower: str | None = None
+        while reach < 1:
+            lower = bounds[int((1 - reach) * (len(bounds) - 1))] or None  # '' (no date) sorts first
+            if lower is not None and lower < upper:
+                break
+            reach, lower = reach * SLICE_GROWTH[0], None
+        sliced = plan(backend, filters, published=(lower, upper))
+        seqs += [seq for (seq,) in backend.query(f"{sliced.seqs()} {order}", (*sliced.params, wanted - len(seqs)))]
+        if len(seqs) >= wanted or lower is None:
+            return seqs[offset:]
+        growth = 1.5 * wanted / len(seqs) if seqs else SLICE_GROWTH[1]
+        upper, reach = lower, reach * min(max(growth, SLICE_GROWTH[0]), SLICE_GROWTH[1])
+
+
+def _published_bounds(backend: Backend) -> list[str]:
+    """PostgreSQL: the histogram of articles_fts.published that ANALYZE keeps (its bounds,
+    ascending; ~1,000 parts, schema.PG_PUBLISHED_STATISTICS), or [] before any ANALYZE."""
+    rows = backend.query(
+        "SELECT histogram_bounds::text::text[] FROM pg_stats WHERE schemaname = current_schema() "
+        f"AND tablename = '{FULL_TEXT.fts_table}' AND attname = 'published'"
+    )
+    return list(rows[0][0]) if rows and rows[0][0] else []
 
 
 def _full_text_matches_at_most(backend: Backend, filters: Filters, n: int) -> bool:
+    # SQLite: counted up to n + 1: reads at most that many entries of the index (fts5vocab's
+    # count of a word reads all of its entries: 65 ms for one in 213,000 articles, measured).
     sql, params = full_text_matches(filters.query, backend.dialect)
-    if backend.dialect == "sqlite":
-        # Counted up to n + 1: reads at most that many entries of the index (fts5vocab's count
-        # of a word reads all of its entries: 65 ms for one in 213,000 articles, measured).
-        return backend.query(f"SELECT count(*) FROM ({sql} LIMIT {n + 1}) m", params)[0][0] <= n
-    # PostgreSQL: its planner's estimates, from the statistics ANALYZE keeps: no row is read
-    # (counting reads a heap page a match). A word outside the most common ones it keeps is
-    # estimated at half the rarest kept one's frequency (~5,000 of a million here, for a word in
-    # 839 articles as for one in 12,579), hence the comparison with the tags' estimate too: the
-    # tag's index walked to its end costs a heap page per entry, as the matches do.
-    words = _estimated_rows(backend, sql, params)
-    if words > n:
-        return False
-    tags = select(filters.with_(query=None), backend.dialect)
-    return words <= _estimated_rows(backend, tags.seqs(), tags.params)
+    return backend.query(f"SELECT count(*) FROM ({sql} LIMIT {n + 1}) m", params)[0][0] <= n
 
 
 def _estimated_rows(backend: Backend, sql: str, params: Sequence[Any]) -> float:
@@ -119,12 +161,7 @@ def search_page(backend: Backend, filters: Filters, limit: int = 20, offset: int
     where an exact count of a common word with a common tag reads every one of them."""
     limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
     cap = max(COUNT_CAP if cap is None else int(cap), offset + limit)
-    selection = plan(backend, filters)
-    seqs = [
-        seq for (seq,) in backend.query(
-            f"{selection.seqs()} ORDER BY d.published DESC, d.seq DESC LIMIT ?", (*selection.params, cap + 1)
-        )
-    ]
+    seqs = newest_seqs(backend, filters, cap + 1)
     total = Total(cap, True) if len(seqs) > cap else Total(len(seqs), False)
     return Page(articles_by_seq(backend, seqs[offset : offset + limit]), total)
 

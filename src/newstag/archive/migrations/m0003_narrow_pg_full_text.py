@@ -13,7 +13,7 @@ The existing vectors are copied (not computed again), then the old column and in
 
 from __future__ import annotations
 
-from newstag.archive.schema import FULL_TEXT, render_full_text
+from newstag.archive.schema import FULL_TEXT
 
 VERSION = 3
 
@@ -21,12 +21,15 @@ VERSION = 3
 def statements(dialect: str) -> list[str]:
     if dialect != "postgresql":
         return []
-    create_table, statistics, *create_indexes = render_full_text(FULL_TEXT, dialect)
+    # Version 3's articles_fts, written out: schema.render_full_text renders the latest version
+    # (m0006 adds `tags` and rebuilds the GIN index over both columns).
     return [
-        create_table,
-        statistics,
-        f"INSERT INTO {FULL_TEXT.fts_table} ({FULL_TEXT.key}, published, fts) "
-        f"SELECT b.{FULL_TEXT.key}, a.published, b.fts FROM {FULL_TEXT.table} b JOIN articles a ON a.seq = b.{FULL_TEXT.key}",
-        *create_indexes,
+        "CREATE TABLE articles_fts (\n  seq BIGINT NOT NULL,\n  published TEXT NOT NULL DEFAULT '',\n"
+        "  fts tsvector NOT NULL,\n  PRIMARY KEY (seq)\n) WITH (toast_tuple_target = 128)",
+        "ALTER TABLE articles_fts ALTER COLUMN fts SET STATISTICS 1000",
+        f"INSERT INTO articles_fts (seq, published, fts) "
+        f"SELECT b.seq, a.published, b.fts FROM {FULL_TEXT.table} b JOIN articles a ON a.seq = b.seq",
+        "CREATE INDEX articles_fts_gin ON articles_fts USING GIN (fts)",
+        "CREATE INDEX articles_fts_published ON articles_fts (published, seq)",
         f"ALTER TABLE {FULL_TEXT.table} DROP COLUMN fts",  # drops its GIN index with it
     ]
