@@ -131,6 +131,24 @@ def filled(archive_url):
         yield backend
 
 
+@pytest.fixture
+def filled_sqlite(tmp_path):
+    """`filled`, SQLite only: for the tests of one dialect's plans."""
+    url = str(tmp_path / "archive.db")
+    _add(url)
+    with open_archive(url) as backend:
+        yield backend
+
+
+@pytest.fixture
+def filled_postgresql(postgres_server):
+    """`filled`, PostgreSQL only."""
+    url = postgres_server.new_database()
+    _add(url)
+    with open_archive(url) as backend:
+        yield backend
+
+
 def _expect(records, dates, keep) -> list[str]:
     return [i for i in _dated_order(records, dates) if keep(next(r for r in records if r["id"] == i))]
 
@@ -223,11 +241,11 @@ def test_both_plans_of_full_text_with_tags_agree(filled, query):
     assert count(filled, Filters(query="Havana", region="CU")) == len(search(filled, Filters(query="Havana", region="CU")))
 
 
-def test_full_text_with_tags_is_planned_from_the_rarer_side(filled, monkeypatch):
+def test_full_text_with_tags_is_planned_from_the_rarer_side(filled_sqlite, monkeypatch):
+    # SQLite's plans: PostgreSQL full text is driven from its GIN index always (the next test).
     from newstag.archive import queries
 
-    if filled.dialect != "sqlite":
-        pytest.skip("SQLite's plans: PostgreSQL full text is driven from its GIN index always (the next test)")
+    filled = filled_sqlite
     assert queries.plan(filled, Filters(query="diesel", region="CU")).by_full_text
     monkeypatch.setitem(queries.FULL_TEXT_FIRST_BELOW, filled.dialect, 0)
     by_tag = queries.plan(filled, Filters(query="diesel", region="CU"))
@@ -243,11 +261,10 @@ def test_full_text_with_tags_is_planned_from_the_rarer_side(filled, monkeypatch)
     assert not by_date.by_full_text and "INDEX articles_published" in steps and "TEMP B-TREE FOR ORDER BY" not in steps, steps
 
 
-def test_postgresql_full_text_with_tags_is_one_scan_of_the_gin_index(filled):
+def test_postgresql_full_text_with_tags_is_one_scan_of_the_gin_index(filled_postgresql):
     from newstag.archive import queries
 
-    if filled.dialect != "postgresql":
-        pytest.skip("PostgreSQL's plans")
+    filled = filled_postgresql
     selection = queries.plan(filled, Filters(query="diesel", topic="medtop:04000000", region="CU", relevance="about"))
     assert selection.source.startswith("(SELECT f.seq, f.published FROM articles_fts f") and "article_regions" not in selection.source
     # Ten articles would be read whole (a sequential scan); without that way out, the planner's
@@ -262,16 +279,16 @@ def test_postgresql_full_text_with_tags_is_one_scan_of_the_gin_index(filled):
 
 @pytest.mark.parametrize("given", [dict(query="the"), dict(query="Havana"), dict(query="the", region="US"),
                                    dict(query="the", since="2024-02-01", until="2024-04-02"), dict(query="zzzunknownword")])
-def test_full_text_read_in_date_slices_returns_what_one_query_does(filled, given, dates, monkeypatch):
+def test_full_text_read_in_date_slices_returns_what_one_query_does(filled_postgresql, given, dates, monkeypatch):
     """queries.newest_seqs: PostgreSQL full text estimated at many matches is read newest first in
-    date slices; here every query is sliced, the first slice the newest tenth, to give the same
-    articles in the same order as one query over all, for every page."""
+    date slices (SQLite reads its matches in one query); here every query is sliced, the first
+    slice the newest tenth, to give the same articles in the same order as one query over all,
+    for every page."""
     from newstag.archive import queries
 
+    filled = filled_postgresql
     filters = Filters(**given)
     whole = [h.seq for h in search(filled, filters, limit=100)]
-    if filled.dialect != "postgresql":
-        pytest.skip("SQLite reads its matches in one query")
     filled.execute("ANALYZE articles_fts")
     assert len(queries._published_bounds(filled)) >= 5  # the slices' dates
     asked = []
