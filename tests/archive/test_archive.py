@@ -612,6 +612,29 @@ def test_full_text_finds_a_word_with_or_without_its_accents(archive_url, tmp_pat
         assert _ids(search(backend, Filters(query="Saopaulo"))) == []
 
 
+PUNCTUATED = [  # written for this test: wire-copy punctuation between words
+    {"id": "figures", "title": "<Harbour Grain Co> lifts payout",
+     "text": "Net profit rose to 10.4 mln dlrs, or 1.25 dlrs/share, up 70% on the year; crude was 17.50 dlrs/bbl."},
+    {"id": "web", "title": "Port opens e-mail desk",
+     "text": "Shippers can write to desk@harbour-port.example or visit https://harbour-port.example/news for updates."},
+    {"id": "plain", "title": "Grain prices steady", "text": "Grain prices held steady at ten dollars a share on the year."},
+]
+
+
+def test_full_text_splits_words_at_punctuation_alike_in_both_backends(archive_url, tmp_path):
+    path = tmp_path / "punctuated.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(obj) + b"\n" for obj in PUNCTUATED))
+    assert _add(archive_url, str(path)).counts.added == 3
+    expected = {  # every article whose title or text holds the words, punctuation aside
+        '"10.4 mln"': ["figures"], "harbour grain": ["figures"], "share": ["figures", "plain"], "bbl": ["figures"],
+        "70": ["figures"], '"e mail"': ["web"], "example": ["web"], '"harbour port"': ["web"], "https": ["web"],
+        "25": ["figures"],
+    }
+    with open_archive(archive_url) as backend:
+        for query, ids in expected.items():
+            assert sorted(_ids(search(backend, Filters(query=query)))) == ids, query
+
+
 def test_a_version_4_sqlite_archive_gets_its_index_made_again_without_accents(tmp_path):
     from newstag.archive.migrations.m0002_fts_pending_terms import FTS_PENDING_TERMS_BYTES
 

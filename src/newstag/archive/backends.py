@@ -36,7 +36,7 @@ from typing import Any
 
 from newstag.archive.migrations import migrations
 from newstag.archive.schema import (
-    FTS_CONFIG, FULL_TEXT, PG_TAG_KEYS, deferrable_indexes, pg_date_keys_of, pg_document, pg_tag_key, pg_tag_keys_of,
+    FTS_CONFIG, FULL_TEXT, PG_TAG_KEYS, deferrable_indexes, pg_date_keys_of, pg_document, pg_tag_key, pg_tag_keys_of, pg_words,
 )
 from newstag.errors import InputError
 
@@ -543,11 +543,11 @@ class PostgresBackend(Backend):
 
 def _vectors(session: Any, documents: list[tuple[int, str, str | None, str | None]]) -> list[tuple[int, str, str]]:
     """(seq, published, to_tsvector of title and text as text) of `documents`, computed by
-    `session` (PostgresBackend.loading's): the document joined as schema.pg_document joins it."""
+    `session` (PostgresBackend.loading's): the document joined and split as schema.pg_document does."""
     texts = [f"{title or ''} {text or ''}" for _, _, title, text in documents]
     with session.cursor() as cursor:
         cursor.execute(
-            f"SELECT to_tsvector('{FTS_CONFIG}', d)::text FROM unnest(%s::text[]) WITH ORDINALITY AS u(d, i) ORDER BY i",
+            f"SELECT to_tsvector('{FTS_CONFIG}', {pg_words('d')})::text FROM unnest(%s::text[]) WITH ORDINALITY AS u(d, i) ORDER BY i",
             (texts,),
         )
         vectors = cursor.fetchall()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from newstag.archive.schema import FULL_TEXT, TABLES, pg_document, render_full_text, render_table
+from newstag.archive.schema import FULL_TEXT, TABLES, render_full_text, render_table
 
 VERSION = 1
 V1_FTS_CONFIG = "simple"  # version 1's PostgreSQL text search configuration (m0005 changes it)
+V1_DOCUMENT = "coalesce(title, '') || ' ' || coalesce(text, '')"  # the text it indexed (m0005 splits punctuation)
 
 
 def statements(dialect: str) -> list[str]:
@@ -21,7 +22,7 @@ def statements(dialect: str) -> list[str]:
         # moves it to a table of its own, m0003_narrow_pg_full_text).
         out += [
             f"ALTER TABLE {FULL_TEXT.table} ADD COLUMN fts tsvector "
-            f"GENERATED ALWAYS AS (to_tsvector('{V1_FTS_CONFIG}', {pg_document(FULL_TEXT)})) STORED",
+            f"GENERATED ALWAYS AS (to_tsvector('{V1_FTS_CONFIG}', {V1_DOCUMENT})) STORED",
             f"CREATE INDEX {FULL_TEXT.table}_fts_gin ON {FULL_TEXT.table} USING GIN (fts)",
         ]
     return out

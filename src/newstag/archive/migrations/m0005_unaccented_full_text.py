@@ -1,10 +1,12 @@
-"""Schema version 5: full text removes accents alike in both dialects.
+"""Schema version 5: full text removes accents, and splits words, alike in both dialects.
 
 Why: SQLite's FTS5 tokenizer (`unicode61`) removed accents, PostgreSQL's `simple` configuration
 kept them, so that "Sao Paulo" found "São Paulo" in one archive and not in the other (and wire
 copy writes names both ways). SQLite: the index is made again with `remove_diacritics 2`, which
 also takes the accents off letters with two of them (Vietnamese names: Nguyễn), as unaccent
-does; its in-memory term limit (m0002) set again. PostgreSQL: The configuration `newstag_text` is `simple` with the `unaccent`
+does; its in-memory term limit (m0002) set again. PostgreSQL also splits words at punctuation
+before its parser reads them, as FTS5 does (schema.pg_words: "8.5", "dlrs/bbl" and
+"<United Asian Bank Bhd>" were one token or none). PostgreSQL: The configuration `newstag_text` is `simple` with the `unaccent`
 dictionary (a trusted extension shipped with PostgreSQL since 13: the archive's owner may
 create it) before it for words with letters beyond ASCII; the existing vectors are computed
 again. A server without the extension keeps accents (the configuration is then `simple` under
