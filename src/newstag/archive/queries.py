@@ -214,11 +214,8 @@ def stats(backend: Backend, by: str, limit: int | None = None) -> list[tuple[str
         raise ValueError(f"stats by one of {', '.join(STATS_BY)}, not {by!r}")
     tail = f" LIMIT {int(limit)}" if limit else ""
     if by == "month":
-        rows = backend.query(
-            "SELECT month, articles FROM tag_months WHERE facet = 'all' AND code = '' AND relevance = '' AND month <> '' "
-            "AND articles > 0 ORDER BY month" + tail
-        )
-        return [(month, month, n) for month, n in rows]
+        every_month = months(backend, Filters())
+        return [(month, month, n) for month, n in (every_month[: int(limit)] if limit else every_month)]
     if by == "place":
         counted = "(SELECT geonameid AS value, count(*) AS n FROM article_places GROUP BY geonameid) c"
         value, facet = "CAST(c.value AS TEXT)", "place"

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -238,42 +238,43 @@ class ChunkRows:
         return kept
 
 
-MonthKey = tuple[str, str, str, str]  # (facet, code, relevance, month): a row of schema.TAG_MONTHS
-
-
 def month_counts(rows: ChunkRows) -> Counter:
-    """(facet, code, relevance, month) -> articles, over the articles of `rows` (month '' for
-    those without a date): each article once under "all", once under each of its topics and
-    agencies, and under each of its regions once with relevance '' and once with its own (a
-    code is one row of an article: ChunkRows.add)."""
-    counts: Counter = Counter()
-    for row in rows.articles:
-        counts["all", "", "", row[3][:7]] += 1
-    for row in rows.topics:
-        counts["topic", row[1], "", row[2][:7]] += 1
-    for row in rows.regions:
-        month = row[2][:7]
-        counts["region", row[1], "", month] += 1
-        counts["region", row[1], row[3], month] += 1
-    for row in rows.agencies:
-        counts["agency", row[1], "", row[2][:7]] += 1
-    return counts
+    """(facet, code, relevance, month) -> articles, over the articles of `rows` (schema.TAG_MONTHS)."""
+    return _tally(
+        (row[3] for row in rows.articles),
+        ((row[1], row[2]) for row in rows.topics),
+        ((row[1], row[3], row[2]) for row in rows.regions),
+        ((row[1], row[2]) for row in rows.agencies),
+    )
 
 
 def _stored_month_counts(backend: Backend, seqs: list[int]) -> Counter:
     """month_counts of the stored articles `seqs`, read from their rows (before a replacement deletes them)."""
     marks = placeholders(seqs)
+    return _tally(
+        (published for (published,) in backend.query(f"SELECT published FROM articles WHERE seq IN ({marks})", seqs)),
+        backend.query(f"SELECT code, published FROM article_topics WHERE seq IN ({marks})", seqs),
+        backend.query(f"SELECT code, relevance, published FROM article_regions WHERE seq IN ({marks})", seqs),
+        backend.query(f"SELECT name, published FROM article_agencies WHERE seq IN ({marks})", seqs),
+    )
+
+
+def _tally(articles: Iterable[str], topics: Iterable[tuple[str, str]], regions: Iterable[tuple[str, str, str]],
+           agencies: Iterable[tuple[str, str]]) -> Counter:
+    """The month counts of articles given by their dates, (code, date) of their topics, (code,
+    relevance, date) of their regions and (name, date) of their agencies (month '' for no date):
+    each article once under "all", once under each of its topics and agencies, and under each
+    of its regions once with relevance '' and once with its own (a code is one row of an
+    article: ChunkRows.add)."""
     counts: Counter = Counter()
-    for (published,) in backend.query(f"SELECT published FROM articles WHERE seq IN ({marks})", seqs):
+    for published in articles:
         counts["all", "", "", published[:7]] += 1
-    for code, published in backend.query(f"SELECT code, published FROM article_topics WHERE seq IN ({marks})", seqs):
+    for code, published in topics:
         counts["topic", code, "", published[:7]] += 1
-    for code, relevance, published in backend.query(
-        f"SELECT code, relevance, published FROM article_regions WHERE seq IN ({marks})", seqs
-    ):
+    for code, relevance, published in regions:
         counts["region", code, "", published[:7]] += 1
         counts["region", code, relevance, published[:7]] += 1
-    for name, published in backend.query(f"SELECT name, published FROM article_agencies WHERE seq IN ({marks})", seqs):
+    for name, published in agencies:
         counts["agency", name, "", published[:7]] += 1
     return counts
 
