@@ -259,8 +259,12 @@ def train(
     ] = False,
     adapt: Annotated[
         Optional[Path],
-        typer.Option("--adapt", help="JSON Lines archive {\"text\", \"title\"?} (no labels needed): write a copy of the model with the archive's topic prior."),
+        typer.Option("--adapt", help="JSON Lines archive {\"text\", \"title\"?} (no labels needed): write a copy of the model adapted to the archive (see --adapt-method)."),
     ] = None,
+    adapt_method: Annotated[
+        str,
+        typer.Option("--adapt-method", help="With --adapt: 'self-training' (the head learns the archive's words from its own picks) or 'prior' (only the topic mix, by EM)."),
+    ] = "self-training",
     topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="With --adapt: the model to adapt (default: the shipped one).")] = None,
     depth_only: Annotated[
         bool, typer.Option("--depth-only", help="With --shipped: refit only the level-2/3 index and its calibrations (depth.json) of the model in -o DIR (default: the shipped one).")
@@ -274,8 +278,9 @@ def train(
 
             if out is None:
                 raise typer.BadParameter("give -o DIR for the adapted model")
-            manifest = adapt_archive(adapt, out, topic_model)
-            typer.echo(f"wrote {out} (prior from {manifest['adapted_prior']['texts']} articles); use it with: newstag tag --topic-model {out} ...")
+            manifest = adapt_archive(adapt, out, topic_model, method=adapt_method)
+            facts = manifest.get("adapted_head") or manifest["adapted_prior"]
+            typer.echo(f"wrote {out} ({adapt_method} on {facts['texts']} articles); use it with: newstag tag --topic-model {out} ...")
             return
         if shipped and depth_only:
             from newstag.topics.depth_fit import rebuild_shipped_depth
@@ -307,7 +312,7 @@ def eval_topics(
     shared: SharedOption = Path("../shared"),
     topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="Evaluate this model instead of the shipped one.")] = None,
     ceiling: Annotated[bool, typer.Option("--ceiling", help="Also train a throwaway in-domain model on BBC / AG News train (never shipped) as a yardstick.")] = False,
-    adapt: Annotated[bool, typer.Option("--adapt", help="Also adapt the topic prior to each dev set's train-split text, without labels (never shipped), and score dev.")] = False,
+    adapt: Annotated[bool, typer.Option("--adapt", help="Also adapt the model to each dev set's train-split text, without labels (EM prior; self-training; never shipped), and score dev.")] = False,
 ) -> None:
     """Top-1 accuracy on BBC, AG News and Reuters dev; per-class P/R/F1 on Wikipedia + HuffPost dev."""
     from newstag.eval.topics import print_topics_report, run_topics_eval

@@ -1,4 +1,4 @@
-"""Label-free adaptation (topics/adapt.py): EM re-estimation of the topic prior."""
+"""Label-free adaptation (topics/adapt.py): EM re-estimation of the topic prior, self-training."""
 
 import json
 
@@ -7,7 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newstag.cli import app
-from newstag.topics.adapt import em_prior, softmax
+from newstag.topics.adapt import em_prior, head_posteriors, head_values, softmax
+from newstag.topics.model import TopicModel, shipped_model_dir
 
 
 def test_em_recovers_the_prior_of_a_shifted_sample():
@@ -35,19 +36,58 @@ SPORT = [
 ]
 
 
-def test_train_adapt_writes_a_model_whose_prior_follows_the_archive(tmp_path):
+def test_train_adapt_prior_writes_a_model_whose_prior_follows_the_archive(tmp_path):
     archive = tmp_path / "archive.jsonl"
     archive.write_text("\n".join(json.dumps(r) for r in SPORT) + "\nnot json\n", encoding="utf-8")
-    bad = CliRunner().invoke(app, ["train", "--adapt", str(archive), "-o", str(tmp_path / "m")])
+    bad = CliRunner().invoke(app, ["train", "--adapt", str(archive), "--adapt-method", "prior", "-o", str(tmp_path / "m")])
     assert bad.exit_code != 0 and "line 31" in (bad.output + str(bad.exception))
     archive.write_text("\n".join(json.dumps(r) for r in SPORT) + "\n", encoding="utf-8")
-    out = CliRunner().invoke(app, ["train", "--adapt", str(archive), "-o", str(tmp_path / "m")])
+    out = CliRunner().invoke(app, ["train", "--adapt", str(archive), "--adapt-method", "prior", "-o", str(tmp_path / "m")])
     assert out.exit_code == 0, out.output
     manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
     prior = manifest["adapted_prior"]["prior"]
     assert max(prior, key=prior.get) == "medtop:15000000"  # sport
     assert manifest["adapted_prior"]["texts"] == len(SPORT)
+    assert "adapted_head" not in manifest
     assert (tmp_path / "m" / "depth.json").is_file()
+
+
+# Written for this test: a club's desk. Its stories are sport; they name the club's owner, a
+# brewery, whose name alone says nothing of sport to the shipped model.
+CLUB = [
+    {"title": f"Harbour Brewery XI take derby {n}-0", "text": f"The Harbour Brewery side won the derby {n}-0 at home; the striker scored twice and the keeper kept a clean sheet in the league."}
+    for n in range(1, 21)
+] + [
+    {"title": f"Brewery XI draw in the cup, round {n}", "text": f"Harbour Brewery drew {n}-{n} in the cup tie after extra time; the coach rested three players before the league match."}
+    for n in range(1, 21)
+]
+ELECTION = ("Parliament votes on the budget", "The prime minister lost a vote in parliament on the budget, and the opposition called for an election; ministers met the president.")
+
+
+def _sport_and_pick(model_dir, parts):
+    model = TopicModel.load(model_dir)
+    p = head_posteriors(model, head_values(model, parts))
+    sport = [model.labels[j].code for j in model.top_level].index("medtop:15000000")
+    _, top = model.score_and_top(parts)
+    return p[:, sport], [model.labels[j].code for j in top]
+
+
+def test_self_training_carries_the_archive_words_to_its_unclear_stories(tmp_path):
+    archive = tmp_path / "club.jsonl"
+    archive.write_text("\n".join(json.dumps(r) for r in CLUB) + "\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["train", "--adapt", str(archive), "-o", str(tmp_path / "m")])
+    assert out.exit_code == 0, out.output
+    facts = json.loads((tmp_path / "m" / "manifest.json").read_text())["adapted_head"]
+    assert facts["texts"] == len(CLUB) and facts["pseudo_label_mix"]["medtop:15000000"] > 0.9
+    assert facts["pseudo_documents"] > 500  # every IPTC topic keeps the weight of one text
+    # A story that names the club and nothing of the game: the archive taught that its name is sport.
+    unclear = [("Harbour Brewery news", "Harbour Brewery announced its plans for the new season on Tuesday.")]
+    before, _ = _sport_and_pick(shipped_model_dir(), unclear)
+    after, _ = _sport_and_pick(tmp_path / "m", unclear)
+    assert after[0] > before[0] + 0.2, (before, after)
+    # A topic the archive lacks stays possible: a plain politics story is still politics.
+    _, picks = _sport_and_pick(tmp_path / "m", [ELECTION])
+    assert picks == ["medtop:11000000"]
 
 
 def test_train_adapt_refuses_a_tiny_archive(tmp_path):
@@ -56,6 +96,8 @@ def test_train_adapt_refuses_a_tiny_archive(tmp_path):
     out = CliRunner().invoke(app, ["train", "--adapt", str(archive), "-o", str(tmp_path / "m")])
     assert out.exit_code == 4
     assert "at least 20" in out.output
+    out = CliRunner().invoke(app, ["train", "--adapt", str(archive), "--adapt-method", "guess", "-o", str(tmp_path / "m")])
+    assert out.exit_code == 4 and "unknown adaptation" in out.output
 
 
 @pytest.mark.parametrize("bins", [10])
