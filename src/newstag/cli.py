@@ -313,6 +313,9 @@ def eval_topics(
     topic_model: Annotated[Optional[Path], typer.Option("--topic-model", help="Evaluate this model instead of the shipped one.")] = None,
     ceiling: Annotated[bool, typer.Option("--ceiling", help="Also train a throwaway in-domain model on BBC / AG News train (never shipped) as a yardstick.")] = False,
     adapt: Annotated[bool, typer.Option("--adapt", help="Also adapt the model to each dev set's train-split text, without labels (EM prior; self-training; never shipped), and score dev.")] = False,
+    adapt_choice: Annotated[
+        bool, typer.Option("--adapt-choice", help="Also redo how self-training's choices were made: open corpora only, one adapted to the other (about ten minutes).")
+    ] = False,
 ) -> None:
     """Top-1 accuracy on BBC, AG News and Reuters dev; per-class P/R/F1 on Wikipedia + HuffPost dev."""
     from newstag.eval.topics import print_topics_report, run_topics_eval
@@ -328,6 +331,10 @@ def eval_topics(
         from newstag.eval.topics_adapt import print_adapt, run_adapt_eval
 
         print_adapt(run_adapt_eval(shared, topic_model), file=sys.stdout)
+    if adapt_choice:
+        from newstag.eval.topics_adapt_choice import print_adapt_choice, run_adapt_choice
+
+        print_adapt_choice(run_adapt_choice(shared, log=lambda m: typer.echo(m, err=True)), file=sys.stdout)
 
 
 spark_app = typer.Typer(help="Tag on Apache Spark (pip install 'newstag[spark]').", no_args_is_help=True)

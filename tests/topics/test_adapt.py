@@ -110,3 +110,38 @@ def test_reliability_of_calibrated_and_overconfident_scores(bins):
     assert calibrated["ece"] < 0.02 and calibrated["n"] == p.size
     over = reliability(np.where(p > 0.5, 0.99, 0.01), rng.uniform(size=p.size) < p, bins)
     assert over["ece"] > 0.2
+
+
+def test_self_training_learns_from_the_surest_share_and_combines_either_way():
+    from newstag.topics.adapt import self_trained_head
+
+    model = TopicModel.load(shipped_model_dir())
+    parts = [(r["title"], r["text"]) for r in CLUB + SPORT] + [ELECTION] * 10
+    product_coef, product_bias, facts = self_trained_head(model, parts, keep=0.5, combine="product")
+    assert facts["texts"] == len(parts) and abs(facts["learnt_from"] - len(parts) / 2) <= 1
+    student_coef, student_bias, facts_s = self_trained_head(model, parts, keep=0.5, combine="student")
+    assert facts_s["learnt_from"] == facts["learnt_from"]
+    # The product is the model's head plus the regression; the student is the regression alone.
+    assert np.allclose(product_coef - model.top_coef, student_coef, atol=1e-3)
+    assert np.allclose(product_bias - model.top_bias, student_bias, atol=1e-3)
+    with pytest.raises(Exception, match="unknown combination"):
+        self_trained_head(model, parts, combine="sum")
+
+
+def test_the_surest_share_keeps_the_archive_mix():
+    from newstag.topics.adapt import surest
+
+    # 900 picks of topic 0, of which the head is sure, and 100 of topic 1, of which it is not.
+    picks = np.array([0] * 900 + [1] * 100)
+    sure = np.concatenate([np.linspace(0.8, 1.0, 900), np.linspace(0.3, 0.6, 100)])
+    rows, weight = surest(picks, sure, 0.5, "per-topic")
+    assert np.bincount(picks[rows]).tolist() == [450, 50] and (weight == 1).all()
+    assert sure[rows][picks[rows] == 1].min() >= 0.45  # the surer half of topic 1's picks
+    rows, weight = surest(picks, sure, 0.5, "reweighted")
+    assert (picks[rows] == 0).all()  # the surest half of all picks is topic 0's alone ...
+    assert np.allclose(weight, 0.9)  # its share of all picks over its share of those taken
+    rows, weight = surest(picks, sure, 0.95, "reweighted")
+    mix = np.bincount(picks[rows], weights=weight) / weight.sum()
+    assert np.allclose(mix, [0.9, 0.1])  # ... and reweighting gives the taken ones the archive's mix
+    rows, weight = surest(picks, sure, 1.0, "per-topic")
+    assert len(rows) == len(picks)
