@@ -175,6 +175,8 @@ def self_trained_head(
     keep = SELF_TRAINING_KEEP if keep is None else float(keep)
     combine = combine or SELF_TRAINING_COMBINE
     select = select or SELF_TRAINING_SELECT
+    if combine not in SELF_TRAINING_COMBINES:
+        raise TrainingError(f"unknown combination {combine!r}; 'product' or 'student'")
     k = len(model.top_level)
     codes = [model.labels[j].code for j in model.top_level]
     column = {j: i for i, j in enumerate(model.top_level)}
@@ -204,11 +206,9 @@ def self_trained_head(
     else:
         w[:, seen] = lr.coef_.T
         b[seen] = lr.intercept_
-    if combine not in SELF_TRAINING_COMBINES:
-        raise TrainingError(f"unknown combination {combine!r}; 'product' or 'student'")
     top_coef, top_bias = combined_head(model, w, b, combine)
     facts = {
-        "method": f"self-training: a logistic regression on the archive's text learns the model's surest picks; {SELF_TRAINING_COMBINES[combine]} (no labels)",
+        "method": f"self-training: a logistic regression on the archive's text learns the model's {'picks' if keep >= 1.0 else f'surest {keep:.0%} of picks ({select})'}; {SELF_TRAINING_COMBINES[combine]} (no labels)",
         "texts": len(picks),
         "learnt_from": int(len(chosen)),
         "keep": keep,
