@@ -279,7 +279,7 @@ def train(
             if out is None:
                 raise typer.BadParameter("give -o DIR for the adapted model")
             manifest = adapt_archive(adapt, out, topic_model, method=adapt_method)
-            facts = manifest.get("adapted_head") or manifest["adapted_prior"]
+            facts = manifest["adapted_prior" if adapt_method == "prior" else "adapted_head"]
             typer.echo(f"wrote {out} ({adapt_method} on {facts['texts']} articles); use it with: newstag tag --topic-model {out} ...")
             return
         if shipped and depth_only:

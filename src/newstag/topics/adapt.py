@@ -183,9 +183,9 @@ def self_trained_head(
     _, picks = model.score_and_top(parts)
     y = np.array([column[j] for j in picks], dtype=np.int64)
     x = model.featurizer.transform_articles(parts, model.config).tocsr()
-    # How sure the head is of each pick; the regression learns from the surest `keep` of them.
-    sure = head_posteriors(model, np.asarray(x @ model.top_coef, dtype=np.float64))[np.arange(len(y)), y]
     mix = np.bincount(y, minlength=k) / max(len(y), 1)
+    # How sure the head is of each pick; the regression learns from the surest `keep` of them.
+    sure = head_posteriors(model, np.asarray(x @ model.top_coef, dtype=np.float64))[np.arange(len(y)), y] if keep < 1.0 else np.ones(len(y))
     chosen, weight = surest(y, sure, keep, select)
     x, y = x[chosen], y[chosen]
     doc_parts, doc_y = pseudo_documents(model)
