@@ -1,11 +1,11 @@
-"""`newstag eval topics --adapt-choice`: how self-training's two choices were made, on open data.
+"""`newstag eval topics --adapt-choice`: self-training's choices, searched on open data.
 
 Self-training (topics/adapt.py) has three choices: how much of the archive to learn from (the
 share `keep` of its texts whose pick the model's head is surest of), how that share keeps the
 archive's mix of topics (`select`: the surest of each topic, or the surest of all reweighted) and
 whether the adapted head is the product of the regression and the model's head or the
-regression alone. Neither may be read from
-the research-only dev sets. So they are chosen on a shift between the two open corpora:
+regression alone. None may be read from the research-only dev sets, so they are searched on a
+shift between the two open corpora:
 
     a throwaway model is trained on one open corpus's train split (Wikipedia Current Events, or
     HuffPost), as the shipped one is but without the other corpus; it is self-trained on the
