@@ -78,7 +78,7 @@ def test_self_training_carries_the_archive_words_to_its_unclear_stories(tmp_path
     out = CliRunner().invoke(app, ["train", "--adapt", str(archive), "-o", str(tmp_path / "m")])
     assert out.exit_code == 0, out.output
     facts = json.loads((tmp_path / "m" / "manifest.json").read_text())["adapted_head"]
-    assert facts["texts"] == len(CLUB) and facts["pseudo_label_mix"]["medtop:15000000"] > 0.9
+    assert facts["texts"] == facts["archive_texts"] == len(CLUB) and facts["pseudo_label_mix"]["medtop:15000000"] > 0.9
     assert facts["pseudo_documents"] > 500  # every IPTC topic keeps the weight of one text
     # A story that names the club and nothing of the game: the archive taught that its name is sport.
     unclear = [("Harbour Brewery news", "Harbour Brewery announced its plans for the new season on Tuesday.")]
@@ -145,3 +145,19 @@ def test_the_surest_share_keeps_the_archive_mix():
     assert np.allclose(mix, [0.9, 0.1])  # ... and reweighting gives the taken ones the archive's mix
     rows, weight = surest(picks, sure, 1.0, "per-topic")
     assert len(rows) == len(picks)
+
+
+def test_a_large_archive_is_read_as_a_uniform_seeded_sample(tmp_path):
+    from newstag.topics.train import read_archive_texts
+
+    archive = tmp_path / "big.jsonl"
+    rows = [{"title": f"t{n}", "text": f"story number {n}"} for n in range(1000)] + [{"text": "  "}]
+    archive.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    every, n = read_archive_texts(archive)
+    assert n == 1000 and len(every) == 1000  # the blank text is not counted
+    sample, n = read_archive_texts(archive, limit=100)
+    assert n == 1000 and len(sample) == len(set(sample)) == 100
+    numbers = [int(t[1:]) for t, _ in sample]
+    assert numbers == sorted(numbers)  # in file order
+    assert numbers[0] < 100 and numbers[-1] >= 900  # from the whole file, not its head
+    assert read_archive_texts(archive, limit=100)[0] == sample  # the same file, the same sample

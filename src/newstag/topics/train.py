@@ -378,19 +378,20 @@ def _jsonl_objects(data: Path, what: str):
     import orjson
 
     try:
-        lines = data.read_bytes().splitlines()
+        handle = data.open("rb")  # read line by line: an archive may be larger than memory
     except OSError as exc:
         raise InputError(f"cannot read {what} {data}: {exc}") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{data}, line {n}: not JSON ({exc}); each line must be one JSON object") from exc
-        if not isinstance(rec, dict):
-            raise InputError(f"{data}, line {n}: not a JSON object; each line must be one JSON object")
-        yield n, rec
+    with handle:
+        for n, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise InputError(f"{data}, line {n}: not JSON ({exc}); each line must be one JSON object") from exc
+            if not isinstance(rec, dict):
+                raise InputError(f"{data}, line {n}: not a JSON object; each line must be one JSON object")
+            yield n, rec
 
 
 def _read_jsonl(data: Path, labels_field: str) -> list[tuple[str, str, list[str]]]:
@@ -407,15 +408,29 @@ def _read_jsonl(data: Path, labels_field: str) -> list[tuple[str, str, list[str]
     return out
 
 
-def read_archive_texts(data: Path, text_field: str = "text") -> list[tuple[str, str]]:
-    """(title, text) of every line of a JSON Lines archive with text, labels or not (for
-    `newstag train --adapt`)."""
-    out = []
+def read_archive_texts(data: Path, text_field: str = "text", limit: int | None = None) -> tuple[list[tuple[str, str]], int]:
+    """((title, text) of the lines of a JSON Lines archive with text, labels or not; how many lines
+    have text), for `newstag train --adapt`. With `limit`, an archive with more such lines gives a
+    uniform sample of `limit` of them (reservoir sampling, seeded: the same file gives the same
+    sample), in file order."""
+    import random
+
+    rng = random.Random(0)
+    out: list[tuple[int, tuple[str, str]]] = []
+    seen = 0
     for _, rec in _jsonl_objects(data, "the archive"):
         text = str(rec.get(text_field) or "")
-        if text.strip():
-            out.append((str(rec.get("title") or ""), text))
-    return out
+        if not text.strip():
+            continue
+        item = (seen, (str(rec.get("title") or ""), text))
+        seen += 1
+        if limit is None or len(out) < limit:
+            out.append(item)
+        else:
+            j = rng.randrange(seen)
+            if j < limit:
+                out[j] = item
+    return [part for _, part in sorted(out)], seen
 
 
 def _load_taxonomy(path: Path | None, labels: list[str]) -> Taxonomy | None:
