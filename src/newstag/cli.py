@@ -278,8 +278,7 @@ def train(
 
             if out is None:
                 raise typer.BadParameter("give -o DIR for the adapted model")
-            manifest = adapt_archive(adapt, out, topic_model, method=adapt_method)
-            facts = manifest["adapted_prior" if adapt_method == "prior" else "adapted_head"]
+            facts = adapt_archive(adapt, out, topic_model, method=adapt_method)
             typer.echo(f"wrote {out} ({adapt_method} on {facts['texts']} articles); use it with: newstag tag --topic-model {out} ...")
             return
         if shipped and depth_only:

@@ -37,9 +37,9 @@ COMBINES = ("product", "student")
 DIRECTIONS = (("wikipedia_current_events", "huffpost_news_category"), ("huffpost_news_category", "wikipedia_current_events"))
 
 
-def _source_model(train, groups: list[str], tax, labels):
+def _source_model(train, groups: list[str], tax, labels, shipped: dict):
     """A model trained on `train` (one open corpus; `groups` its examples' groups), by the shipped
-    protocol's choices (C, the head's smoothing and view) without choosing them again."""
+    model's choices (`shipped`: its manifest's C, head smoothing and view) without choosing them again."""
     from newstag.topics.features import FeatureConfig
     from newstag.topics.shipped import CAPITALS_IS_ARTICLE, PSEUDO_DOC_WEIGHT, TITLED_IS_ARTICLE, VALIDATION_SHARE, fit_temperature, taxonomy_examples, top_level_gold
     from newstag.topics.train import Examples, fit_model, split_rows
@@ -57,12 +57,13 @@ def _source_model(train, groups: list[str], tax, labels):
         np.vstack([fit.weight, ones]),
         np.vstack([fit.head_positive, pseudo.positive]),
     )
-    model = fit_model(labels, fit, calibration, FeatureConfig(), c=16.0, head_examples=pseudo, head_weight=PSEUDO_DOC_WEIGHT, cnb_alpha=0.2, unigram_view=0.5)
+    c, head = float(shipped["c"]), shipped["top_head"]
+    model = fit_model(labels, fit, calibration, FeatureConfig(), c=c, head_examples=pseudo, head_weight=PSEUDO_DOC_WEIGHT, cnb_alpha=head["cnb_alpha"], unigram_view=head["unigram_view"])
     model.titled_is_article, model.capitals_is_article = TITLED_IS_ARTICLE, CAPITALS_IS_ARTICLE
     keep, gold = top_level_gold(model, calibration)
     values = np.asarray(model.featurizer.transform_articles([p for p, k in zip(calibration.parts, keep) if k], model.config) @ model.top_coef, dtype=np.float64)
     model.head_temperature = fit_temperature(values, gold)
-    model.manifest = {"c": 16.0}
+    model.manifest = {"c": c}
     return model
 
 
@@ -76,19 +77,21 @@ def run_adapt_choice(shared_dir: Path, keeps=KEEP_GRID, log=None) -> dict:
     """{"directions": {"src->tgt": {"source": top-1, "<combine> <select> <keep>": top-1, ...}},
     "mean_gain": {variant: gain}, "chosen": {"combine": c, "select": s, "keep": k}}."""
     from newstag.topics.adapt import self_trained_head, with_head
+    from newstag.topics.model import TopicModel, shipped_model_dir
     from newstag.topics.shipped import corpus_examples, shipped_labels, top_level_gold
     from newstag.topics.taxonomy import iptc
 
     shared = Path(shared_dir)
     tax = iptc()
     labels = shipped_labels(tax)
+    shipped = TopicModel.load(shipped_model_dir()).manifest
     train, groups = corpus_examples(shared, "train", tax, labels)
     dev, dev_groups = corpus_examples(shared, "dev", tax, labels)
     t0 = time.time()
     out: dict = {"directions": {}}
     for source, target in DIRECTIONS:
         rows = np.array([g.startswith(source) for g in groups])
-        model = _source_model(train.subset(rows), [g for g, r in zip(groups, rows) if r], tax, labels)
+        model = _source_model(train.subset(rows), [g for g, r in zip(groups, rows) if r], tax, labels, shipped)
         target_text = [p for p, g in zip(train.parts, groups) if g.startswith(target)]
         target_dev = dev.subset(np.array([g.startswith(target) for g in dev_groups]))
         known, gold = top_level_gold(model, target_dev)

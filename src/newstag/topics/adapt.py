@@ -74,6 +74,9 @@ SELF_TRAINING_MAX_ITER = 1000
 SELF_TRAINING_KEEP = 1.0
 SELF_TRAINING_SELECT = "reweighted"
 SELF_TRAINING_COMBINE = "product"
+SELF_TRAINING_COMBINES = {"product": "the adapted head is its product with the model's head", "student": "the adapted head is the regression alone"}
+# `newstag train --adapt-method` -> the manifest entry it writes.
+ADAPT_METHODS = {"self-training": "adapted_head", "prior": "adapted_prior"}
 TOLERANCE = 1e-6
 
 
@@ -238,9 +241,6 @@ def combined_head(model, w: np.ndarray, b: np.ndarray, combine: str) -> tuple[np
     raise TrainingError(f"unknown combination {combine!r}; 'product' or 'student'")
 
 
-SELF_TRAINING_COMBINES = {"product": "the adapted head is its product with the model's head", "student": "the adapted head is the regression alone"}
-
-
 def adapt_model(model, parts: list[tuple[str, str]], source: str, smoothing: float = SMOOTHING):
     """`model` with its head prior re-estimated on `parts` by EM; the manifest records what from."""
     bias, prior, iterations = adapted_bias(model, parts, smoothing)
@@ -262,8 +262,8 @@ def adapt_model(model, parts: list[tuple[str, str]], source: str, smoothing: flo
 
 def self_train_model(model, parts: list[tuple[str, str]], source: str):
     """`model` with its head self-trained on `parts`; the manifest records what from."""
-    model.top_coef, model.top_bias, facts = self_trained_head(model, parts)
-    model._weights = None  # the cached [coef | top_coef] product matrix
+    top_coef, top_bias, facts = self_trained_head(model, parts)
+    model.set_head(top_coef, top_bias)
     model.manifest = {**model.manifest, "adapted_head": {**facts, "source": source}}
     return model
 
@@ -271,7 +271,7 @@ def self_train_model(model, parts: list[tuple[str, str]], source: str):
 def adapt_archive(archive: Path, out_dir: Path, base_model_dir: Path | None = None, text_field: str = "text", method: str = "self-training") -> dict:
     """`newstag train --adapt ARCHIVE.jsonl -o DIR`: a copy of the model (default: the shipped one)
     adapted to the archive without labels: self-trained (the default) or, with method "prior",
-    only its head prior re-estimated by EM. Returns the manifest."""
+    only its head prior re-estimated by EM. Returns the manifest's entry for the adaptation."""
     from newstag.errors import TrainingError
     from newstag.topics.model import TopicModel, shipped_model_dir
     from newstag.topics.train import read_archive_texts
@@ -288,14 +288,11 @@ def adapt_archive(archive: Path, out_dir: Path, base_model_dir: Path | None = No
         model = adapt_model(model, parts, source=str(archive))
     else:
         model = self_train_model(model, parts, source=str(archive))
-    key = "adapted_prior" if method == "prior" else "adapted_head"
+    key = ADAPT_METHODS[method]
     model.manifest[key] = {**model.manifest[key], "archive_texts": in_archive}
     model.manifest = {**model.manifest, "model": f"{model.manifest.get('model', 'custom')}+adapted"}
     model.save(out_dir)
-    return model.manifest
-
-
-ADAPT_METHODS = ("self-training", "prior")
+    return model.manifest[key]
 
 
 def with_bias(model, bias: np.ndarray):
@@ -308,9 +305,7 @@ def with_head(model, top_coef: np.ndarray, bias: np.ndarray):
     import copy
 
     out = copy.copy(model)
-    out.top_coef = np.asarray(top_coef, dtype=np.float32)
-    out.top_bias = np.asarray(bias, dtype=np.float32)
-    out._weights = None
+    out.set_head(top_coef, bias)
     return out
 
 

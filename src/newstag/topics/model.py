@@ -165,6 +165,13 @@ class TopicModel:
     def decision(self, x) -> np.ndarray:
         return np.asarray(x @ self.coef) + self.intercept
 
+    def set_head(self, top_coef: np.ndarray, top_bias: np.ndarray | None = None) -> None:
+        """Replace the top head (and its bias, if given); the product matrix is rebuilt."""
+        self.top_coef = np.asarray(top_coef, dtype=np.float32)
+        if top_bias is not None:
+            self.top_bias = np.asarray(top_bias, dtype=np.float32)
+        self._weights = None
+
     def _all_weights(self) -> np.ndarray:
         # One matrix product per batch for both heads: [coef | top_coef], built once.
         if self._weights is None:

@@ -281,8 +281,8 @@ def select_head(model: TopicModel, train: Examples, validation: Examples, pseudo
         tried[f"alpha={alpha:g},view={view:g}"] = round(acc, 4)
         if best is None or acc > best[0] + 1e-9:
             best = (acc, alpha, view, coef)
-    _, alpha, view, model.top_coef = best
-    model._weights = None
+    _, alpha, view, coef = best
+    model.set_head(coef)
     return {"cnb_alpha": alpha, "unigram_view": view, "validation_top1": tried}
 
 
